@@ -1,0 +1,113 @@
+# docbao — plain make + pkg-config.
+#   make              build build/docbao
+#   make test         build and run every test; ends with "N passed, M failed"
+#   make SAN=1 test   the same with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench        benchmarks
+#   make deps         install the Debian packages needed to build, run and test (root)
+#   make install PREFIX=/usr/local DESTDIR=
+#   make clean
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/docbao
+MANDIR    ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD     ?= build
+
+PKGS      := espeak-ng portaudio-2.0 libcurl libxml-2.0 sndfile libutf8proc alsa jansson
+
+# Debian packages: build, run and test. One list, used by `make deps` (and later packaging).
+DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasound2-dev \
+             libcurl4-openssl-dev libxml2-dev libsndfile1-dev libutf8proc-dev \
+             libjansson-dev gettext
+DEB_RUN   := espeak-ng-data ca-certificates
+DEB_TEST  := python3 sox alsa-utils
+
+CFLAGS    ?= -O2 -g
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+DEFS      := -D_POSIX_C_SOURCE=200809L -DDOCBAO_VERSION='"$(VERSION)"' \
+             -DDOCBAO_DATADIR='"$(DATADIR)"' -DDOCBAO_LOCALEDIR='"$(LOCALEDIR)"'
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
+LDLIBS    := $(PKG_LIBS) -lm -lpthread
+
+ifeq ($(SAN),1)
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+BUILD     := build-san
+endif
+
+SRCS      := $(sort $(wildcard src/*.c src/*/*.c))
+LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
+OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+PO_FILES  := $(wildcard po/*.po)
+MO_FILES  := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/docbao.mo)
+
+.PHONY: all test bench deps install uninstall clean format update-po
+all: $(BUILD)/docbao $(MO_FILES)
+
+$(BUILD)/docbao: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libdocbao.a: $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdocbao.a tests/unit/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libdocbao.a $(LDLIBS)
+
+$(BUILD)/locale/%/LC_MESSAGES/docbao.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+-include $(OBJS:.o=.d)
+
+# Regenerates po/docbao.pot from the sources and merges it into every po/*.po.
+update-po:
+	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=docbao \
+		--package-version=$(VERSION) --add-comments=TRANSLATORS -o po/docbao.pot $(SRCS)
+	for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/docbao.pot; done
+
+test: all $(UNIT_BINS)
+	@BUILD=$(BUILD) tests/run
+
+bench: $(BUILD)/docbao
+	@BUILD=$(BUILD) tests/bench/run
+
+deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		$(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
+
+install: $(BUILD)/docbao
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/voices/vi $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/docbao $(DESTDIR)$(BINDIR)/docbao
+	cp -R voices/. $(DESTDIR)$(DATADIR)/voices/
+	install -m 644 packaging/docbao.1 $(DESTDIR)$(MANDIR)/man1/docbao.1
+	for mo in $(MO_FILES); do lang=$$(basename $$(dirname $$(dirname $$mo))); \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
+		install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/docbao.mo; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/docbao $(DESTDIR)$(MANDIR)/man1/docbao.1
+	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/docbao.mo
+
+format:
+	clang-format -i $(SRCS) $(wildcard include/docbao/*.h) $(UNIT_SRCS)
+
+clean:
+	rm -rf build build-san

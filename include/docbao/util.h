@@ -1,0 +1,57 @@
+/*
+ * util.h — small helpers shared by every module: checked allocation, a growable byte
+ * buffer with a size cap (like curl's dynbuf), and a growable array of strings.
+ *
+ * Allocation failure aborts the program (docbao is an application, not a library).
+ */
+#ifndef DOCBAO_UTIL_H
+#define DOCBAO_UTIL_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/* A byte buffer, always NUL-terminated after the data once anything was appended.
+ * max == 0 means no cap. Initialise with BUF_INIT or buf_init(). */
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+};
+#define BUF_INIT {NULL, 0, 0, 0}
+
+void buf_init(struct buf *b, size_t max);
+/* Appends n bytes. Returns 0, or DB_ETOOBIG (and frees the buffer) when the cap would be
+ * exceeded. */
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+/* The contents as a C string ("" when empty); owned by the buffer. */
+const char *buf_str(const struct buf *b);
+/* Hands the contents to the caller (NUL-terminated, never NULL) and resets the buffer. */
+char *buf_steal(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* A growable array of owned strings. */
+struct strv {
+    char **v;
+    size_t n;
+    size_t cap;
+};
+#define STRV_INIT {NULL, 0, 0}
+
+/* Appends s, taking ownership. */
+void strv_push(struct strv *sv, char *s);
+void strv_free(struct strv *sv);
+
+/* Reads a whole file (or standard input when path is "-") into b, refusing more than max
+ * bytes (DB_ETOOBIG). Returns 0, DB_ENOENT, DB_EIO or DB_ETOOBIG. */
+int read_file(const char *path, size_t max, struct buf *b);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * article.c — the article record shared by the extractor, the reader and export.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "docbao/article.h"
+#include "docbao/utf8.h"
+#include "docbao/util.h"
+
+struct article *article_new(void)
+{
+    return xcalloc(1, sizeof(struct article));
+}
+
+void article_free(struct article *a)
+{
+    if (!a)
+        return;
+    free(a->title);
+    free(a->byline);
+    free(a->published);
+    free(a->site);
+    free(a->url);
+    for (size_t i = 0; i < a->npara; i++)
+        free(a->paras[i]);
+    free(a->paras);
+    free(a);
+}
+
+static int is_space_at(const char *s, size_t n, size_t *len)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        *len = 1;
+        return 1;
+    }
+    /* U+00A0 NBSP, U+2000..U+200B spaces, U+202F, U+3000, U+FEFF */
+    if (n >= 2 && c == 0xC2 && (unsigned char)s[1] == 0xA0) {
+        *len = 2;
+        return 1;
+    }
+    if (n >= 3 && c == 0xE2 && (unsigned char)s[1] == 0x80) {
+        unsigned char d = (unsigned char)s[2];
+        if ((d >= 0x80 && d <= 0x8B) || d == 0xAF) {
+            *len = 3;
+            return 1;
+        }
+    }
+    if (n >= 3 && c == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) {
+        *len = 3;
+        return 1;
+    }
+    if (n >= 3 && c == 0xE3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0x80) {
+        *len = 3;
+        return 1;
+    }
+    return 0;
+}
+
+char *text_squash(const char *s, size_t n)
+{
+    struct buf b = BUF_INIT;
+    int pending = 0;
+    size_t i = 0;
+    while (i < n && s[i]) {
+        size_t k;
+        if (is_space_at(s + i, n - i, &k)) {
+            pending = 1;
+            i += k;
+            continue;
+        }
+        if (pending && b.len)
+            buf_putc(&b, ' ');
+        pending = 0;
+        buf_putc(&b, s[i]);
+        i++;
+    }
+    return buf_steal(&b);
+}
+
+void article_add_para(struct article *a, const char *p, size_t n)
+{
+    char *s = text_squash(p, n);
+    if (!*s) {
+        free(s);
+        return;
+    }
+    if (a->npara == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 16;
+        a->paras = xrealloc(a->paras, a->cap * sizeof(*a->paras));
+    }
+    a->paras[a->npara++] = s;
+}
+
+void article_set(char **field, const char *s)
+{
+    free(*field);
+    *field = NULL;
+    if (!s)
+        return;
+    char *v = text_squash(s, strlen(s));
+    if (*v)
+        *field = v;
+    else
+        free(v);
+}

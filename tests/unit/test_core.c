@@ -1,0 +1,104 @@
+/*
+ * test_core.c — buffers, string arrays, UTF-8 hygiene and the article record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "docbao/article.h"
+#include "docbao/err.h"
+#include "docbao/utf8.h"
+#include "docbao/util.h"
+#include "t.h"
+
+static void test_buf(void)
+{
+    struct buf b;
+    buf_init(&b, 8);
+    T_INT(buf_puts(&b, "abcd"), 0, "buf: append under the cap");
+    T_INT(buf_puts(&b, "efgh"), 0, "buf: append up to the cap");
+    T_STR(buf_str(&b), "abcdefgh", "buf: contents are NUL-terminated");
+    T_INT(buf_putc(&b, 'x'), DB_ETOOBIG, "buf: one byte over the cap is refused");
+    T_INT((long)b.len, 0, "buf: overflow frees the buffer");
+    T_STR(buf_str(&b), "", "buf: empty after overflow");
+    buf_free(&b);
+    struct buf u = BUF_INIT;
+    for (int i = 0; i < 10000; i++)
+        buf_putc(&u, 'a');
+    T_INT((long)u.len, 10000, "buf: uncapped buffer grows");
+    char *s = buf_steal(&u);
+    T_INT((long)strlen(s), 10000, "buf: steal hands over the string");
+    free(s);
+    T_STR(buf_str(&u), "", "buf: empty after steal");
+}
+
+struct clean_case {
+    const char *in;
+    size_t len;
+    const char *want;
+};
+
+static void test_utf8_clean(void)
+{
+    static const struct clean_case cases[] = {
+        {"Hà Nội", 0, "Hà Nội"},
+        /* decomposed "Hà" (a + combining grave) becomes composed */
+        {"Ha\xcc\x80", 0, "Hà"},
+        /* "ệ" as e + circumflex + dot below → one code point */
+        {"Vi\x65\xcc\x82\xcc\xa3t", 0, "Việt"},
+        {"a\xff" "b", 0, "a\xef\xbf\xbd" "b"},
+        {"a\xc3", 0, "a\xef\xbf\xbd"},
+        {"x\r\ny\rz", 0, "x\ny\nz"},
+        {"a\x01" "b\x7f" "c", 0, "a b c"},
+        {"a\0b", 3, "a b"},
+        {"\xe2\x82", 0, "\xef\xbf\xbd\xef\xbf\xbd"},
+        {"", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        size_t n = cases[i].len ? cases[i].len : strlen(cases[i].in);
+        char *got = utf8_clean(cases[i].in, n);
+        T_STR(got, cases[i].want, "utf8_clean case %zu", i);
+        free(got);
+    }
+    char *low = utf8_lower("ĐẠI HỌC Quốc Gia", strlen("ĐẠI HỌC Quốc Gia"));
+    T_STR(low, "đại học quốc gia", "utf8_lower: Vietnamese capitals");
+    free(low);
+    T_OK(utf8_looks_binary("\x89PNG\r\n\x1a\n\0\0\0", 11), "binary: PNG header");
+    const char *vi = "Đây là một câu tiếng Việt bình thường.";
+    T_OK(!utf8_looks_binary(vi, strlen(vi)), "binary: Vietnamese text is not binary");
+}
+
+static void test_article(void)
+{
+    char *s = text_squash("  a \t b\n\nc\xc2\xa0 d  ", strlen("  a \t b\n\nc\xc2\xa0 d  "));
+    T_STR(s, "a b c d", "text_squash collapses spaces, newlines and NBSP");
+    free(s);
+    struct article *a = article_new();
+    article_add_para(a, "  ", 2);
+    article_add_para(a, " Đoạn một. ", strlen(" Đoạn một. "));
+    T_INT((long)a->npara, 1, "article: empty paragraphs are skipped");
+    T_STR(a->paras[0], "Đoạn một.", "article: paragraph trimmed");
+    article_set(&a->title, "  Tiêu   đề ");
+    T_STR(a->title, "Tiêu đề", "article: title squashed");
+    article_set(&a->byline, "   ");
+    T_OK(a->byline == NULL, "article: blank field becomes NULL");
+    article_free(a);
+    article_free(NULL);
+    T_OK(1, "article_free(NULL) is a no-op");
+}
+
+static void test_strerror(void)
+{
+    for (int e = 0; e >= -15; e--)
+        T_OK(db_strerror(e) && *db_strerror(e) && strcmp(db_strerror(e), "unknown error"),
+             "db_strerror(%d) describes the error", e);
+    T_STR(db_strerror(-999), "unknown error", "db_strerror of an unknown value");
+}
+
+int main(void)
+{
+    test_buf();
+    test_utf8_clean();
+    test_article();
+    test_strerror();
+    return t_done();
+}
