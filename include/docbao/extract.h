@@ -1,0 +1,30 @@
+/*
+ * extract.h — from a page to an article: the title and the body paragraphs a listener wants,
+ * without menus, datelines, captions, share buttons, comments or other page chrome.
+ */
+#ifndef DOCBAO_EXTRACT_H
+#define DOCBAO_EXTRACT_H
+
+#include <stddef.h>
+
+#include "docbao/article.h"
+
+/* Largest page the extractor accepts, in bytes. */
+#define EXTRACT_MAX_INPUT (16u * 1024 * 1024)
+
+/* Extracts the article from an HTML page (len bytes at html, any charset libxml2 can detect;
+ * url may be NULL and is only recorded). On success stores a new article in *out (caller
+ * frees with article_free) and returns 0. Returns DB_ETOOBIG, DB_EFORMAT (not HTML / binary),
+ * or DB_EEMPTY (no article text found). */
+int extract_html(const char *html, size_t len, const char *url, struct article **out);
+
+/* Extracts the article from plain UTF-8 text as scraped from a news page: one paragraph per
+ * line; drops page chrome lines ("Tất cả chuyên mục", "A A", "Liên kết website",
+ * "Ý kiến ()", datelines, a trailing byline) and takes the headline as title.
+ * Same return values as extract_html(). */
+int extract_text(const char *text, size_t len, const char *name, struct article **out);
+
+/* Nonzero when the n bytes at s look like HTML rather than plain text. */
+int extract_is_html(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,1747 @@
+/*
+ * extract.c — from a downloaded page (HTML or scraped plain text) to an article: a title and
+ * the body paragraphs a listener wants, without menus, datelines, captions, share buttons,
+ * comments or other page chrome.
+ *
+ * HTML goes through a list of strategies tried in order (see strategies[] below). Today there
+ * is one, the generic Readability-style scorer: parse with libxml2, drop chrome elements
+ * (by tag, by class/id words, hidden ones), score the containers of text blocks, pick the
+ * best, merge its qualifying siblings and emit the text blocks in document order. Site
+ * XPath rules and JSON-LD go in front of it. Plain text is handled line by line with the
+ * same chrome-line classifier the HTML path uses on its paragraphs.
+ *
+ * Every tree walk here is iterative (libxml2 also stops building the tree at depth 256), so
+ * malformed or hostile pages cannot overflow the stack.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <utf8proc.h>
+
+#include "docbao/article.h"
+#include "docbao/err.h"
+#include "docbao/extract.h"
+#include "docbao/utf8.h"
+#include "docbao/util.h"
+
+#define HTML_OPTS                                                                                  \
+    (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |           \
+     HTML_PARSE_NOBLANKS)
+
+/* Below this many characters of body text the generic extractor retries with only the
+ * strong class/id chrome words and keeps the longer result (see passes[]). */
+#define RETRY_CHARS 250
+
+/* ------------------------------------------------------------------------------------------
+ * Small string helpers
+ * ---------------------------------------------------------------------------------------- */
+
+/* Number of code points in the UTF-8 string s. */
+static size_t u8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static size_t count_words(const char *s)
+{
+    size_t n = 0;
+    int in = 0;
+    for (; *s; s++) {
+        if (*s == ' ') {
+            in = 0;
+        } else if (!in) {
+            in = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The last code point of s, skipping closing quotes and brackets; 0 for "". */
+static int last_sentence_char(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        size_t st = n - 1;
+        while (st > 0 && ((unsigned char)s[st] & 0xC0) == 0x80)
+            st--;
+        int cp;
+        utf8_decode(s + st, n - st, &cp);
+        if (cp == '"' || cp == '\'' || cp == ')' || cp == ']' || cp == 0x201D || cp == 0x2019 ||
+            cp == 0xBB || cp == ' ') {
+            n = st;
+            continue;
+        }
+        return cp;
+    }
+    return 0;
+}
+
+/* Nonzero when s ends like a sentence (". ! ? …" possibly followed by quotes or brackets). */
+static int ends_sentence(const char *s)
+{
+    int c = last_sentence_char(s);
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == ';';
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Chrome lines: shared by the text path and by the HTML path's paragraph filter. All tests
+ * take the line lowercased (NFC) and white-space-squashed.
+ * ---------------------------------------------------------------------------------------- */
+
+/* Lines that are page chrome wherever they appear. */
+static const char *const chrome_lines[] = {"tất cả chuyên mục",
+                                           "chuyên mục",
+                                           "trang chủ",
+                                           "liên kết website",
+                                           "ý kiến",
+                                           "bình luận",
+                                           "ý kiến bạn đọc",
+                                           "gửi bình luận",
+                                           "viết bình luận",
+                                           "gửi ý kiến",
+                                           "chia sẻ",
+                                           "chia sẻ bài viết",
+                                           "in bài",
+                                           "in bài viết",
+                                           "bản in",
+                                           "lưu bài",
+                                           "lưu bài viết",
+                                           "gửi bài",
+                                           "theo dõi",
+                                           "theo dõi chúng tôi",
+                                           "đăng nhập",
+                                           "đăng ký",
+                                           "đăng xuất",
+                                           "tin liên quan",
+                                           "tin cùng chuyên mục",
+                                           "bài viết liên quan",
+                                           "tin khác",
+                                           "các tin khác",
+                                           "tin mới",
+                                           "tin mới nhất",
+                                           "tin đọc nhiều",
+                                           "đọc nhiều",
+                                           "xem thêm",
+                                           "đọc thêm",
+                                           "xem nhiều",
+                                           "quay lại",
+                                           "trở lại",
+                                           "về đầu trang",
+                                           "lên đầu trang",
+                                           "top",
+                                           "tags",
+                                           "tag",
+                                           "từ khóa",
+                                           "từ khoá",
+                                           "chủ đề",
+                                           "quảng cáo",
+                                           "copy link",
+                                           "sao chép liên kết",
+                                           "share",
+                                           "print",
+                                           "comments",
+                                           "advertisement",
+                                           "menu",
+                                           "tìm kiếm",
+                                           "video",
+                                           "ảnh",
+                                           "podcast",
+                                           "e-magazine",
+                                           "emagazine",
+                                           "infographic",
+                                           "nghe bài viết",
+                                           "nghe đọc bài viết",
+                                           "đọc bài",
+                                           "google news",
+                                           "báo in"};
+
+/* Lines that end the article in scraped text: what follows is comments or link lists. */
+static const char *const stop_lines[] = {"tin liên quan",
+                                         "tin cùng chuyên mục",
+                                         "bài viết liên quan",
+                                         "các tin khác",
+                                         "tin khác",
+                                         "ý kiến bạn đọc",
+                                         "ý kiến",
+                                         "bình luận",
+                                         "gửi bình luận",
+                                         "viết bình luận",
+                                         "liên kết website",
+                                         "tin mới",
+                                         "tin mới nhất",
+                                         "tin đọc nhiều",
+                                         "đọc nhiều",
+                                         "xem nhiều"};
+
+/* Words that make up share bars and font-size controls ("A A", "A- A+", "Chia sẻ Zalo"). */
+static const char *const control_words[] = {
+    "a",        "a-",       "a+",    "aa",      "chia", "sẻ",   "in",       "gửi",  "email",
+    "e-mail",   "facebook", "fb",    "twitter", "x",    "zalo", "linkedin", "copy", "link",
+    "lưu",      "print",    "share", "tweet",   "bản",  "bài",  "bookmark", "mail", "messenger",
+    "telegram", "|",        "/",     "-",       "•",    "·",    "+",        "nghe"};
+
+/* Words a dateline may hold besides numbers ("Thứ Sáu, 22/11/2024 05:34 (GMT +7)"). */
+static const char *const date_words[] = {
+    "thứ", "hai",  "ba",  "tư",  "năm", "sáu",  "bảy",   "bẩy", "chủ", "nhật", "cn",   "t2",
+    "t3",  "t4",   "t5",  "t6",  "t7",  "ngày", "tháng", "lúc", "giờ", "gmt",  "utc",  "ict",
+    "cập", "đăng", "a",   "a-",  "a+",  "aa",   "am",    "pm",  "sa",  "ch",   "sáng", "chiều",
+    "tối", "trưa", "hôm", "nay", "qua", "phút", "trước", "vừa", "xong"};
+
+static int in_table(const char *s, const char *const *tab, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, tab[i]) == 0)
+            return 1;
+    return 0;
+}
+
+#define IN_TABLE(s, tab) in_table((s), (tab), sizeof(tab) / sizeof((tab)[0]))
+
+/* "ý kiến (3)", "bình luận ()", "comments (12)". */
+static int is_counter_line(const char *low)
+{
+    static const char *const heads[] = {"ý kiến", "bình luận", "comments", "phản hồi"};
+    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+        size_t k = strlen(heads[i]);
+        if (strncmp(low, heads[i], k) != 0)
+            continue;
+        const char *p = low + k;
+        if (*p == ' ')
+            p++;
+        if (*p != '(')
+            continue;
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (p[0] == ')' && p[1] == '\0')
+            return 1;
+    }
+    return 0;
+}
+
+/* Splits the lowercased line into tokens at white space and the separators in seps; calls
+ * ok() on each; returns the number of tokens, or -1 when ok() refused one. */
+static int all_tokens(const char *low, const char *seps, int (*ok)(const char *, void *), void *arg)
+{
+    char tok[64];
+    int n = 0;
+    const char *p = low;
+    while (*p) {
+        while (*p && (*p == ' ' || strchr(seps, *p)))
+            p++;
+        if (!*p)
+            break;
+        size_t k = 0;
+        while (p[k] && p[k] != ' ' && !strchr(seps, p[k]))
+            k++;
+        if (k >= sizeof(tok))
+            return -1;
+        memcpy(tok, p, k);
+        tok[k] = '\0';
+        p += k;
+        if (!ok(tok, arg))
+            return -1;
+        n++;
+    }
+    return n;
+}
+
+static int control_word_ok(const char *tok, void *arg)
+{
+    (void)arg;
+    return IN_TABLE(tok, control_words);
+}
+
+struct date_seen {
+    int stamp; /* a token like 22/11/2024, 05:34, 7h30 */
+    int num;   /* any number */
+};
+
+static int date_word_ok(const char *tok, void *arg)
+{
+    struct date_seen *d = arg;
+    size_t k = strlen(tok);
+    while (k > 0 && (tok[k - 1] == ':' || tok[k - 1] == '.'))
+        k--;
+    if (k == 0)
+        return 1;
+    int digits = 0, mark = 0, other = 0;
+    for (size_t i = 0; i < k; i++) {
+        char c = tok[i];
+        if (c >= '0' && c <= '9')
+            digits++;
+        else if (c == '/' || c == ':' || c == '-' || c == '.' || c == 'h')
+            mark++;
+        else if (c != '+')
+            other++;
+    }
+    if (digits && !other) {
+        d->num = 1;
+        if (mark)
+            d->stamp = 1;
+        return 1;
+    }
+    /* "gmt+7", "utc+07:00" */
+    if (strncmp(tok, "gmt", 3) == 0 || strncmp(tok, "utc", 3) == 0) {
+        for (size_t i = 3; i < k; i++)
+            if (!strchr("0123456789+-:", tok[i]))
+                return 0;
+        return 1;
+    }
+    char w[64];
+    memcpy(w, tok, k);
+    w[k] = '\0';
+    return IN_TABLE(w, date_words);
+}
+
+/* A dateline: weekday words, a date or time, a time zone, maybe font-size controls. */
+static int is_dateline(const char *low)
+{
+    if (strlen(low) > 120)
+        return 0;
+    struct date_seen d = {0, 0};
+    int n = all_tokens(low, ",|()[]–—·•", date_word_ok, &d);
+    if (n <= 0)
+        return 0;
+    if (d.stamp)
+        return 1;
+    /* "Thứ Hai, ngày 15 tháng 9 năm 2021" */
+    return d.num &&
+           (starts_with(low, "thứ ") || starts_with(low, "chủ nhật") || starts_with(low, "ngày "));
+}
+
+/* Page chrome: known chrome lines, comment counters, share bars and font-size controls. */
+static int is_chrome_line(const char *low)
+{
+    if (!*low)
+        return 1;
+    if (IN_TABLE(low, chrome_lines) || is_counter_line(low))
+        return 1;
+    int n = all_tokens(low, "", control_word_ok, NULL);
+    return n > 0 && n <= 10;
+}
+
+static int is_stop_line(const char *low)
+{
+    return IN_TABLE(low, stop_lines) || is_counter_line(low);
+}
+
+/* Photo captions and credits: "Ảnh: …", "Video: …", "Nguồn: …" lines, and short lines that
+ * end in a credit ("Y bác sĩ nội soi cho bệnh nhân. Ảnh: Bệnh viện cung cấp"); also
+ * "Xem thêm: …" style pointers to other articles. */
+static int is_caption_line(const char *low)
+{
+    static const char *const heads[] = {
+        "ảnh:",           "ảnh :",          "(ảnh:",      "ảnh minh họa", "ảnh minh hoạ",
+        "video:",         "video :",        "clip:",      "nguồn:",       "nguồn :",
+        "nguồn ảnh:",     "đồ họa:",        "đồ hoạ:",    "photo:",       "photo credit",
+        "image:",         "credit:",        "xem thêm:",  "đọc thêm:",    "xem thêm >>",
+        "tin liên quan:", "bài liên quan:", "xem video:", ">> xem thêm",  ">>xem thêm"};
+    static const char *const marks[] = {
+        "ảnh:", "ảnh :", "video:", "nguồn:", "đồ họa:", "đồ hoạ:", "ảnh minh họa", "ảnh minh hoạ"};
+    size_t chars = u8_chars(low);
+    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+        if (starts_with(low, heads[i]))
+            return chars <= 200;
+    if (chars > 250)
+        return 0;
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+        const char *m = strstr(low, marks[i]);
+        if (!m || m == low)
+            continue;
+        /* preceded by a sentence end or an opening bracket */
+        const char *b = m;
+        while (b > low && b[-1] == ' ')
+            b--;
+        if (b > low && !strchr(".!?()[]-–|", b[-1]) && b[-1] != ')')
+            continue;
+        const char *tail = m + strlen(marks[i]);
+        if (u8_chars(tail) > 60)
+            continue;
+        if (strpbrk(tail, ".!?") && tail[strcspn(tail, ".!?") + 1] != '\0')
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* A byline: 2–4 words, each starting with a capital letter, letters only ("Nguyên Ngọc"). */
+static int is_byline(const char *s)
+{
+    size_t n = strlen(s), i = 0, words = 0;
+    int at_start = 1;
+    if (n == 0 || n > 60)
+        return 0;
+    while (i < n) {
+        int cp;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        i += k;
+        if (cp == ' ') {
+            at_start = 1;
+            continue;
+        }
+        utf8proc_category_t cat = utf8proc_category(cp);
+        if (at_start) {
+            if (cat != UTF8PROC_CATEGORY_LU && cat != UTF8PROC_CATEGORY_LT)
+                return 0;
+            words++;
+            at_start = 0;
+        } else if (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_MN) {
+            return 0;
+        }
+    }
+    return words >= 2 && words <= 4;
+}
+
+/* Nonzero when the lowercase, squashed line is chrome or a caption. */
+static int drop_line(const char *low)
+{
+    return is_chrome_line(low) || is_dateline(low) || is_caption_line(low);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Shared output: a list of candidate paragraphs that becomes the article.
+ * ---------------------------------------------------------------------------------------- */
+
+struct para {
+    char *s;   /* clean, squashed UTF-8 */
+    double ld; /* link density: share of the text inside links */
+    int head;  /* 1 for h1, 2..6 for h2..h6, 0 for text */
+};
+
+struct plist {
+    struct para *v;
+    size_t n, cap;
+    size_t chars; /* total characters */
+};
+
+static void plist_push(struct plist *pl, char *s, double ld, int head)
+{
+    if (pl->n == pl->cap) {
+        pl->cap = pl->cap ? pl->cap * 2 : 32;
+        pl->v = xrealloc(pl->v, pl->cap * sizeof(*pl->v));
+    }
+    pl->v[pl->n].s = s;
+    pl->v[pl->n].ld = ld;
+    pl->v[pl->n].head = head;
+    pl->n++;
+    pl->chars += u8_chars(s);
+}
+
+static void plist_free(struct plist *pl)
+{
+    for (size_t i = 0; i < pl->n; i++)
+        free(pl->v[i].s);
+    free(pl->v);
+    pl->v = NULL;
+    pl->n = pl->cap = pl->chars = 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * Plain text
+ * ---------------------------------------------------------------------------------------- */
+
+int extract_is_html(const char *s, size_t n)
+{
+    static const char *const starts[] = {"<!doctype html", "<html", "<head", "<body"};
+    static const char *const tags[] = {"<p>",    "<p ",      "<div",   "<br>", "<br/",
+                                       "<br />", "<article", "<table", "</p>"};
+    size_t i = 0;
+    if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    for (;;) {
+        while (i < n && strchr(" \t\r\n\f", s[i]) && s[i])
+            i++;
+        if (n - i >= 4 && memcmp(s + i, "<!--", 4) == 0) {
+            size_t j = i + 4;
+            while (j + 3 <= n && memcmp(s + j, "-->", 3) != 0)
+                j++;
+            if (j + 3 > n)
+                return 1; /* an unterminated comment: markup all the same */
+            i = j + 3;
+            continue;
+        }
+        if (n - i >= 5 && memcmp(s + i, "<?xml", 5) == 0) {
+            size_t j = i + 5;
+            while (j + 2 <= n && memcmp(s + j, "?>", 2) != 0)
+                j++;
+            i = j + 2 > n ? n : j + 2;
+            continue;
+        }
+        break;
+    }
+    for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+        size_t l = strlen(starts[k]);
+        if (n - i >= l && strncasecmp(s + i, starts[k], l) == 0)
+            return 1;
+    }
+    size_t lim = n - i > 4096 ? i + 4096 : n;
+    for (size_t j = i; j < lim; j++) {
+        if (s[j] != '<')
+            continue;
+        for (size_t k = 0; k < sizeof(tags) / sizeof(tags[0]); k++) {
+            size_t l = strlen(tags[k]);
+            if (lim - j >= l && strncasecmp(s + j, tags[k], l) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Removes a trailing byline or source credit from pl (when body text precedes it) and
+ * returns it (caller frees), or NULL. */
+static char *take_trailing_byline(struct plist *pl)
+{
+    if (pl->n < 2)
+        return NULL;
+    struct para *last = &pl->v[pl->n - 1];
+    if (last->head || !is_byline(last->s))
+        return NULL;
+    const struct para *prev = &pl->v[pl->n - 2];
+    if (prev->head || (!ends_sentence(prev->s) && pl->chars < 200))
+        return NULL;
+    char *by = last->s;
+    pl->n--;
+    return by;
+}
+
+/* Length of a leading news-agency tag ("TTO - ", "(Dân trí) - ", "VOV.VN – ") at s, which
+ * must not be spoken; 0 when there is none. */
+static size_t source_tag_len(const char *s)
+{
+    size_t i = 0, n = strlen(s);
+    if (s[0] == '(') {
+        const char *close = strchr(s, ')');
+        if (!close || close - s > 32 || memchr(s + 1, '(', (size_t)(close - s - 1)))
+            return 0;
+        i = (size_t)(close - s) + 1;
+    } else {
+        while (i < n && s[i] != ' ') {
+            int cp;
+            size_t k = utf8_decode(s + i, n - i, &cp);
+            if (utf8proc_category(cp) != UTF8PROC_CATEGORY_LU && cp != '.' &&
+                !(cp >= '0' && cp <= '9'))
+                return 0;
+            i += k;
+        }
+        if (i < 2 || i > 16)
+            return 0;
+    }
+    if (s[i] == ' ')
+        i++;
+    static const char *const dashes[] = {"- ", "\xE2\x80\x93 ", "\xE2\x80\x94 "};
+    for (size_t d = 0; d < 3; d++)
+        if (starts_with(s + i, dashes[d]))
+            return i + strlen(dashes[d]);
+    return 0;
+}
+
+/* Removes a leading news-agency tag from the first paragraph of pl. */
+static void strip_source_tag(struct plist *pl)
+{
+    if (pl->n == 0)
+        return;
+    char *s = pl->v[0].s;
+    size_t k = source_tag_len(s);
+    if (k && s[k])
+        memmove(s, s + k, strlen(s + k) + 1);
+}
+
+/* Moves the paragraphs of pl into a new article (emptying pl). */
+static struct article *build_article(struct plist *pl)
+{
+    struct article *a = article_new();
+    strip_source_tag(pl);
+    for (size_t i = 0; i < pl->n; i++)
+        article_add_para(a, pl->v[i].s, strlen(pl->v[i].s));
+    plist_free(pl);
+    return a;
+}
+
+/* A line that reads like body text rather than a headline or menu item. */
+static int is_body_line(const char *s)
+{
+    return ends_sentence(s) && count_words(s) >= 6;
+}
+
+/* A headline candidate: at least three words, not ending a sentence (a short question or
+ * exclamation is allowed), not too long. */
+static int is_title_line(const char *s)
+{
+    size_t w = count_words(s);
+    if (w < 3 || u8_chars(s) > 300)
+        return 0;
+    int c = last_sentence_char(s);
+    if (c == '.' || c == 0x2026 || c == ';' || c == ':' || c == ',')
+        return 0;
+    if ((c == '?' || c == '!') && w > 25)
+        return 0;
+    return 1;
+}
+
+int extract_text(const char *text, size_t len, const char *name, struct article **out)
+{
+    struct plist lines = {0};
+    char *clean = NULL, *title = NULL, *byline = NULL;
+    int rc = 0;
+
+    if (len > EXTRACT_MAX_INPUT)
+        return DB_ETOOBIG;
+    if (utf8_looks_binary(text, len))
+        return DB_EFORMAT;
+    clean = utf8_clean(text, len);
+
+    /* Lines, squashed, without chrome; a stop line after body text ends the article. */
+    int body_seen = 0;
+    for (char *p = clean; *p;) {
+        size_t k = strcspn(p, "\n");
+        char *line = text_squash(p, k);
+        p += k + (p[k] == '\n');
+        char *low = utf8_lower(line, strlen(line));
+        int stop = body_seen && is_stop_line(low);
+        int drop = drop_line(low);
+        free(low);
+        if (stop) {
+            free(line);
+            break;
+        }
+        if (drop) {
+            free(line);
+            continue;
+        }
+        if (is_body_line(line))
+            body_seen = 1;
+        plist_push(&lines, line, 0, 0);
+    }
+
+    /* The headline: the first title-like line before any body line, followed by more text.
+     * Short menu-like lines above it are chrome. */
+    size_t first = 0;
+    for (size_t i = 0; i + 1 < lines.n; i++) {
+        if (!is_title_line(lines.v[i].s) && is_body_line(lines.v[i].s))
+            break;
+        if (is_title_line(lines.v[i].s)) {
+            title = lines.v[i].s;
+            lines.v[i].s = NULL;
+            first = i + 1;
+            break;
+        }
+    }
+    for (size_t i = 0; i < first; i++)
+        free(lines.v[i].s);
+    if (first) {
+        memmove(lines.v, lines.v + first, (lines.n - first) * sizeof(*lines.v));
+        lines.n -= first;
+    }
+
+    byline = take_trailing_byline(&lines);
+    if (lines.n == 0) {
+        rc = DB_EEMPTY;
+        goto out;
+    }
+    struct article *a = build_article(&lines);
+    article_set(&a->title, title);
+    if (byline && !starts_with(byline, "Theo "))
+        article_set(&a->byline, byline);
+    article_set(&a->url, name);
+    *out = a;
+out:
+    plist_free(&lines);
+    free(title);
+    free(byline);
+    free(clean);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * HTML: tags
+ * ---------------------------------------------------------------------------------------- */
+
+enum {
+    T_DROP = 1 << 0,      /* never article text */
+    T_BLOCK = 1 << 1,     /* starts and ends a paragraph */
+    T_PARA = 1 << 2,      /* may hold scored text */
+    T_CONTAINER = 1 << 3, /* subject to link-density cleaning */
+    T_HEAD = 1 << 4,      /* h1..h6 */
+    T_LINK = 1 << 5,      /* a */
+    T_PAGE = 1 << 6,      /* header: dropped outside article/main; footer: always */
+    T_KEEP = 1 << 7,      /* never dropped for its class/id or hidden style */
+};
+
+struct tag {
+    const char *name;
+    unsigned flags;
+    int weight; /* initial score of a candidate container */
+};
+
+/* Sorted by name for bsearch. */
+static const struct tag tags[] = {
+    {"a", T_LINK, 0},
+    {"address", T_BLOCK, -3},
+    {"applet", T_DROP, 0},
+    {"article", T_BLOCK | T_PARA | T_KEEP, 0},
+    {"aside", T_DROP, 0},
+    {"audio", T_DROP, 0},
+    {"blockquote", T_BLOCK | T_PARA, 3},
+    {"body", T_BLOCK | T_KEEP, 0},
+    {"br", T_BLOCK, 0},
+    {"button", T_DROP, 0},
+    {"canvas", T_DROP, 0},
+    {"caption", T_BLOCK, 0},
+    {"center", T_BLOCK | T_PARA, 0},
+    {"datalist", T_DROP, 0},
+    {"dd", T_BLOCK | T_PARA, -3},
+    {"details", T_BLOCK, 0},
+    {"dialog", T_DROP, 0},
+    {"div", T_BLOCK | T_PARA | T_CONTAINER, 5},
+    {"dl", T_BLOCK | T_CONTAINER, -3},
+    {"dt", T_BLOCK, -3},
+    {"embed", T_DROP, 0},
+    {"fieldset", T_BLOCK, 0},
+    {"figcaption", T_DROP, 0},
+    {"figure", T_DROP, 0},
+    {"footer", T_BLOCK | T_PAGE, 0},
+    {"form", T_BLOCK, -3},
+    {"frame", T_DROP, 0},
+    {"frameset", T_DROP, 0},
+    {"h1", T_BLOCK | T_HEAD, -5},
+    {"h2", T_BLOCK | T_HEAD, -5},
+    {"h3", T_BLOCK | T_HEAD, -5},
+    {"h4", T_BLOCK | T_HEAD, -5},
+    {"h5", T_BLOCK | T_HEAD, -5},
+    {"h6", T_BLOCK | T_HEAD, -5},
+    {"head", T_DROP, 0},
+    {"header", T_BLOCK | T_PAGE, 0},
+    {"hr", T_BLOCK, 0},
+    {"html", T_BLOCK | T_KEEP, 0},
+    {"iframe", T_DROP, 0},
+    {"img", T_DROP, 0},
+    {"input", T_DROP, 0},
+    {"li", T_BLOCK, -3},
+    {"link", T_DROP, 0},
+    {"main", T_BLOCK | T_PARA | T_KEEP, 0},
+    {"map", T_DROP, 0},
+    {"menu", T_DROP, 0},
+    {"meta", T_DROP, 0},
+    {"nav", T_DROP, 0},
+    {"noscript", T_DROP, 0},
+    {"object", T_DROP, 0},
+    {"ol", T_BLOCK | T_CONTAINER, -3},
+    {"option", T_DROP, 0},
+    {"p", T_BLOCK | T_PARA, 0},
+    {"picture", T_DROP, 0},
+    {"pre", T_BLOCK | T_PARA, 3},
+    {"script", T_DROP, 0},
+    {"section", T_BLOCK | T_PARA | T_CONTAINER, 0},
+    {"select", T_DROP, 0},
+    {"source", T_DROP, 0},
+    {"style", T_DROP, 0},
+    {"summary", T_BLOCK, 0},
+    {"svg", T_DROP, 0},
+    {"table", T_BLOCK | T_CONTAINER, 0},
+    {"tbody", T_BLOCK, 0},
+    {"td", T_BLOCK | T_PARA, 3},
+    {"template", T_DROP, 0},
+    {"textarea", T_DROP, 0},
+    {"tfoot", T_BLOCK, 0},
+    {"th", T_BLOCK, -5},
+    {"thead", T_BLOCK, 0},
+    {"title", T_DROP, 0},
+    {"tr", T_BLOCK, 0},
+    {"ul", T_BLOCK | T_CONTAINER, -3},
+    {"video", T_DROP, 0},
+};
+
+static int tag_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct tag *)elem)->name);
+}
+
+static const struct tag *tag_of(const xmlNode *n)
+{
+    static const struct tag inline_tag = {"", 0, 0};
+    if (n->type != XML_ELEMENT_NODE || !n->name)
+        return &inline_tag;
+    const struct tag *t =
+        bsearch(n->name, tags, sizeof(tags) / sizeof(tags[0]), sizeof(tags[0]), tag_cmp);
+    return t ? t : &inline_tag;
+}
+
+static int is_tag(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && n->name && strcmp((const char *)n->name, name) == 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * HTML: class and id words
+ * ---------------------------------------------------------------------------------------- */
+
+/* Copies attribute name of n, ASCII-lowercased, into out (cap bytes; truncated). */
+static void attr_lower(const xmlNode *n, const char *name, char *out, size_t cap)
+{
+    out[0] = '\0';
+    xmlAttr *a = xmlHasProp((xmlNode *)n, (const xmlChar *)name);
+    if (!a || !a->children || !a->children->content)
+        return;
+    const char *v = (const char *)a->children->content;
+    size_t i = 0;
+    for (; v[i] && i + 1 < cap; i++)
+        out[i] = (v[i] >= 'A' && v[i] <= 'Z') ? (char)(v[i] + 32) : v[i];
+    out[i] = '\0';
+}
+
+static int has_any(const char *s, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strstr(s, words[i]))
+            return 1;
+    return 0;
+}
+
+/* Nonzero when s, split at non-alphanumerics, holds one of words exactly. */
+static int has_token(const char *s, const char *const *words, size_t n)
+{
+    while (*s) {
+        while (*s && !((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+            s++;
+        size_t k = 0;
+        while ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= '0' && s[k] <= '9'))
+            k++;
+        if (!k)
+            break;
+        for (size_t i = 0; i < n; i++)
+            if (strlen(words[i]) == k && memcmp(s, words[i], k) == 0)
+                return 1;
+        s += k;
+    }
+    return 0;
+}
+
+#define HAS_ANY(s, w) has_any((s), (w), sizeof(w) / sizeof((w)[0]))
+#define HAS_TOKEN(s, w) has_token((s), (w), sizeof(w) / sizeof((w)[0]))
+
+/* Class/id substrings that mark chrome in every pass. */
+static const char *const chrome_always[] = {
+    "comment",    "breadcrumb", "caption", "advert", "quangcao", "quang-cao", "sponsor", "popup",
+    "newsletter", "subscribe",  "cookie",  "gdpr",   "binhluan", "outbrain",  "taboola", "disqus"};
+static const char *const chrome_always_tokens[] = {"ad", "ads", "adv", "qc"};
+/* Class/id substrings (Readability's "unlikely candidates" and Vietnamese site habits) and
+ * tokens that mark chrome in the strict pass, unless an exempting word is there too. Not
+ * "sidebar": VnExpress keeps its article in div.sidebar-1. */
+static const char *const chrome_unlikely[] = {
+    "banner",     "combx",    "community",    "cover-wrap", "extra",   "footer",     "header",
+    "legends",    "menu",     "related",      "remark",     "replies", "rss",        "shoutbox",
+    "skyscraper", "social",   "supplemental", "ad-break",   "agegate", "pagination", "pager",
+    "yom-remote", "lienquan", "xemthem",      "widget",     "promo",   "masthead",   "login"};
+static const char *const chrome_unlikely_tokens[] = {
+    "nav",     "navbar", "tags", "tag", "keywords", "tukhoa", "print",
+    "toolbar", "hidden", "hide", "sr",  "skip",     "rating", "vote"};
+static const char *const chrome_exempt[] = {"article", "body",   "content", "main",
+                                            "detail",  "column", "shadow"};
+/* Class/id substrings that mark chrome in every pass when the element holds fewer than
+ * SMALL_CHROME characters: whole articles sit in "gigya-share-btns_containerParent". */
+static const char *const chrome_small[] = {"share", "social", "related", "lienquan", "xemthem"};
+#define SMALL_CHROME 500
+
+/* Class/id words for scoring (Readability's list, plus Vietnamese site habits). */
+static const char *const weight_neg[] = {
+    "hidden",     "banner",   "combx",    "comment", "com-",    "contact", "footer", "masthead",
+    "media",      "meta",     "outbrain", "promo",   "related", "scroll",  "share",  "shoutbox",
+    "skyscraper", "sponsor",  "shopping", "tags",    "widget",  "social",  "menu",   "lienquan",
+    "xemthem",    "binhluan", "quangcao", "-ad-",    "popup"};
+static const char *const weight_pos[] = {
+    "article", "body", "content", "entry",  "hentry",  "h-entry", "main",     "page", "post",
+    "text",    "blog", "story",   "detail", "noidung", "chitiet", "singular", "fck"};
+
+static int class_weight(const xmlNode *n)
+{
+    char v[256];
+    int w = 0;
+    static const char *const attrs[] = {"class", "id"};
+    for (size_t i = 0; i < 2; i++) {
+        attr_lower(n, attrs[i], v, sizeof(v));
+        if (!v[0])
+            continue;
+        if (HAS_ANY(v, weight_neg))
+            w -= 25;
+        if (HAS_ANY(v, weight_pos))
+            w += 25;
+    }
+    return w;
+}
+
+static xmlNode *walk_next(xmlNode *n, const xmlNode *root, int descend);
+static size_t text_len(const char *s, unsigned *commas);
+
+/* Characters of text below n (outside dropped tags), counting up to cap; gives up (returns
+ * cap) after visiting 5000 nodes. */
+static size_t text_upto(xmlNode *n, size_t cap)
+{
+    size_t k = 0, visits = 0;
+    for (xmlNode *c = n; c && k < cap; c = walk_next(c, n, !(tag_of(c)->flags & T_DROP))) {
+        if (++visits > 5000)
+            return cap;
+        if (c->type == XML_TEXT_NODE && c->content) {
+            unsigned commas = 0;
+            k += text_len((const char *)c->content, &commas);
+        }
+    }
+    return k;
+}
+
+/* Nonzero when n's class or id mark it as chrome; strong_only limits the test to the words
+ * that mark chrome at any size. */
+static int is_chrome_element(xmlNode *n, int strong_only)
+{
+    char cls[256], id[128], v[400];
+    attr_lower(n, "class", cls, sizeof(cls));
+    attr_lower(n, "id", id, sizeof(id));
+    if (!cls[0] && !id[0])
+        return 0;
+    size_t k = strlen(cls);
+    memcpy(v, cls, k);
+    v[k] = ' ';
+    strcpy(v + k + 1, id);
+    if (HAS_ANY(v, chrome_always) || HAS_TOKEN(v, chrome_always_tokens))
+        return 1;
+    /* VnExpress and kin write photo captions as p.Image */
+    static const char *const image[] = {"image", "img", "photo", "pic"};
+    if (is_tag(n, "p") && HAS_TOKEN(cls, image))
+        return 1;
+    if (!strong_only && (HAS_ANY(v, chrome_unlikely) || HAS_TOKEN(v, chrome_unlikely_tokens)) &&
+        !HAS_ANY(v, chrome_exempt))
+        return 1;
+    if (HAS_ANY(v, chrome_small))
+        return text_upto(n, SMALL_CHROME) < SMALL_CHROME;
+    return 0;
+}
+
+static int is_hidden(const xmlNode *n)
+{
+    char v[512], sq[512];
+    if (xmlHasProp((xmlNode *)n, (const xmlChar *)"hidden"))
+        return 1;
+    attr_lower(n, "aria-hidden", v, sizeof(v));
+    if (strcmp(v, "true") == 0)
+        return 1;
+    attr_lower(n, "style", v, sizeof(v));
+    size_t j = 0;
+    for (size_t i = 0; v[i]; i++)
+        if (v[i] != ' ' && v[i] != '\t' && v[i] != '\n')
+            sq[j++] = v[i];
+    sq[j] = '\0';
+    return strstr(sq, "display:none") || strstr(sq, "visibility:hidden");
+}
+
+/* ------------------------------------------------------------------------------------------
+ * HTML: the page — metadata and tree walks
+ * ---------------------------------------------------------------------------------------- */
+
+struct page {
+    const char *html; /* the input, as UTF-8 when enc is "UTF-8" */
+    size_t len;
+    const char *enc; /* encoding passed to libxml2; NULL lets it read <meta charset> */
+    const char *url;
+    int meta_read;
+    char *og_title, *doc_title, *h1, *published, *author, *site;
+};
+
+/* The preorder successor of n inside root; skips n's children unless descend. */
+static xmlNode *walk_next(xmlNode *n, const xmlNode *root, int descend)
+{
+    if (descend && n->type == XML_ELEMENT_NODE && n->children)
+        return n->children;
+    while (n && n != root) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
+/* The text of n's subtree, clean and squashed (caller frees). */
+static char *node_text(xmlNode *n)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    if (!c)
+        return xstrdup("");
+    char *cl = utf8_clean((const char *)c, strlen((const char *)c));
+    xmlFree(c);
+    char *s = text_squash(cl, strlen(cl));
+    free(cl);
+    return s;
+}
+
+static void set_once(char **field, xmlNode *n, const char *attr)
+{
+    if (*field)
+        return;
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+    if (!v)
+        return;
+    char *cl = utf8_clean((const char *)v, strlen((const char *)v));
+    xmlFree(v);
+    char *s = text_squash(cl, strlen(cl));
+    free(cl);
+    if (*s)
+        *field = s;
+    else
+        free(s);
+}
+
+/* Reads <meta> tags, <title> and the first <h1> of the whole document. */
+static void read_meta(struct page *pg, xmlNode *root)
+{
+    for (xmlNode *n = root; n; n = walk_next(n, root, 1)) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_tag(n, "title")) {
+            if (!pg->doc_title)
+                pg->doc_title = node_text(n);
+            continue;
+        }
+        if (is_tag(n, "h1")) {
+            if (!pg->h1)
+                pg->h1 = node_text(n);
+            if (pg->h1 && !*pg->h1) {
+                free(pg->h1);
+                pg->h1 = NULL;
+            }
+            continue;
+        }
+        if (!is_tag(n, "meta"))
+            continue;
+        char key[64] = "";
+        static const char *const keys[] = {"property", "name", "itemprop"};
+        for (size_t i = 0; i < 3; i++) {
+            attr_lower(n, keys[i], key, sizeof(key));
+            if (!key[0])
+                continue;
+            if (strcmp(key, "og:title") == 0) {
+                set_once(&pg->og_title, n, "content");
+            } else if (strcmp(key, "article:published_time") == 0 ||
+                       strcmp(key, "datepublished") == 0 || strcmp(key, "pubdate") == 0 ||
+                       strcmp(key, "publishdate") == 0 || strcmp(key, "dc.date.issued") == 0 ||
+                       strcmp(key, "parsely-pub-date") == 0) {
+                set_once(&pg->published, n, "content");
+            } else if (strcmp(key, "author") == 0 || strcmp(key, "article:author") == 0 ||
+                       strcmp(key, "dc.creator") == 0 || strcmp(key, "parsely-author") == 0) {
+                char *a = NULL;
+                set_once(&a, n, "content");
+                if (a && !pg->author && !starts_with(a, "http"))
+                    pg->author = a;
+                else
+                    free(a);
+            } else if (strcmp(key, "og:site_name") == 0) {
+                set_once(&pg->site, n, "content");
+            }
+        }
+    }
+}
+
+/* The page title with a trailing " - Site name" / " | Site" removed. */
+static char *strip_site_suffix(const char *t)
+{
+    static const char *const seps[] = {" | ", " - ", " – ", " — ", " :: ", " » ", " · "};
+    const char *cut = NULL;
+    for (size_t i = 0; i < sizeof(seps) / sizeof(seps[0]); i++) {
+        const char *p = t, *q;
+        while ((q = strstr(p, seps[i]))) {
+            if (!cut || q > cut)
+                cut = q;
+            p = q + 1;
+        }
+    }
+    if (cut) {
+        char *head = xstrndup(t, (size_t)(cut - t));
+        if (count_words(head) >= 3)
+            return head;
+        free(head);
+    }
+    return xstrdup(t);
+}
+
+/* ------------------------------------------------------------------------------------------
+ * HTML: the generic extractor
+ * ---------------------------------------------------------------------------------------- */
+
+enum {
+    G_STRIP = 1 << 0,  /* drop elements whose class/id mark them as chrome */
+    G_WEIGHT = 1 << 1, /* score class/id words */
+    G_CLEAN = 1 << 2,  /* drop link-heavy containers with negative weight */
+    G_STRONG = 1 << 3, /* with G_STRIP: only the words that always mean chrome */
+};
+
+/* What the generic extractor knows about each element (hung on xmlNode._private). */
+struct ninfo {
+    xmlNode *node;
+    xmlNode *blk; /* nearest block ancestor-or-self */
+    const struct tag *tag;
+    double score;
+    size_t text;     /* characters in the subtree */
+    size_t link;     /* of which inside links */
+    size_t own;      /* characters whose nearest block is this element */
+    unsigned commas; /* commas in own text */
+    unsigned char scored, inlink;
+};
+
+#define INFO(n) ((struct ninfo *)(n)->_private)
+
+/* Removes chrome from the tree below root. Returns the number of elements left. */
+static size_t prune(xmlNode *root, unsigned flags)
+{
+    size_t count = 0;
+    xmlNode *n = root;
+    while (n) {
+        int drop = 0;
+        if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE || n->type == XML_DTD_NODE) {
+            drop = 1;
+        } else if (n->type == XML_ELEMENT_NODE) {
+            const struct tag *t = tag_of(n);
+            n->_private = NULL;
+            if (t->flags & T_DROP) {
+                drop = 1;
+            } else if (t->flags & T_PAGE) {
+                drop = 1;
+                for (xmlNode *p = n->parent; p; p = p->parent)
+                    if (is_tag(p, "article") || is_tag(p, "main"))
+                        drop = is_tag(n, "footer");
+            } else if (!(t->flags & T_KEEP)) {
+                /* ASP.NET pages wrap the whole page in a <form>: only small ones go */
+                drop = is_hidden(n) ||
+                       (is_tag(n, "form") && text_upto(n, SMALL_CHROME) < SMALL_CHROME) ||
+                       ((flags & G_STRIP) && is_chrome_element(n, flags & G_STRONG));
+            }
+        }
+        if (drop && n != root) {
+            xmlNode *next = walk_next(n, root, 0);
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+            n = next;
+            continue;
+        }
+        if (n->type == XML_ELEMENT_NODE)
+            count++;
+        n = walk_next(n, root, 1);
+    }
+    return count;
+}
+
+/* Counts characters (code points, white-space runs as one) and commas in s. */
+static size_t text_len(const char *s, unsigned *commas)
+{
+    size_t n = 0;
+    int space = 1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            if (!space)
+                n++;
+            space = 1;
+            continue;
+        }
+        space = 0;
+        if ((*p & 0xC0) != 0x80)
+            n++;
+        if (*p == ',')
+            (*commas)++;
+    }
+    return n;
+}
+
+/* Nonzero for an <a> that leads somewhere (not a bare anchor, not "javascript:"). */
+static int is_link(const xmlNode *n)
+{
+    char href[16];
+    attr_lower(n, "href", href, sizeof(href));
+    return href[0] && !starts_with(href, "javascript:");
+}
+
+/* Fills an ninfo for every element below root (info has room for count of them). */
+static void measure(xmlNode *root, struct ninfo *info, size_t count)
+{
+    size_t used = 0;
+    xmlNode *n = root;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE && used < count) {
+            struct ninfo *in = &info[used++];
+            struct ninfo *pin =
+                n->parent && n->parent->type == XML_ELEMENT_NODE ? INFO(n->parent) : NULL;
+            n->_private = in;
+            in->node = n;
+            in->tag = tag_of(n);
+            in->blk = (in->tag->flags & T_BLOCK) || !pin ? n : pin->blk;
+            in->inlink = (pin && pin->inlink) || ((in->tag->flags & T_LINK) && is_link(n));
+        } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content &&
+                   n->parent && n->parent->type == XML_ELEMENT_NODE && INFO(n->parent)) {
+            struct ninfo *pin = INFO(n->parent);
+            unsigned commas = 0;
+            size_t k = text_len((const char *)n->content, &commas);
+            pin->text += k;
+            if (pin->inlink)
+                pin->link += k;
+            struct ninfo *b = INFO(pin->blk);
+            b->own += k;
+            b->commas += commas;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children && n->_private) {
+            n = n->children;
+            continue;
+        }
+        /* leave n and every ancestor that has no next sibling, adding totals upwards */
+        for (;;) {
+            if (n->type == XML_ELEMENT_NODE && n->_private && n != root && n->parent &&
+                n->parent->type == XML_ELEMENT_NODE && INFO(n->parent)) {
+                INFO(n->parent)->text += INFO(n)->text;
+                INFO(n->parent)->link += INFO(n)->link;
+            }
+            if (n == root) {
+                n = NULL;
+                break;
+            }
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+        }
+    }
+}
+
+static double link_density(const struct ninfo *in)
+{
+    return in->text ? (double)in->link / (double)in->text : 0.0;
+}
+
+static void init_score(struct ninfo *in, unsigned flags)
+{
+    in->scored = 1;
+    in->score = in->tag->weight;
+    if (flags & G_WEIGHT)
+        in->score += class_weight(in->node);
+}
+
+#define ALT_TOP 4 /* runners-up considered after the best candidate (Readability: 5 in all) */
+
+/* Scores the containers of text blocks; returns the best candidate or NULL. */
+static struct ninfo *score(struct ninfo *info, size_t count, unsigned flags)
+{
+    for (size_t i = 0; i < count; i++) {
+        struct ninfo *in = &info[i];
+        if (!(in->tag->flags & T_PARA) || in->own < 25)
+            continue;
+        double cs = 1.0 + in->commas + (in->own / 100 > 3 ? 3 : (double)(in->own / 100));
+        xmlNode *a = in->node->parent;
+        for (int level = 0; level < 5 && a && a->type == XML_ELEMENT_NODE && INFO(a);
+             level++, a = a->parent) {
+            struct ninfo *ai = INFO(a);
+            if (!ai->scored)
+                init_score(ai, flags);
+            ai->score += cs / (level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0);
+        }
+    }
+    struct ninfo *top = NULL;
+    for (size_t i = 0; i < count; i++) {
+        struct ninfo *in = &info[i];
+        if (!in->scored)
+            continue;
+        in->score *= 1.0 - link_density(in);
+        if (!top || in->score > top->score)
+            top = &info[i];
+    }
+    if (!top)
+        return NULL;
+
+    /* When several strong candidates share an ancestor, the article is split over them
+     * (steps, sections): take the nearest ancestor of the best one holding three. */
+    struct ninfo *alt[ALT_TOP];
+    size_t nalt = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct ninfo *in = &info[i];
+        if (!in->scored || in == top || in->score < top->score * 0.75)
+            continue;
+        size_t j;
+        if (nalt < ALT_TOP)
+            j = nalt++;
+        else if (in->score > alt[ALT_TOP - 1]->score)
+            j = ALT_TOP - 1;
+        else
+            continue;
+        alt[j] = in;
+        for (; j > 0 && alt[j]->score > alt[j - 1]->score; j--) {
+            struct ninfo *t = alt[j];
+            alt[j] = alt[j - 1];
+            alt[j - 1] = t;
+        }
+    }
+    if (nalt >= 3) {
+        for (xmlNode *p = top->node->parent;
+             p && p->type == XML_ELEMENT_NODE && INFO(p) && !is_tag(p, "body"); p = p->parent) {
+            size_t holds = 0;
+            for (size_t i = 0; i < nalt; i++)
+                for (xmlNode *q = alt[i]->node->parent; q; q = q->parent)
+                    if (q == p) {
+                        holds++;
+                        break;
+                    }
+            if (holds >= 3) {
+                top = INFO(p);
+                if (!top->scored)
+                    init_score(top, flags);
+                break;
+            }
+        }
+    }
+
+    /* Move up while the parent scores nearly as well (the text may be split over several
+     * containers), and past parents that hold nothing else. */
+    double last = top->score;
+    for (xmlNode *p = top->node->parent;
+         p && p->type == XML_ELEMENT_NODE && INFO(p) && !is_tag(p, "body"); p = p->parent) {
+        struct ninfo *pi = INFO(p);
+        if (!pi->scored)
+            continue;
+        if (pi->score < last / 3)
+            break;
+        if (pi->score > last) {
+            top = pi;
+            break;
+        }
+        last = pi->score;
+    }
+    for (;;) {
+        xmlNode *p = top->node->parent;
+        if (!p || p->type != XML_ELEMENT_NODE || !INFO(p) || is_tag(p, "body") ||
+            xmlChildElementCount(p) != 1)
+            break;
+        top = INFO(p);
+        if (!top->scored)
+            init_score(top, flags);
+    }
+    return top;
+}
+
+/* Nonzero when n is marked as the article's lead ("sapo" in Vietnamese newsrooms). */
+static int is_lead(const xmlNode *n)
+{
+    static const char *const subs[] = {"sapo",       "description", "summary", "excerpt",
+                                       "standfirst", "chapeau",     "tomtat"};
+    static const char *const toks[] = {"lead", "intro", "lede", "teaser"};
+    char cls[256], id[128];
+    attr_lower(n, "class", cls, sizeof(cls));
+    attr_lower(n, "id", id, sizeof(id));
+    return HAS_ANY(cls, subs) || HAS_ANY(id, subs) || HAS_TOKEN(cls, toks) || HAS_TOKEN(id, toks);
+}
+
+/* Nonzero when the sibling s of the top candidate belongs to the article too. */
+static int sibling_belongs(struct ninfo *top, struct ninfo *s)
+{
+    double threshold = top->score * 0.2 > 10 ? top->score * 0.2 : 10;
+    double bonus = 0;
+    xmlChar *c1 = xmlGetProp(top->node, (const xmlChar *)"class");
+    xmlChar *c2 = xmlGetProp(s->node, (const xmlChar *)"class");
+    if (c1 && c2 && *c1 && xmlStrEqual(c1, c2))
+        bonus = top->score * 0.2;
+    xmlFree(c1);
+    xmlFree(c2);
+    if (s->scored && s->score + bonus >= threshold)
+        return 1;
+    double ld = link_density(s);
+    if (s->text >= 30 && ld < 0.3 && is_lead(s->node))
+        return 1;
+    if (!is_tag(s->node, "p"))
+        return 0;
+    if (s->text > 80 && ld < 0.25)
+        return 1;
+    if (s->text > 0 && s->text <= 80 && ld == 0) {
+        char *t = node_text(s->node);
+        int ok = ends_sentence(t) || strstr(t, ". ");
+        free(t);
+        return ok;
+    }
+    return 0;
+}
+
+struct emit {
+    struct plist *pl;
+    struct buf cur;
+    size_t link; /* bytes of cur inside links */
+    int head;
+};
+
+static void emit_flush(struct emit *e)
+{
+    if (!e->cur.len)
+        return;
+    char *cl = utf8_clean(e->cur.data, e->cur.len);
+    char *s = text_squash(cl, strlen(cl));
+    free(cl);
+    double ld = (double)e->link / (double)e->cur.len;
+    buf_reset(&e->cur);
+    e->link = 0;
+    if (*s)
+        plist_push(e->pl, s, ld, e->head);
+    else
+        free(s);
+}
+
+/* Nonzero when the container n (below the chosen node) is a link list or marked chrome. */
+static int skip_container(const xmlNode *n, unsigned flags)
+{
+    const struct ninfo *in = INFO(n);
+    if (!in || !(in->tag->flags & T_CONTAINER) || in->text == 0)
+        return 0;
+    double ld = link_density(in);
+    if (ld > 0.5)
+        return 1;
+    return (flags & G_CLEAN) && ld > 0.2 && class_weight(n) < 0;
+}
+
+/* Appends the text blocks of the subtree at root to e->pl in document order. */
+static void emit_tree(struct emit *e, xmlNode *root, unsigned flags)
+{
+    xmlNode *n = root;
+    while (n) {
+        int descend = 1;
+        if (n->type == XML_ELEMENT_NODE) {
+            const struct tag *t = tag_of(n);
+            if (n != root && skip_container(n, flags)) {
+                descend = 0;
+            } else if (t->flags & T_BLOCK) {
+                emit_flush(e);
+                if (t->flags & T_HEAD)
+                    e->head = n->name[1] - '0';
+            }
+        } else if ((n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) && n->content) {
+            size_t k = strlen((const char *)n->content);
+            buf_append(&e->cur, n->content, k);
+            if (n->parent && INFO(n->parent) && INFO(n->parent)->inlink)
+                e->link += k;
+        }
+        if (descend && n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        for (;;) {
+            if (n->type == XML_ELEMENT_NODE && (tag_of(n)->flags & T_BLOCK)) {
+                emit_flush(e);
+                e->head = 0;
+            }
+            if (n == root) {
+                n = NULL;
+                break;
+            }
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+        }
+    }
+    emit_flush(e);
+}
+
+/* Drops chrome paragraphs from pl: captions, datelines, link lines, the headline. Chrome
+ * is short, so long paragraphs skip the (costly) lowercase tests. */
+static void filter_paras(struct plist *pl, const char *title)
+{
+    size_t w = 0;
+    int body = 0;
+    char *ltitle = title ? utf8_lower(title, strlen(title)) : NULL;
+    pl->chars = 0;
+    for (size_t i = 0; i < pl->n; i++) {
+        struct para *p = &pl->v[i];
+        size_t chars = u8_chars(p->s);
+        int drop = (p->ld > 0.75 && chars < 200) || (p->head == 1 && !body);
+        if (!drop && chars <= 300) {
+            char *low = utf8_lower(p->s, strlen(p->s));
+            drop = drop_line(low) || (ltitle && strcmp(low, ltitle) == 0);
+            free(low);
+        }
+        if (drop) {
+            free(p->s);
+            continue;
+        }
+        if (!p->head)
+            body = 1;
+        pl->chars += chars;
+        pl->v[w++] = *p;
+    }
+    pl->n = w;
+    free(ltitle);
+}
+
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* One run of the generic extractor over a fresh parse; fills pl and *h1 (the first h1
+ * inside the chosen content, or NULL). */
+static int generic_run(struct page *pg, unsigned flags, struct plist *pl, char **h1)
+{
+    struct ninfo *info = NULL;
+    int rc = 0;
+    /* libxml2 reports encoding trouble through its generic handler despite NOERROR */
+    xmlGenericErrorFunc old_fn = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    htmlDocPtr doc = htmlReadMemory(pg->html, (int)pg->len, pg->url, pg->enc, HTML_OPTS);
+    xmlSetGenericErrorFunc(old_ctx, old_fn);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!root) {
+        rc = DB_EFORMAT;
+        goto out;
+    }
+    if (!pg->meta_read)
+        read_meta(pg, root);
+    pg->meta_read = 1;
+
+    size_t count = prune(root, flags);
+    info = xcalloc(count ? count : 1, sizeof(*info));
+    measure(root, info, count);
+    struct ninfo *top = score(info, count, flags);
+    xmlNode *body = root;
+    for (xmlNode *c = root->children; c; c = c->next)
+        if (is_tag(c, "body"))
+            body = c;
+    xmlNode *pick = top ? top->node : body;
+
+    for (xmlNode *n = pick; n && !*h1; n = walk_next(n, pick, 1))
+        if (is_tag(n, "h1")) {
+            char *t = node_text(n);
+            if (*t)
+                *h1 = t;
+            else
+                free(t);
+        }
+
+    struct emit e = {pl, BUF_INIT, 0, 0};
+    xmlNode *parent = pick->parent;
+    if (top && parent && parent->type == XML_ELEMENT_NODE && INFO(parent)) {
+        for (xmlNode *s = parent->children; s; s = s->next) {
+            if (s == pick ||
+                (s->type == XML_ELEMENT_NODE && INFO(s) && sibling_belongs(top, INFO(s))))
+                emit_tree(&e, s, flags);
+        }
+    } else {
+        emit_tree(&e, pick, flags);
+    }
+    buf_free(&e.cur);
+out:
+    free(info);
+    if (doc)
+        xmlFreeDoc(doc);
+    return rc;
+}
+
+/* The generic extractor's passes, strict to loose. A pass runs only while the best result so
+ * far has fewer than min_chars characters, and wins only when it has more. Loosening is for
+ * pages whose article wrapper carries a chrome-like class ("header-content-wrapper"). */
+static const struct {
+    unsigned flags;
+    size_t min_chars;
+} passes[] = {
+    {G_STRIP | G_WEIGHT | G_CLEAN, SIZE_MAX},
+    {G_STRIP | G_STRONG | G_WEIGHT | G_CLEAN, RETRY_CHARS},
+    {0, 1},
+};
+
+/* The generic extractor. */
+static int generic_extract(struct page *pg, struct article *a)
+{
+    struct plist best = {0};
+    char *h1 = NULL;
+    int rc = 0;
+
+    for (size_t i = 0; i < sizeof(passes) / sizeof(passes[0]); i++) {
+        if (best.chars >= passes[i].min_chars)
+            continue;
+        struct plist pl = {0};
+        char *h = NULL;
+        rc = generic_run(pg, passes[i].flags, &pl, &h);
+        if (rc < 0) {
+            plist_free(&pl);
+            free(h);
+            goto out;
+        }
+        const char *title = pg->og_title ? pg->og_title : h ? h : pg->h1;
+        filter_paras(&pl, title);
+        if (pl.chars > best.chars) {
+            plist_free(&best);
+            best = pl;
+            free(h1);
+            h1 = h;
+        } else {
+            plist_free(&pl);
+            free(h);
+        }
+    }
+    if (best.n == 0) {
+        rc = DB_EEMPTY;
+        goto out;
+    }
+
+    char *by = take_trailing_byline(&best);
+    if (pg->og_title)
+        article_set(&a->title, pg->og_title);
+    else if (h1 || pg->h1)
+        article_set(&a->title, h1 ? h1 : pg->h1);
+    else if (pg->doc_title) {
+        char *t = strip_site_suffix(pg->doc_title);
+        article_set(&a->title, t);
+        free(t);
+    }
+    article_set(&a->byline, by && !starts_with(by, "Theo ") ? by : pg->author);
+    free(by);
+    strip_source_tag(&best);
+    for (size_t i = 0; i < best.n; i++)
+        article_add_para(a, best.v[i].s, strlen(best.v[i].s));
+out:
+    plist_free(&best);
+    free(h1);
+    return rc;
+}
+
+/* Extraction strategies for HTML, tried in order; each returns 0 after adding paragraphs to
+ * the article, DB_EEMPTY to pass, or another error to stop. Site XPath rules and JSON-LD
+ * articleBody belong in front of the generic scorer. */
+static int (*const strategies[])(struct page *, struct article *) = {
+    generic_extract,
+};
+
+/* ------------------------------------------------------------------------------------------
+ * HTML: input checks and encoding
+ * ---------------------------------------------------------------------------------------- */
+
+/* The charset named in the first bytes of the page ("charset=..."), lowercased into out;
+ * "" when there is none. */
+static void sniff_charset(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t lim = n > 4096 ? 4096 : n;
+    out[0] = '\0';
+    for (size_t i = 0; i + 8 <= lim; i++) {
+        if (strncasecmp(s + i, "charset", 7) != 0)
+            continue;
+        size_t j = i + 7;
+        while (j < lim && (s[j] == ' ' || s[j] == '='))
+            j++;
+        if (j == i + 7)
+            continue;
+        while (j < lim && (s[j] == '"' || s[j] == '\''))
+            j++;
+        size_t k = 0;
+        while (j < lim && k + 1 < cap &&
+               ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+                (s[j] >= '0' && s[j] <= '9') || s[j] == '-' || s[j] == '_')) {
+            char c = s[j++];
+            out[k++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        out[k] = '\0';
+        if (k)
+            return;
+    }
+}
+
+static int valid_utf8(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        int cp;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        if (cp == 0xFFFD && !(k == 3 && memcmp(s + i, "\xEF\xBF\xBD", 3) == 0))
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+int extract_html(const char *html, size_t len, const char *url, struct article **out)
+{
+    struct page pg = {0};
+    struct article *a = NULL;
+    char *fixed = NULL;
+    char cs[32];
+    int rc = DB_EEMPTY;
+
+    if (len > EXTRACT_MAX_INPUT)
+        return DB_ETOOBIG;
+    size_t ws = 0;
+    while (ws < len && strchr(" \t\r\n\f", html[ws]) && html[ws])
+        ws++;
+    if (ws == len)
+        return DB_EEMPTY;
+    if (len > INT_MAX)
+        return DB_ETOOBIG;
+
+    int utf16 = len >= 2 && ((unsigned char)html[0] == 0xFF || (unsigned char)html[0] == 0xFE);
+    sniff_charset(html, len, cs, sizeof(cs));
+    /* Bytes that are valid UTF-8 are UTF-8 whatever the page claims (saved pages are often
+     * converted without fixing their <meta charset>). */
+    int valid = valid_utf8(html, len);
+    int utf8 = !utf16 && (valid || !cs[0] || strcmp(cs, "utf-8") == 0 || strcmp(cs, "utf8") == 0);
+    if (utf8 ? utf8_looks_binary(html, len) : (!utf16 && memchr(html, 0, len)))
+        return DB_EFORMAT;
+
+    pg.html = html;
+    pg.len = len;
+    pg.url = url;
+    if (utf8) {
+        /* libxml2 would fall back to Latin-1 at the first bad byte: repair first. */
+        if (!valid) {
+            fixed = utf8_clean(html, len);
+            pg.html = fixed;
+            pg.len = strlen(fixed);
+        }
+        pg.enc = "UTF-8";
+    }
+
+    a = article_new();
+    for (size_t i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++) {
+        rc = strategies[i](&pg, a);
+        if (rc != DB_EEMPTY)
+            break;
+    }
+    if (rc < 0)
+        goto out;
+    if (a->npara == 0) {
+        rc = DB_EEMPTY;
+        goto out;
+    }
+    if (!a->published)
+        article_set(&a->published, pg.published);
+    if (!a->site)
+        article_set(&a->site, pg.site);
+    article_set(&a->url, url);
+    *out = a;
+    a = NULL;
+out:
+    article_free(a);
+    free(fixed);
+    free(pg.og_title);
+    free(pg.doc_title);
+    free(pg.h1);
+    free(pg.published);
+    free(pg.author);
+    free(pg.site);
+    return rc;
+}
