@@ -1,0 +1,485 @@
+/*
+ * segment.c — Vietnamese sentence splitting.
+ *
+ * One pass over the bytes, no regular expressions and no allocation besides the output
+ * sentences. Any bytes are safe (invalid UTF-8 is judged as U+FFFD) and nothing past n is read.
+ *
+ * A sentence may end at a cluster of terminators (. ? ! … and runs such as ?!, ... or !!!)
+ * with any closing quotes and brackets glued to it (…đến!”), when the cluster is followed by
+ * white space and the next token looks like the start of a sentence: anything but a lower case
+ * letter or punctuation (an upper case letter such as Đ or Ư, a digit, an opening quote,
+ * bracket or dash). On top of that:
+ *  - an ellipsis (… or two or more dots) ends a sentence only before an upper case letter;
+ *  - a closing quote followed by a dash does not: the dash brings the speaker (“…” – ông A nói);
+ *  - a single dot does not end a sentence after a title or place abbreviation (TP., TS.,
+ *    PGS.TS., Q., …: table prefix_abbrevs) or after a list number opening the sentence (1.,
+ *    II., a.); "v.v." and the like (table final_abbrevs) end one only before an upper case
+ *    letter;
+ *  - initials (V., M.U.) are part of a name after exactly one capitalized word (Lê V. Tâm,
+ *    Ông Sergei V. Mikhailov: forms of address do not count), close a full name after two or
+ *    more (Nguyễn Văn A. Sau đó, only before an upper case letter), and stand alone after none
+ *    (độ C., của M.U.);
+ *  - dots with no white space after them never split: numbers (1.250), URLs, e-mail
+ *    addresses, domains (vnexpress.net), BS.CK2;
+ *  - a blank line always ends a sentence; a single line break ends one too, except when the
+ *    line does not end with a terminator or closing bracket and the next line starts with a
+ *    lower case letter (a hard-wrapped line).
+ * White space is the set text_squash() collapses; sentences come out squashed and trimmed.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "docbao/article.h"
+#include "docbao/segment.h"
+#include "docbao/utf8.h"
+#include "docbao/util.h"
+
+/* Abbreviations written before a name, a place or a number: a dot after them never ends a
+ * sentence. Matched case-sensitively against the last dotted part of the word (PGS.TS → TS). */
+static const char *const prefix_abbrevs[] = {
+    "TP",  "Tp", "tp", "TX",   "Tx",  "TT", "Tt", "TS", "Ts",   "ThS", "Ths",  "PGS",  "Pgs", "GS",
+    "Gs",  "BS", "Bs", "BSCK", "CK",  "KS", "Ks", "LS", "Ls",   "NS",  "NSND", "NSƯT", "NXB", "CN",
+    "Th",  "Tr", "tr", "Mr",   "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen",  "Rep",  "Gov", "No",
+    "Vol", "P",  "Q",  "H",    "X",   "p",  "q",  "h",  "x",    "f",   "ng",
+};
+
+/* Abbreviations that may close a sentence: a dot after them ends it only before an upper case
+ * letter (…ngành, v.v. Sau đó). Matched case-sensitively against the whole word. */
+static const char *const final_abbrevs[] = {
+    "v.v", "v.v.", "vv", "etc", "v.v..",
+};
+
+/* Forms of address written with a capital at the start of a sentence: not part of a name
+ * when counting the capitalized words before an initial (Ông Lê V. Tâm). */
+static const char *const honorifics[] = {
+    "Ông", "Bà", "Anh", "Chị", "Cô", "Chú", "Bác", "Em", "Cụ", "Ngài", "Thầy", "Mr", "Mrs", "Ms",
+};
+
+/* Context of one segment_split() call. */
+struct seg {
+    const char *s;
+    size_t n;
+    size_t start; /* first byte of the sentence being built */
+    struct strv *out;
+};
+
+/* Bytes the main loop has to look at: line breaks, ASCII terminators and the first bytes of
+ * U+2026 (and other U+20xx punctuation, checked by term_at). */
+static const unsigned char interesting[256] = {
+    ['\n'] = 1, ['\r'] = 1, ['.'] = 1, ['?'] = 1, ['!'] = 1, [0xE2] = 1,
+};
+
+/* Length of the white-space character at s (the set text_squash collapses), or 0. */
+static size_t space_at(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+        return 1;
+    if (c < 0xC2)
+        return 0;
+    unsigned char d = n >= 2 ? (unsigned char)s[1] : 0;
+    unsigned char e = n >= 3 ? (unsigned char)s[2] : 0;
+    if (c == 0xC2 && d == 0xA0)
+        return 2; /* NBSP */
+    if (c == 0xE2 && d == 0x80 && ((e >= 0x80 && e <= 0x8B) || e == 0xAF))
+        return 3; /* U+2000..U+200B, U+202F */
+    if (c == 0xEF && d == 0xBB && e == 0xBF)
+        return 3; /* U+FEFF */
+    if (c == 0xE3 && d == 0x80 && e == 0x80)
+        return 3; /* U+3000 */
+    return 0;
+}
+
+/* Length of the white-space character that ends just before s[i] (not before s[lo]), or 0. */
+static size_t space_before(const char *s, size_t lo, size_t i)
+{
+    if (i <= lo)
+        return 0;
+    for (size_t k = 1; k <= 3 && k <= i - lo; k++) {
+        if (space_at(s + i - k, k) == k)
+            return k;
+    }
+    return 0;
+}
+
+/* Terminators: '.', '?', '!', U+2026 '…'. Returns the length (0: none) and sets *kind to the
+ * character ('.', '?', '!' or 'e' for the ellipsis). */
+static size_t term_at(const char *s, size_t n, int *kind)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == '.' || c == '?' || c == '!') {
+        *kind = c;
+        return 1;
+    }
+    if (c == 0xE2 && n >= 3 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xA6) {
+        *kind = 'e';
+        return 3;
+    }
+    return 0;
+}
+
+/* Closing quotes and brackets that stay with the sentence before them. */
+static size_t closer_at(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == '"' || c == '\'' || c == ')' || c == ']' || c == '}')
+        return 1;
+    if (c == 0xC2 && n >= 2 && (unsigned char)s[1] == 0xBB)
+        return 2; /* » */
+    if (c == 0xE2 && n >= 3 && (unsigned char)s[1] == 0x80) {
+        unsigned char e = (unsigned char)s[2];
+        if (e == 0x99 || e == 0x9D || e == 0xBA)
+            return 3; /* ’ ” › */
+    }
+    return 0;
+}
+
+/* Dashes and bullets that may begin a sentence (a dialogue turn, a list item). */
+static size_t dash_at(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == '-' || c == '*')
+        return 1;
+    if (c == 0xE2 && n >= 3 && (unsigned char)s[1] == 0x80) {
+        unsigned char e = (unsigned char)s[2];
+        if (e == 0x93 || e == 0x94 || e == 0xA2)
+            return 3; /* – — • */
+    }
+    return 0;
+}
+
+/* Opening quotes, brackets and dashes that may begin a sentence. */
+static size_t opener_at(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    if (c == '"' || c == '\'' || c == '(' || c == '[' || c == '{')
+        return 1;
+    if (c == 0xC2 && n >= 2 && (unsigned char)s[1] == 0xAB)
+        return 2; /* « */
+    if (c == 0xE2 && n >= 3 && (unsigned char)s[1] == 0x80) {
+        unsigned char e = (unsigned char)s[2];
+        if (e == 0x98 || e == 0x9C || e == 0x9E || e == 0xB9)
+            return 3; /* ‘ “ „ ‹ */
+    }
+    return dash_at(s, n);
+}
+
+/* 1 for an upper or title case letter, -1 for a lower case letter, 0 for anything else. */
+static int letter_case(int cp)
+{
+    if (cp < 0x80) {
+        if (cp >= 'A' && cp <= 'Z')
+            return 1;
+        if (cp >= 'a' && cp <= 'z')
+            return -1;
+        return 0;
+    }
+    utf8proc_category_t cat = utf8proc_category(cp);
+    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
+        return 1;
+    if (cat == UTF8PROC_CATEGORY_LL)
+        return -1;
+    return 0;
+}
+
+static int is_letter(int cp)
+{
+    if (cp < 0x80)
+        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    utf8proc_category_t cat = utf8proc_category(cp);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_digit(int cp)
+{
+    if (cp < 0x80)
+        return cp >= '0' && cp <= '9';
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+/* Decodes the code point that ends just before s[i], not reaching before s[lo]. Returns its
+ * length (0 when i <= lo); a malformed sequence counts as one byte of U+FFFD. */
+static size_t prev_cp(const char *s, size_t lo, size_t i, int *cp)
+{
+    if (i <= lo)
+        return 0;
+    size_t k = 1;
+    while (k < 4 && k < i - lo && ((unsigned char)s[i - k] & 0xC0) == 0x80)
+        k++;
+    if (utf8_decode(s + i - k, k, cp) == k)
+        return k;
+    *cp = 0xFFFD;
+    return 1;
+}
+
+/* Whether the token at s[j] looks like the start of a sentence. Sets *upper when its first
+ * letter (after any opening quotes, brackets and dashes) is upper case. */
+static int next_starts(const char *s, size_t n, size_t j, int *upper)
+{
+    int opened = 0;
+    *upper = 0;
+    for (int guard = 0; j < n && guard < 8; guard++) {
+        size_t k = opener_at(s + j, n - j);
+        if (!k && (k = closer_at(s + j, n - j)) != 0 && !strchr(")]}", s[j]) &&
+            (j + k >= n || space_at(s + j + k, n - j - k)))
+            k = 0; /* a quote glued to the next word opens it: ”Đây là… */
+        if (!k)
+            break;
+        opened = 1;
+        j += k;
+        while (j < n && (k = space_at(s + j, n - j)) != 0 && s[j] != '\n')
+            j += k;
+    }
+    if (j >= n)
+        return opened;
+    int cp, kind;
+    utf8_decode(s + j, n - j, &cp);
+    int lc = letter_case(cp);
+    if (lc > 0) {
+        *upper = 1;
+        return 1;
+    }
+    if (lc < 0)
+        return opened;
+    if (is_digit(cp))
+        return 1;
+    if (term_at(s + j, n - j, &kind) || closer_at(s + j, n - j) || cp == ',' || cp == ';' ||
+        cp == ':')
+        return opened;
+    return 1; /* letters without case, symbols: let them start a sentence */
+}
+
+static int in_table(const char *const *tab, size_t ntab, const char *w, size_t len)
+{
+    for (size_t t = 0; t < ntab; t++) {
+        if (strlen(tab[t]) == len && memcmp(tab[t], w, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the n bytes at w are a list marker: 1-3 digits, a Roman number, or one letter. */
+static int is_list_marker(const char *w, size_t len)
+{
+    size_t k;
+    int cp;
+    for (k = 0; k < len && w[k] >= '0' && w[k] <= '9'; k++)
+        ;
+    if (k == len && len <= 3)
+        return 1;
+    for (k = 0; k < len && w[k] && strchr("IVXLC", w[k]); k++)
+        ;
+    if (k == len && len <= 5)
+        return 1;
+    return utf8_decode(w, len, &cp) == len && is_letter(cp);
+}
+
+/* Whether the n bytes at w are one upper case letter or several joined by dots (V, M.U). */
+static int is_initials(const char *w, size_t len)
+{
+    size_t i = 0;
+    for (;;) {
+        int cp;
+        size_t k = utf8_decode(w + i, len - i, &cp);
+        if (letter_case(cp) <= 0)
+            return 0;
+        i += k;
+        if (i == len)
+            return 1;
+        if (w[i] != '.' || i + 1 == len)
+            return 0;
+        i++;
+    }
+}
+
+/* Counts, up to 2, the capitalized words (letters only) right before s[p] in the sentence. */
+static int capitalized_before(const struct seg *g, size_t p)
+{
+    const char *s = g->s;
+    int count = 0;
+    while (count < 2) {
+        size_t k;
+        while ((k = space_before(s, g->start, p)) != 0)
+            p -= k;
+        if (p <= g->start)
+            break;
+        size_t q = p;
+        int cp = 0, all_letters = 1;
+        while (q > g->start && !space_before(s, g->start, q)) {
+            q -= prev_cp(s, g->start, q, &cp);
+            if (!is_letter(cp))
+                all_letters = 0;
+        }
+        if (!all_letters || letter_case(cp) <= 0 ||
+            in_table(honorifics, sizeof(honorifics) / sizeof(*honorifics), s + q, p - q))
+            break;
+        count++;
+        p = q;
+    }
+    return count;
+}
+
+/* Whether the single dot at s[i] (followed by white space and a sentence start) ends the
+ * sentence, judging by the word before it. upper: the next letter is upper case. */
+static int dot_ends(const struct seg *g, size_t i, int upper)
+{
+    const char *s = g->s;
+    size_t ws = i;
+    while (ws > g->start && !space_before(s, g->start, ws))
+        ws--;
+    size_t wb = ws;
+    int opened = 0;
+    for (size_t k; wb < i && (k = opener_at(s + wb, i - wb)) != 0; wb += k)
+        opened = 1;
+    const char *w = s + wb;
+    size_t len = i - wb;
+    if (len == 0)
+        return 1;
+    if (ws == g->start && !opened && is_list_marker(w, len))
+        return 0;
+    if (in_table(final_abbrevs, sizeof(final_abbrevs) / sizeof(*final_abbrevs), w, len))
+        return upper;
+    const char *seg = w + len;
+    while (seg > w && seg[-1] != '.')
+        seg--;
+    size_t slen = (size_t)(w + len - seg);
+    if (in_table(prefix_abbrevs, sizeof(prefix_abbrevs) / sizeof(*prefix_abbrevs), seg, slen))
+        return 0;
+    if (is_initials(w, len)) {
+        /* part of a name (Lê V. Tâm) unless it closes a full name (Nguyễn Văn A. Sau đó) or
+         * stands alone (độ C., của M.U.) */
+        if (opened)
+            return 0;
+        int caps = capitalized_before(g, ws);
+        if (caps == 1)
+            return 0;
+        return caps == 0 || upper;
+    }
+    return 1;
+}
+
+/* Appends the squashed bytes [a, b) as a sentence unless they are blank. */
+static void emit(struct seg *g, size_t a, size_t b)
+{
+    if (b <= a)
+        return;
+    char *t = text_squash(g->s + a, b - a);
+    if (*t)
+        strv_push(g->out, t);
+    else
+        free(t);
+}
+
+/* Skips the white space from s[j], counting line breaks into *nl. Returns the end. */
+static size_t skip_space(const struct seg *g, size_t j, int *nl)
+{
+    size_t k;
+    *nl = 0;
+    while (j < g->n && (k = space_at(g->s + j, g->n - j)) != 0) {
+        if (g->s[j] == '\n' || (g->s[j] == '\r' && (j + 1 >= g->n || g->s[j + 1] != '\n')))
+            (*nl)++;
+        j += k;
+    }
+    return j;
+}
+
+/* Handles the white space around the line break at s[i]; returns where to go on. */
+static size_t on_newline(struct seg *g, size_t i)
+{
+    const char *s = g->s;
+    size_t p = i, k;
+    int nl, kind, cp;
+    while ((k = space_before(s, g->start, p)) != 0)
+        p -= k;
+    size_t j = skip_space(g, i, &nl);
+    if (p <= g->start) {
+        g->start = j;
+        return j;
+    }
+    if (nl < 2 && j < g->n) {
+        /* a single line break: a hard wrap when the line runs on in lower case */
+        size_t pl = prev_cp(s, g->start, p, &cp);
+        int closed = term_at(s + p - pl, pl, &kind) || closer_at(s + p - pl, pl);
+        utf8_decode(s + j, g->n - j, &cp);
+        if (!closed && letter_case(cp) < 0)
+            return j;
+    }
+    emit(g, g->start, p);
+    g->start = j;
+    return j;
+}
+
+/* Handles the terminator cluster starting at s[i]; returns where to go on. */
+static size_t on_terminator(struct seg *g, size_t i)
+{
+    const char *s = g->s;
+    size_t n = g->n, k = i, len;
+    int kind, question = 0, dots = 0, ellipsis = 0, closed = 0, quoted = 0;
+    for (;;) {
+        if (k < n && (len = term_at(s + k, n - k, &kind)) != 0) {
+            if (kind == '.')
+                dots++;
+            else if (kind == 'e')
+                ellipsis = 1;
+            else
+                question = 1;
+        } else if (k < n && (len = closer_at(s + k, n - k)) != 0) {
+            closed = 1;
+            quoted = !strchr(")]}", s[k]);
+        } else {
+            break;
+        }
+        k += len;
+    }
+    if (k >= n || !space_at(s + k, n - k))
+        return k;
+    int nl, upper;
+    size_t j = skip_space(g, k, &nl);
+    if (nl || j >= n)
+        return k; /* on_newline() or the end decides */
+    if (!next_starts(s, n, j, &upper))
+        return j;
+    if (quoted && dash_at(s + j, n - j))
+        return j; /* “…nữa.” – ông A nói: the dash brings the speaker */
+    int end;
+    if (question)
+        end = 1;
+    else if (ellipsis || dots >= 2)
+        end = upper;
+    else if (closed)
+        end = 1;
+    else
+        end = dot_ends(g, i, upper);
+    if (end) {
+        emit(g, g->start, k);
+        g->start = j;
+    }
+    return j;
+}
+
+/* See segment.h: appends the sentences of the n bytes at text to out (new strings, owned by
+ * out). text may be NULL when n is 0. Always returns 0. */
+int segment_split(const char *text, size_t n, struct strv *out)
+{
+    struct seg g = {text, text ? n : 0, 0, out};
+    size_t i = 0;
+    while (i < g.n) {
+        unsigned char c = (unsigned char)text[i];
+        if (!interesting[c]) {
+            i++;
+            continue;
+        }
+        int kind;
+        if (c == '\n' || c == '\r')
+            i = on_newline(&g, i);
+        else if (term_at(text + i, g.n - i, &kind))
+            i = on_terminator(&g, i);
+        else
+            i++;
+    }
+    emit(&g, g.start, g.n);
+    return 0;
+}

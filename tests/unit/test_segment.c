@@ -1,0 +1,406 @@
+/*
+ * test_segment.c — table-driven tests of segment_split(): each row is an input and the
+ * sentences it must give, joined with " | ". Every input is copied into a heap buffer of
+ * exactly its length (no NUL after it), so a sanitizer build catches any read past n. Then
+ * robustness cases: empty and blank input, bare punctuation, invalid bytes, truncated input,
+ * 1 MB without punctuation, many short sentences, and pseudo-random bytes checked against
+ * invariants (no empty or untrimmed sentence, nothing lost but white space).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "docbao/segment.h"
+#include "docbao/util.h"
+#include "t.h"
+
+struct row {
+    const char *name;
+    const char *in;
+    const char *want; /* sentences joined with " | "; "" for none */
+};
+
+static const struct row rows[] = {
+    /* terminators */
+    {"period", "Trời đẹp. Tôi đi học.", "Trời đẹp. | Tôi đi học."},
+    {"question", "Anh đi đâu? Tôi về nhà.", "Anh đi đâu? | Tôi về nhà."},
+    {"exclamation", "Hay quá! Tuyệt vời.", "Hay quá! | Tuyệt vời."},
+    {"run ?!", "Thật sao?! Không thể nào.", "Thật sao?! | Không thể nào."},
+    {"run !!!", "Trời ơi!!! Cháy rồi.", "Trời ơi!!! | Cháy rồi."},
+    {"run ?..", "Thế à?.. Vâng.", "Thế à?.. | Vâng."},
+    {"dots + upper", "Chờ đã... Anh ấy đến rồi.", "Chờ đã... | Anh ấy đến rồi."},
+    {"ellipsis + upper", "Chờ đã… Anh ấy đến rồi.", "Chờ đã… | Anh ấy đến rồi."},
+    {"dots + lower", "Ồ... thế à.", "Ồ... thế à."},
+    {"ellipsis + lower", "Đâm vào gốc cây khiến… hai người bị thương.",
+     "Đâm vào gốc cây khiến… hai người bị thương."},
+    {"ellipsis + digit", "Anh ấy… 5 ngày sau mới về.", "Anh ấy… 5 ngày sau mới về."},
+    {"ellipsis + quote + upper", "Anh ấy nói… “Không.”", "Anh ấy nói… | “Không.”"},
+    {"no space after", "Tại sao?Liệu có đúng không.", "Tại sao?Liệu có đúng không."},
+    {"collapse and trim", "  Một   câu.\t\tHai \u00a0câu.  ", "Một câu. | Hai câu."},
+    {"nbsp after period", "Xin chào.\u00a0Tạm biệt.", "Xin chào. | Tạm biệt."},
+    {"no final punctuation", "Câu một. Câu hai chưa xong", "Câu một. | Câu hai chưa xong"},
+    /* numbers */
+    {"thousands", "Dân số 1.250 người. Diện tích 2.0 km2.",
+     "Dân số 1.250 người. | Diện tích 2.0 km2."},
+    {"decimals", "Tăng 15.9% và 0,5 lần. Sau đó giảm.", "Tăng 15.9% và 0,5 lần. | Sau đó giảm."},
+    {"year ends", "Đó là năm 2013. Năm 2014 tốt hơn.", "Đó là năm 2013. | Năm 2014 tốt hơn."},
+    {"digit starts", "Số phiếu là 3. 5 người vắng mặt.", "Số phiếu là 3. | 5 người vắng mặt."},
+    {"date ends", "Chiều 5-10. Tại hiện trường có hai xe.",
+     "Chiều 5-10. | Tại hiện trường có hai xe."},
+    {"version", "Bản v1.2.3 ra mắt. Ai cũng vui.", "Bản v1.2.3 ra mắt. | Ai cũng vui."},
+    {"currency unit", "Giá 100.000 đ. Mua ngay.", "Giá 100.000 đ. | Mua ngay."},
+    /* abbreviations */
+    {"TP.", "Dân TP. Hồ Chí Minh đông.", "Dân TP. Hồ Chí Minh đông."},
+    {"Tp.", "Tp. Hà Nội mưa to.", "Tp. Hà Nội mưa to."},
+    {"TP.HCM", "Tôi ở TP.HCM. Anh ở đâu?", "Tôi ở TP.HCM. | Anh ở đâu?"},
+    {"TS.", "TS. Nguyễn Văn Bình phát biểu.", "TS. Nguyễn Văn Bình phát biểu."},
+    {"ThS.", "Bà ThS. Lê Thị Hoa cho biết.", "Bà ThS. Lê Thị Hoa cho biết."},
+    {"PGS.TS.", "PGS.TS. Trần Văn Minh nói. Ông đồng ý.",
+     "PGS.TS. Trần Văn Minh nói. | Ông đồng ý."},
+    {"GS.", "GS. Phan Huy Lê là nhà sử học.", "GS. Phan Huy Lê là nhà sử học."},
+    {"BS.", "BS. Nguyễn An khám bệnh.", "BS. Nguyễn An khám bệnh."},
+    {"BS.CK2", "BS.CK2 Nguyễn Hà trực đêm.", "BS.CK2 Nguyễn Hà trực đêm."},
+    {"Q.1", "Nhà số 5, Q.1 rất đẹp. Sau đó về.", "Nhà số 5, Q.1 rất đẹp. | Sau đó về."},
+    {"P. and Q. with space", "Ông ở P. Bến Nghé, Q. 1 từ lâu.", "Ông ở P. Bến Nghé, Q. 1 từ lâu."},
+    {"(P.7, Q.10)", "Đường 3/2 (P.7, Q.10) bị ngập.", "Đường 3/2 (P.7, Q.10) bị ngập."},
+    {"(H. name)", "Xã Phổ Ninh (H. Đức Phổ) có mưa.", "Xã Phổ Ninh (H. Đức Phổ) có mưa."},
+    {"TT.", "TT. Phước An thuộc huyện Krông Pắc.", "TT. Phước An thuộc huyện Krông Pắc."},
+    {"tr.", "Xem tr. 15 của sách.", "Xem tr. 15 của sách."},
+    {"v.v. mid-sentence", "Gồm gạo, muối, v.v. và nhiều thứ khác.",
+     "Gồm gạo, muối, v.v. và nhiều thứ khác."},
+    {"v.v. ends", "Các ngành, v.v. Sau đó mọi thứ đổi khác.",
+     "Các ngành, v.v. | Sau đó mọi thứ đổi khác."},
+    {"Inc. + lower", "CP Apple Inc. tăng 2%.", "CP Apple Inc. tăng 2%."},
+    {"Mr.", "Mr. Smith đến Hà Nội.", "Mr. Smith đến Hà Nội."},
+    /* initials */
+    {"initial in name", "Ông Lê V. Tâm đã đến.", "Ông Lê V. Tâm đã đến."},
+    {"foreign initial", "Ông Sergei V. Mikhailov tới thăm.", "Ông Sergei V. Mikhailov tới thăm."},
+    {"name + lower", "Ông Trần Văn A. sinh năm 1980.", "Ông Trần Văn A. sinh năm 1980."},
+    {"name ends", "Người gửi là Nguyễn Văn A. Sau đó anh đi.",
+     "Người gửi là Nguyễn Văn A. | Sau đó anh đi."},
+    {"title + initial", "Bà Trần T. Hoa cho biết.", "Bà Trần T. Hoa cho biết."},
+    {"title + name ends", "Tôi gặp ông Nguyễn Văn B. Ông ấy vui.",
+     "Tôi gặp ông Nguyễn Văn B. | Ông ấy vui."},
+    {"unit letter", "Cao nhất 30 độ C. Trời nắng.", "Cao nhất 30 độ C. | Trời nắng."},
+    {"dotted initials end", "Đó là bí mật của M.U. Đội khách thua.",
+     "Đó là bí mật của M.U. | Đội khách thua."},
+    /* URLs, e-mail, domains */
+    {"url", "Xem tại https://vnexpress.net/tin.html ngay.",
+     "Xem tại https://vnexpress.net/tin.html ngay."},
+    {"email", "Gửi tới toasoan@baoquangninh.vn. Chúng tôi trả lời.",
+     "Gửi tới toasoan@baoquangninh.vn. | Chúng tôi trả lời."},
+    {"domain mid", "Theo baoquangninh.vn, dự án đã xong.", "Theo baoquangninh.vn, dự án đã xong."},
+    {"domain ends", "Truy cập www.vnexpress.net. Trang tin lớn.",
+     "Truy cập www.vnexpress.net. | Trang tin lớn."},
+    {"source tag", "(Cadn.com.vn) - Sáng nay có mưa.", "(Cadn.com.vn) - Sáng nay có mưa."},
+    /* quotes and brackets */
+    {"closing quote stays", "Anh hét lên: “Tôi đến!” Mọi người quay lại.",
+     "Anh hét lên: “Tôi đến!” | Mọi người quay lại."},
+    {"quoted ? + lower", "“Tại sao?” ông hỏi.", "“Tại sao?” ông hỏi."},
+    {"quoted ! + lower", "Cô nói: “Đi thôi!” rồi bước ra.", "Cô nói: “Đi thôi!” rồi bước ra."},
+    {"quoted ? mid", "Cô hỏi “đi đâu?” và cười.", "Cô hỏi “đi đâu?” và cười."},
+    {"ascii quote", "Anh nói \"xong rồi.\" Chúng tôi về.", "Anh nói \"xong rồi.\" | Chúng tôi về."},
+    {"bracket stays", "Giá tăng (khoảng 10%.) Người dân lo.",
+     "Giá tăng (khoảng 10%.) | Người dân lo."},
+    {"bracket ! + lower", "Họ nói (tôi nghe được!) rằng sẽ đến.",
+     "Họ nói (tôi nghe được!) rằng sẽ đến."},
+    {"quote then attribution", "“Chúng ta không thiếu văn bản.” – ông Minh nói.",
+     "“Chúng ta không thiếu văn bản.” – ông Minh nói."},
+    {"caption after dot", "(Ảnh: Getty Images). (ảnh: Getty) Ông cười.",
+     "(Ảnh: Getty Images). | (ảnh: Getty) Ông cười."},
+    {"single quotes", "Anh nói ‘được rồi!’ Sau đó đi.", "Anh nói ‘được rồi!’ | Sau đó đi."},
+    /* what the next token may be */
+    {"opening quote starts", "Kết thúc. “Đó là điều tốt,” ông nói.",
+     "Kết thúc. | “Đó là điều tốt,” ông nói."},
+    {"bracket starts", "Xong rồi. (Ảnh: TTXVN)", "Xong rồi. | (Ảnh: TTXVN)"},
+    {"dash starts", "Câu hỏi là gì? - Thực ra không có gì.",
+     "Câu hỏi là gì? | - Thực ra không có gì."},
+    {"en dash starts", "Ông trả lời. – Vâng, đúng vậy.", "Ông trả lời. | – Vâng, đúng vậy."},
+    {"Đ starts", "Đà Nẵng đẹp. Đà Lạt lạnh.", "Đà Nẵng đẹp. | Đà Lạt lạnh."},
+    {"Ư starts", "Đây rồi. Ưu tiên số một.", "Đây rồi. | Ưu tiên số một."},
+    {"Ấ starts", "Có thật. Ấn Độ thắng.", "Có thật. | Ấn Độ thắng."},
+    {"misused ” opens", "Hết trận. ”Đây là trận hay nhất.”", "Hết trận. | ”Đây là trận hay nhất.”"},
+    {"Ô starts", "Hết giờ! Ông ấy về.", "Hết giờ! | Ông ấy về."},
+    {"lower does not start", "Trời mưa. mọi người chạy.", "Trời mưa. mọi người chạy."},
+    {"comma does not start", "Xong . , rồi về.", "Xong . , rồi về."},
+    /* line breaks */
+    {"headline", "Tiêu đề bài báo\nNội dung câu một. Câu hai.",
+     "Tiêu đề bài báo | Nội dung câu một. | Câu hai."},
+    {"blank line", "Đoạn một\n\nđoạn hai viết thường", "Đoạn một | đoạn hai viết thường"},
+    {"blank line with spaces", "Tiêu đề\n  \t\n   Nội dung.", "Tiêu đề | Nội dung."},
+    {"hard wrap", "Dòng này bị ngắt\ngiữa chừng vì xuống dòng.",
+     "Dòng này bị ngắt giữa chừng vì xuống dòng."},
+    {"closed line + lower", "Câu một.\ncâu hai viết thường.", "Câu một. | câu hai viết thường."},
+    {"CRLF headline", "Dòng một\r\nDòng hai", "Dòng một | Dòng hai"},
+    {"lone CR", "Dòng một\rDòng hai", "Dòng một | Dòng hai"},
+    {"abbrev before newline", "Ở TP.\n\nHồ Chí Minh", "Ở TP. | Hồ Chí Minh"},
+    {"bullet lines", "Gồm:\n» Lốc xoáy ở Gia Lai\n» Mưa đá",
+     "Gồm: | » Lốc xoáy ở Gia Lai | » Mưa đá"},
+    {"leading newlines", "\n\n\nCâu.\n\n", "Câu."},
+    /* list markers */
+    {"numbered item", "1. Tổng công ty Điện lực", "1. Tổng công ty Điện lực"},
+    {"numbered list", "Danh sách:\n1. Ngân hàng A\n2. Ngân hàng B",
+     "Danh sách: | 1. Ngân hàng A | 2. Ngân hàng B"},
+    {"roman item", "II. Nội dung chính", "II. Nội dung chính"},
+    {"letter item", "a. Điều kiện chung", "a. Điều kiện chung"},
+    /* robustness of the table kind */
+    {"empty", "", ""},
+    {"blank", "   \n\n \t ", ""},
+    {"only dots", "...", "..."},
+    {"only punctuation", "?!?! ... !!!", "?!?! ... !!!"},
+    {"spaced dots", ". . . . .", ". . . . ."},
+    {"only closers", "” ) ’", "” ) ’"},
+    {"lone dash", "- -", "- -"},
+    {"invalid bytes", "\xff\xfe. \xc3 Câu. \xe2\x80", "\xff\xfe. | \xc3 Câu. | \xe2\x80"},
+    {"invalid then upper", "Abc\xff. Def.", "Abc\xff. | Def."},
+    {"truncated ellipsis", "Chờ\xe2\x80", "Chờ\xe2\x80"},
+};
+
+/* Runs segment_split on a heap copy of exactly n bytes and joins the result with " | ". */
+static char *split_join(const char *in, size_t n, size_t *count)
+{
+    char *copy = xmalloc(n ? n : 1);
+    memcpy(copy, in, n);
+    struct strv sv = STRV_INIT;
+    int rc = segment_split(copy, n, &sv);
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < sv.n; i++) {
+        if (i)
+            buf_puts(&b, " | ");
+        buf_puts(&b, sv.v[i]);
+    }
+    if (count)
+        *count = rc == 0 ? sv.n : (size_t)-1;
+    strv_free(&sv);
+    free(copy);
+    return buf_steal(&b);
+}
+
+/* The white space text_squash() collapses; length of the one at s, or 0. */
+static size_t ws_len(const unsigned char *s, size_t n)
+{
+    if (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r'))
+        return 1;
+    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+        return 2;
+    if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8B) || s[2] == 0xAF))
+        return 3;
+    if (n >= 3 && ((s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ||
+                   (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)))
+        return 3;
+    return 0;
+}
+
+/* Appends the bytes of s that are not white space to b. */
+static void strip_ws(struct buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = ws_len(u + i, n - i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        buf_append(b, s + i, 1);
+        i++;
+    }
+}
+
+/* Checks the invariants every result must keep; returns a description of the first broken
+ * one, or NULL. */
+static const char *check_invariants(const char *in, size_t n, const struct strv *sv)
+{
+    struct buf a = BUF_INIT, b = BUF_INIT;
+    const char *bad = NULL;
+    for (size_t i = 0; i < sv->n && !bad; i++) {
+        const char *s = sv->v[i];
+        size_t len = strlen(s);
+        if (len == 0)
+            bad = "empty sentence";
+        else if (s[0] == ' ' || s[len - 1] == ' ')
+            bad = "untrimmed sentence";
+        else if (strstr(s, "  ") || strchr(s, '\n'))
+            bad = "white space not collapsed";
+        strip_ws(&b, s, len);
+    }
+    strip_ws(&a, in, n);
+    if (!bad && (a.len != b.len || (a.len && memcmp(a.data, b.data, a.len) != 0)))
+        bad = "text lost or changed";
+    buf_free(&a);
+    buf_free(&b);
+    return bad;
+}
+
+static unsigned long long rng_state = 0x9E3779B97F4A7C15ULL;
+
+static unsigned rng(void)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)(rng_state >> 33);
+}
+
+static void test_table(void)
+{
+    for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+        char *got = split_join(rows[i].in, strlen(rows[i].in), NULL);
+        T_STR(got, rows[i].want, "segment: %s", rows[i].name);
+        free(got);
+    }
+}
+
+static void test_edges(void)
+{
+    struct strv sv = STRV_INIT;
+    T_INT(segment_split(NULL, 0, &sv), 0, "segment: NULL text, n 0");
+    T_INT(sv.n, 0, "segment: NULL text gives nothing");
+    T_INT(segment_split("abc", 0, &sv), 0, "segment: n 0");
+    T_INT(sv.n, 0, "segment: n 0 gives nothing");
+    segment_split("Câu một.", 8, &sv);
+    segment_split("Câu hai.", 8, &sv);
+    T_INT(sv.n, 2, "segment: appends to what out already holds");
+    strv_free(&sv);
+
+    char *got = split_join("Abc. Def. Ghi.", 8, NULL);
+    T_STR(got, "Abc. | Def", "segment: stops at n");
+    free(got);
+    got = split_join("Abc. Def\xe1\xbb\x87", 10, NULL);
+    T_STR(got, "Abc. | Def\xe1\xbb", "segment: n cuts a character");
+    free(got);
+}
+
+static void test_big(void)
+{
+    /* 1 MB without punctuation: one sentence, linear time */
+    const char *word = "xin chào các bạn ";
+    size_t wl = strlen(word), n = 0, cap = 1 << 20;
+    char *big = xmalloc(cap);
+    while (n + wl <= cap) {
+        memcpy(big + n, word, wl);
+        n += wl;
+    }
+    size_t count;
+    clock_t t0 = clock();
+    char *got = split_join(big, n, &count);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    T_INT(count, 1, "segment: 1 MB without punctuation is one sentence");
+    T_INT(strlen(got), n - 1, "segment: 1 MB sentence keeps every byte but the last space");
+    T_OK(secs < 2.0, "segment: 1 MB without punctuation in %.3f s", secs);
+    free(got);
+
+    /* 1 MB of one long word: no space at all */
+    memset(big, 'a', cap);
+    big[cap / 2] = '.';
+    got = split_join(big, cap, &count);
+    T_INT(count, 1, "segment: 1 MB word is one sentence");
+    free(got);
+
+    /* 1 MB of short sentences and initials */
+    const char *pat = "Ab. Lê V. Tâm. ";
+    size_t pl = strlen(pat);
+    for (n = 0; n + pl <= cap; n += pl)
+        memcpy(big + n, pat, pl);
+    t0 = clock();
+    got = split_join(big, n, &count);
+    secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    T_INT(count, 2 * (n / pl), "segment: 1 MB of short sentences, each found");
+    T_OK(secs < 2.0, "segment: 1 MB of short sentences in %.3f s", secs);
+    free(got);
+    free(big);
+}
+
+static void test_random(void)
+{
+    /* random NUL-free bytes */
+    int bad = 0;
+    const char *why = NULL;
+    for (int round = 0; round < 200 && !bad; round++) {
+        size_t n = rng() % 4096;
+        char *s = xmalloc(n ? n : 1);
+        for (size_t i = 0; i < n; i++)
+            s[i] = (char)(1 + rng() % 255);
+        struct strv sv = STRV_INIT;
+        segment_split(s, n, &sv);
+        if ((why = check_invariants(s, n, &sv)) != NULL)
+            bad = 1;
+        strv_free(&sv);
+        free(s);
+    }
+    T_OK(!bad, "segment: random bytes keep the invariants%s%s", why ? ": " : "", why ? why : "");
+
+    /* random sequences of the tokens the rules care about */
+    static const char *const tok[] = {
+        ".",
+        ".",
+        "?",
+        "!",
+        "…",
+        "...",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\r",
+        "\u00a0",
+        "TP",
+        "V",
+        "Lê",
+        "v.v",
+        "a",
+        "Đà",
+        "ư",
+        "1",
+        "2.0",
+        "“",
+        "”",
+        "\"",
+        "'",
+        "(",
+        ")",
+        "-",
+        "–",
+        "»",
+        "\xff",
+        "\xe2\x80",
+        "\xc3",
+        "vnexpress.net",
+        "x@y.vn",
+        ",",
+        "\t",
+        "\xef\xbb\xbf",
+    };
+    size_t ntok = sizeof(tok) / sizeof(*tok);
+    bad = 0;
+    why = NULL;
+    for (int round = 0; round < 2000 && !bad; round++) {
+        struct buf b = BUF_INIT;
+        size_t count = rng() % 60;
+        for (size_t i = 0; i < count; i++)
+            buf_puts(&b, tok[rng() % ntok]);
+        size_t n = b.len;
+        char *s = xmalloc(n ? n : 1); /* exact size: no NUL after the text */
+        if (n)
+            memcpy(s, b.data, n);
+        struct strv sv = STRV_INIT;
+        segment_split(s, n, &sv);
+        if ((why = check_invariants(s, n, &sv)) != NULL) {
+            bad = 1;
+            printf("# input: [%.*s]\n", (int)n, s);
+        }
+        strv_free(&sv);
+        free(s);
+        buf_free(&b);
+    }
+    T_OK(!bad, "segment: random token soup keeps the invariants%s%s", why ? ": " : "",
+         why ? why : "");
+}
+
+int main(void)
+{
+    test_table();
+    test_edges();
+    test_big();
+    test_random();
+    return t_done();
+}
