@@ -1,0 +1,37 @@
+/*
+ * out.h — the audio output interface.
+ *
+ * An output plays or stores 16-bit mono PCM. Drivers are const tables of function pointers
+ * (see out_driver.h), like cmus's output plugins and mpv's ao drivers: "portaudio" plays
+ * through the sound card, "file" writes an audio file (WAV/FLAC/OGG by extension). Export is
+ * "just another output". The core never includes an audio library's headers.
+ */
+#ifndef DOCBAO_OUT_H
+#define DOCBAO_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct out;
+
+/* Opens the output driver named driver at sample rate rate (Hz), mono, 16 bit.
+ * target is the file name for "file" (NULL for devices). Returns 0 and stores the object in
+ * *out, DB_EINVAL for an unknown driver, DB_ENODEV when there is no audio device, DB_EIO
+ * when a file cannot be created, DB_EAUDIO for other failures. */
+int out_open(const char *driver, int rate, const char *target, struct out **out);
+
+/* Writes n samples; blocks until the output has taken them. Returns 0 or DB_EAUDIO/DB_EIO. */
+int out_write(struct out *o, const int16_t *s, size_t n);
+
+/* Plays out everything written (devices) or finishes the file, then frees o. Returns 0 or an
+ * error if the final flush failed; o is freed either way. out_close(NULL) returns 0. */
+int out_close(struct out *o);
+
+/* Stops at once, dropping what has not been played yet (devices) or removing the unfinished
+ * file, then frees o. out_abort(NULL) is a no-op. */
+void out_abort(struct out *o);
+
+/* Names of the available drivers, NULL-terminated. */
+const char *const *out_driver_names(void);
+
+#endif

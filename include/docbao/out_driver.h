@@ -1,0 +1,31 @@
+/*
+ * out_driver.h — what an audio output driver implements. Only out.c and drivers include it.
+ */
+#ifndef DOCBAO_OUT_DRIVER_H
+#define DOCBAO_OUT_DRIVER_H
+
+#include "docbao/out.h"
+
+struct out_driver {
+    const char *name;
+    /* Opens the device or file for rate Hz mono 16-bit; may set o->priv. */
+    int (*open)(struct out *o, int rate, const char *target);
+    /* Writes n samples (blocking). */
+    int (*write)(struct out *o, const int16_t *s, size_t n);
+    /* Plays out / finalizes and releases everything open() took. */
+    int (*close)(struct out *o);
+    /* Stops at once, discarding pending audio or the unfinished file, and releases everything.
+     * May be NULL: close() is used instead. */
+    void (*abort)(struct out *o);
+};
+
+struct out {
+    const struct out_driver *drv;
+    void *priv;
+    int rate;
+};
+
+extern const struct out_driver out_portaudio_driver;
+extern const struct out_driver out_file_driver;
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * out.c — the audio output front: picks a driver by name and forwards calls to it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "docbao/err.h"
+#include "docbao/out_driver.h"
+#include "docbao/util.h"
+
+static const struct out_driver *const drivers[] = {&out_portaudio_driver, &out_file_driver,
+                                                   NULL};
+static const char *const driver_names[] = {"portaudio", "file", NULL};
+
+const char *const *out_driver_names(void)
+{
+    return driver_names;
+}
+
+int out_open(const char *driver, int rate, const char *target, struct out **out)
+{
+    const struct out_driver *drv = NULL;
+    for (size_t i = 0; drivers[i]; i++)
+        if (strcmp(drivers[i]->name, driver) == 0)
+            drv = drivers[i];
+    if (!drv || rate <= 0)
+        return DB_EINVAL;
+    struct out *o = xcalloc(1, sizeof(*o));
+    o->drv = drv;
+    o->rate = rate;
+    int rc = drv->open(o, rate, target);
+    if (rc < 0) {
+        free(o);
+        return rc;
+    }
+    *out = o;
+    return 0;
+}
+
+int out_write(struct out *o, const int16_t *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    return o->drv->write(o, s, n);
+}
+
+int out_close(struct out *o)
+{
+    if (!o)
+        return 0;
+    int rc = o->drv->close(o);
+    free(o);
+    return rc;
+}
+
+void out_abort(struct out *o)
+{
+    if (!o)
+        return;
+    if (o->drv->abort)
+        o->drv->abort(o);
+    else
+        o->drv->close(o);
+    free(o);
+}

@@ -1,0 +1,136 @@
+/*
+ * portaudio.c — plays PCM through PortAudio's default output device (blocking API).
+ *
+ * PortAudio drops the last 25–45 ms of a stream that is stopped right after the last write,
+ * so close() appends 100 ms of silence before stopping: no sentence is clipped.
+ * While PortAudio probes its host APIs, ALSA's and JACK's diagnostics ("jack server is not
+ * running", "Cannot connect to server socket") are silenced: they mean nothing to a listener,
+ * whose screen reader would read them out. JACK is never started on our behalf.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <alsa/asoundlib.h>
+#include <portaudio.h>
+
+#include "docbao/err.h"
+#include "docbao/out_driver.h"
+#include "docbao/util.h"
+
+#define TAIL_MS 100
+
+struct pa_priv {
+    PaStream *stream;
+};
+
+static void alsa_quiet(const char *file, int line, const char *fn, int err, const char *fmt,
+                       ...)
+{
+    (void)file;
+    (void)line;
+    (void)fn;
+    (void)err;
+    (void)fmt;
+}
+
+/* Pa_Initialize() with standard error pointed at /dev/null. */
+static PaError pa_init_quietly(void)
+{
+    setenv("JACK_NO_START_SERVER", "1", 0);
+    snd_lib_error_set_handler(alsa_quiet);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && null >= 0)
+        dup2(null, STDERR_FILENO);
+    PaError e = Pa_Initialize();
+    if (saved >= 0 && null >= 0)
+        dup2(saved, STDERR_FILENO);
+    if (saved >= 0)
+        close(saved);
+    if (null >= 0)
+        close(null);
+    return e;
+}
+
+static int pa_open(struct out *o, int rate, const char *target)
+{
+    (void)target;
+    if (pa_init_quietly() != paNoError)
+        return DB_ENODEV;
+    PaDeviceIndex dev = Pa_GetDefaultOutputDevice();
+    if (dev == paNoDevice) {
+        Pa_Terminate();
+        return DB_ENODEV;
+    }
+    const PaDeviceInfo *info = Pa_GetDeviceInfo(dev);
+    PaStreamParameters p = {
+        .device = dev,
+        .channelCount = 1,
+        .sampleFormat = paInt16,
+        .suggestedLatency = info ? info->defaultHighOutputLatency : 0.1,
+        .hostApiSpecificStreamInfo = NULL,
+    };
+    struct pa_priv *pp = xcalloc(1, sizeof(*pp));
+    PaError e = Pa_OpenStream(&pp->stream, NULL, &p, rate, paFramesPerBufferUnspecified,
+                              paClipOff, NULL, NULL);
+    if (e == paNoError)
+        e = Pa_StartStream(pp->stream);
+    if (e != paNoError) {
+        if (pp->stream)
+            Pa_CloseStream(pp->stream);
+        free(pp);
+        Pa_Terminate();
+        return DB_ENODEV;
+    }
+    o->priv = pp;
+    return 0;
+}
+
+static int pa_write(struct out *o, const int16_t *s, size_t n)
+{
+    struct pa_priv *pp = o->priv;
+    while (n > 0) {
+        unsigned long chunk = n > 4096 ? 4096 : (unsigned long)n;
+        PaError e = Pa_WriteStream(pp->stream, s, chunk);
+        if (e != paNoError && e != paOutputUnderflowed)
+            return DB_EAUDIO;
+        s += chunk;
+        n -= chunk;
+    }
+    return 0;
+}
+
+static int pa_close(struct out *o)
+{
+    struct pa_priv *pp = o->priv;
+    size_t tail = (size_t)o->rate * TAIL_MS / 1000;
+    int16_t *zero = xcalloc(tail, sizeof(*zero));
+    int rc = pa_write(o, zero, tail);
+    free(zero);
+    if (Pa_StopStream(pp->stream) != paNoError)
+        rc = DB_EAUDIO;
+    Pa_CloseStream(pp->stream);
+    Pa_Terminate();
+    free(pp);
+    return rc;
+}
+
+static void pa_abort(struct out *o)
+{
+    struct pa_priv *pp = o->priv;
+    Pa_AbortStream(pp->stream);
+    Pa_CloseStream(pp->stream);
+    Pa_Terminate();
+    free(pp);
+}
+
+const struct out_driver out_portaudio_driver = {
+    .name = "portaudio",
+    .open = pa_open,
+    .write = pa_write,
+    .close = pa_close,
+    .abort = pa_abort,
+};

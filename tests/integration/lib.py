@@ -1,0 +1,144 @@
+"""Shared helpers for docbao's integration tests.
+
+Each test script prints TAP-style lines ("ok - ..." / "not ok - ...") through check() and
+exits through done(). Tests drive build/docbao as a user would, with XDG folders in a
+temporary directory, audio captured through ALSA's file plugin, and pages served by a real
+HTTP server on 127.0.0.1.
+"""
+import http.server
+import os
+import socketserver
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import wave
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DOCBAO = os.environ.get("DOCBAO", os.path.join(ROOT, "build", "docbao"))
+SHARED = os.environ.get("SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
+DATA = os.path.join(ROOT, "tests", "data")
+
+_failed = 0
+
+
+def check(cond, name, detail=""):
+    global _failed
+    if cond:
+        print(f"ok - {name}")
+    else:
+        _failed += 1
+        print(f"not ok - {name}")
+        if detail:
+            for line in str(detail).splitlines()[:30]:
+                print(f"#   {line}")
+    sys.stdout.flush()
+    return cond
+
+
+def done():
+    sys.exit(1 if _failed else 0)
+
+
+class Sandbox:
+    """A temporary home for one test: XDG folders and an ALSA configuration."""
+
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory(prefix="docbao-test-")
+        self.dir = self.tmp.name
+        for d in ("config", "cache", "state", "runtime"):
+            os.makedirs(os.path.join(self.dir, d), mode=0o700)
+        self.env = dict(os.environ)
+        self.env.update({
+            "XDG_CONFIG_HOME": os.path.join(self.dir, "config"),
+            "XDG_CACHE_HOME": os.path.join(self.dir, "cache"),
+            "XDG_STATE_HOME": os.path.join(self.dir, "state"),
+            "XDG_RUNTIME_DIR": os.path.join(self.dir, "runtime"),
+            "LANG": "C.UTF-8",
+            "LC_ALL": "C.UTF-8",
+        })
+        self.env.pop("LANGUAGE", None)
+        # No JACK or PulseAudio server may be reached from a test.
+        self.env["JACK_NO_START_SERVER"] = "1"
+        self.env.pop("PULSE_SERVER", None)
+        self.capture = os.path.join(self.dir, "capture.raw")
+        self.no_audio()
+
+    def capture_audio(self):
+        """The default ALSA device becomes the file plugin writing raw PCM to self.capture."""
+        conf = os.path.join(self.dir, "asound-capture.conf")
+        with open(conf, "w") as f:
+            f.write('pcm.null { type null }\n'
+                    'pcm.!default { type file slave.pcm "null" file "%s" format "raw" }\n'
+                    % self.capture)
+        self.env["ALSA_CONFIG_PATH"] = conf
+        if os.path.exists(self.capture):
+            os.unlink(self.capture)
+
+    def no_audio(self):
+        """An ALSA configuration whose default device does not exist (as on a machine with no
+        sound card). It includes the system's alsa.conf: PortAudio 19.6 asserts on a
+        configuration that defines no card devices at all."""
+        conf = os.path.join(self.dir, "asound-none.conf")
+        with open(conf, "w") as f:
+            f.write("</usr/share/alsa/alsa.conf>\n"
+                    "pcm.!default { type hw card 99 }\nctl.!default { type hw card 99 }\n")
+        self.env["ALSA_CONFIG_PATH"] = conf
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def run(self, *args, stdin=None, timeout=120, env=None):
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        return subprocess.run([DOCBAO, *args], input=stdin, capture_output=True,
+                              timeout=timeout, env=e, cwd=ROOT)
+
+    def close(self):
+        self.tmp.cleanup()
+
+
+def read_wav(path):
+    """Returns (rate, channels, sample width, samples as a tuple of ints)."""
+    with wave.open(path, "rb") as w:
+        frames = w.readframes(w.getnframes())
+        return w.getframerate(), w.getnchannels(), w.getsampwidth(), \
+            struct.unpack("<%dh" % (len(frames) // 2), frames)
+
+
+def read_raw(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    return struct.unpack("<%dh" % (len(data) // 2), data[: len(data) // 2 * 2])
+
+
+def rms(samples):
+    if not samples:
+        return 0.0
+    return (sum(s * s for s in samples) / len(samples)) ** 0.5
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+
+class HttpServer:
+    """A real HTTP server on 127.0.0.1 (an ephemeral port) serving the files of a folder."""
+
+    def __init__(self, folder):
+        handler = lambda *a, **k: _Handler(*a, directory=folder, **k)  # noqa: E731
+        socketserver.TCPServer.allow_reuse_address = True
+        self.httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""docbao read: the spoken path from an article (file or URL) to audio, played through
+PortAudio into ALSA's file plugin and written by the file output; both must hold the same
+samples. Also the error paths a user can hit."""
+import os
+import shutil
+
+from lib import (DATA, ROOT, SHARED, HttpServer, Sandbox, check, done, read_raw, read_wav,
+                 rms)
+
+SAMPLE_HTML = os.path.join(ROOT, "samples", "bai-mau.html")
+SAMPLE_TXT = os.path.join(SHARED, "samples", "baoquangninh-2021-09-15.txt")
+VNEXPRESS = os.path.join(SHARED, "fixtures", "vnexpress", "VnExpress_2025_10_22.html")
+
+sb = Sandbox()
+try:
+    # --- export: the file output --------------------------------------------------------
+    wav = sb.path("bai.wav")
+    r = sb.run("read", "--export", wav, SAMPLE_HTML)
+    check(r.returncode == 0, "read --export exits 0", r.stderr.decode())
+    check(b"Th\xc6\xb0 vi\xe1\xbb\x87n s\xc3\xa1ch n\xc3\xb3i" in r.stdout,
+          "the status line names the article's title", r.stdout.decode())
+    rate, ch, width, samples = read_wav(wav)
+    check((rate, ch, width) == (22050, 1, 2), "export is 22050 Hz mono 16-bit WAV",
+          (rate, ch, width))
+    seconds = len(samples) / rate
+    check(25 < seconds < 120, "the sample article lasts 25-120 s", seconds)
+    check(rms(samples) > 500, "the exported speech is not silent", rms(samples))
+    check(not [n for n in os.listdir(sb.dir) if ".part" in n], "no temporary file is left")
+
+    # --- playback through PortAudio into the ALSA file plugin -------------------------------
+    sb.capture_audio()
+    r = sb.run("read", SAMPLE_HTML)
+    check(r.returncode == 0, "read plays through PortAudio (ALSA file plugin) and exits 0",
+          r.stderr.decode())
+    check(os.path.exists(sb.capture), "the ALSA device received audio")
+    cap = read_raw(sb.capture) if os.path.exists(sb.capture) else ()
+    check(rms(cap) > 500, "the captured audio is not silent", rms(cap))
+    check(tuple(cap[: len(samples)]) == samples,
+          "the captured PCM is exactly the speech the file output wrote",
+          f"captured {len(cap)} samples, file {len(samples)}")
+    tail = cap[len(samples):]
+    check(len(tail) >= rate * 50 // 1000 and not any(tail),
+          "playback ends with at least 50 ms of silence so nothing is clipped", len(tail))
+    check(b"Ch\xe1\xbb\x89a c\xc3\xb3 \xc3\xbd ki\xe1\xba\xbfn" not in r.stdout,
+          "chrome is not printed")
+
+    # --- speed ------------------------------------------------------------------------------
+    fast = sb.path("fast.wav")
+    r = sb.run("read", "--speed", "2", "-q", "--export", fast, SAMPLE_HTML)
+    check(r.returncode == 0, "read --speed 2 exits 0", r.stderr.decode())
+    check(r.stdout == b"", "-q prints no status line", r.stdout)
+    _, _, _, fs = read_wav(fast)
+    ratio = len(fs) / len(samples)
+    check(0.40 < ratio < 0.68, "--speed 2 roughly halves the length", ratio)
+
+    # --- voices -----------------------------------------------------------------------------
+    for voice in ("vi-vn-x-central", "vi-vn-x-south"):
+        out = sb.path(voice + ".wav")
+        r = sb.run("read", "-q", "--voice", voice, "-o", out, SAMPLE_HTML)
+        ok = r.returncode == 0 and os.path.exists(out)
+        check(ok, f"--voice {voice} speaks", r.stderr.decode())
+        if ok:
+            check(read_wav(out)[3] != samples, f"--voice {voice} sounds different from vi")
+    r = sb.run("read", "--voice", "en", "-o", sb.path("en.wav"), SAMPLE_HTML)
+    check(r.returncode == 2 and b"--voice" in r.stderr, "--voice en is refused (exit 2)",
+          r.stderr.decode())
+
+    # --- the scraped sample text: read without its page chrome ------------------------------
+    txt = sb.path("txt.wav")
+    r = sb.run("read", "-v", "-o", txt, SAMPLE_TXT)
+    check(r.returncode == 0, "read the Báo Quảng Ninh sample text", r.stderr.decode())
+    spoken = r.stdout.decode()
+    for chrome in ("Tất cả chuyên mục", "A A", "Liên kết website", "Ý kiến", "GMT",
+                   "Nguyên Ngọc"):
+        check(chrome not in spoken, f"the sample's chrome '{chrome}' is not spoken")
+    check("Tiếp tục quan tâm đến sự tiến bộ của phụ nữ" in spoken,
+          "the sample's title is spoken first")
+    check("một nghìn một trăm cuộc" in spoken, "1.100 cuộc is said as words")
+
+    # --- the real VnExpress page --------------------------------------------------------------
+    r = sb.run("read", "-v", "-o", sb.path("vne.wav"), VNEXPRESS)
+    check(r.returncode == 0, "read the VnExpress page", r.stderr.decode())
+    vne = r.stdout.decode()
+    check("Đau bụng kéo dài, phát hiện ung thư lymphoma ruột non" in vne,
+          "the VnExpress title is spoken")
+    check("Y bác sĩ nội soi cho bệnh nhân" not in vne, "the VnExpress photo caption is not spoken")
+    check("Hodgkin ruột non" in vne, "the VnExpress body is spoken")
+
+    # --- URL: a real HTTP server on loopback ---------------------------------------------------
+    srv = HttpServer(os.path.join(ROOT, "samples"))
+    try:
+        url_wav = sb.path("url.wav")
+        r = sb.run("read", "-q", "-o", url_wav, srv.url("bai-mau.html"))
+        check(r.returncode == 0, "read URL from 127.0.0.1 exits 0", r.stderr.decode())
+        if r.returncode == 0:
+            check(read_wav(url_wav)[3] == samples, "the URL gives the same speech as the file")
+        r = sb.run("read", "-q", "-o", sb.path("404.wav"), srv.url("missing.html"))
+        check(r.returncode == 1 and b"404" in r.stderr,
+              "a 404 page is one clear error line, exit 1", r.stderr.decode())
+    finally:
+        srv.close()
+    r = sb.run("read", "-o", sb.path("ftp.wav"), "ftp://127.0.0.1/x.html")
+    check(r.returncode == 1 and b"http" in r.stderr, "an ftp:// address is refused",
+          r.stderr.decode())
+
+    # --- no audio device ---------------------------------------------------------------------
+    sb.no_audio()
+    r = sb.run("read", SAMPLE_HTML)
+    err = r.stderr.decode()
+    check(r.returncode == 1 and "--export" in err and len(err.strip().splitlines()) == 1,
+          "no audio device: one clear line naming --export, exit 1", err)
+    r = sb.run("read", SAMPLE_HTML, env={"LANGUAGE": "vi"})
+    check(r.returncode == 1 and "Không tìm thấy thiết bị âm thanh" in r.stderr.decode(),
+          "no audio device, in Vietnamese with LANGUAGE=vi", r.stderr.decode())
+
+    # --- bad input ---------------------------------------------------------------------------
+    empty = sb.path("empty.txt")
+    open(empty, "w").close()
+    junk = sb.path("junk.bin")
+    with open(junk, "wb") as f:
+        f.write(bytes(range(256)) * 64)
+    notext = sb.path("notext.html")
+    with open(notext, "w") as f:
+        f.write("<html><head><title></title></head><body><div><img src=x></div></body></html>")
+    cases = [
+        ("a missing file", [sb.path("nope.html")], 1, "no such file"),
+        ("an empty file", [empty], 1, "empty"),
+        ("binary junk", [junk], 1, "not text"),
+        ("HTML with no text", [notext], 1, "no article text"),
+        ("no argument", [], 2, "read needs"),
+    ]
+    for name, args, code, words in cases:
+        r = sb.run("read", "-o", sb.path("x.wav"), *args)
+        err = r.stderr.decode()
+        check(r.returncode == code and words in err and len(err.strip().splitlines()) == 1,
+              f"{name}: one clear line, exit {code}", f"rc={r.returncode} {err}")
+    badutf = sb.path("bad-utf8.txt")
+    with open(badutf, "wb") as f:
+        f.write("Hà Nội hôm nay có mưa rào.\n".encode() + b"Tr\xffi n\xe1ng nh\xc3 ng.\n")
+    r = sb.run("read", "-q", "-o", sb.path("bad.wav"), badutf)
+    check(r.returncode == 0, "invalid UTF-8 bytes are repaired, not fatal", r.stderr.decode())
+    r = sb.run("read", "--speed", "9", SAMPLE_HTML)
+    check(r.returncode == 2 and b"0.5" in r.stderr, "--speed 9 is bad usage (exit 2)")
+    r = sb.run("read", "--bogus", SAMPLE_HTML)
+    check(r.returncode == 2 and b"--bogus" in r.stderr, "an unknown option is bad usage")
+    r = sb.run("frobnicate")
+    check(r.returncode == 2 and b"frobnicate" in r.stderr, "an unknown command is bad usage")
+    r = sb.run("read", "-o", "/nonexistent-dir/x.wav", SAMPLE_HTML)
+    check(r.returncode == 1 and b"/nonexistent-dir/x.wav" in r.stderr,
+          "an unwritable export path is a clear error", r.stderr.decode())
+finally:
+    sb.close()
+done()
