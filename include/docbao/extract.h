@@ -12,6 +12,22 @@
 /* Largest page the extractor accepts, in bytes. */
 #define EXTRACT_MAX_INPUT (16u * 1024 * 1024)
 
+/* Per-site extraction rules (from the sources file), XPath 1.0 expressions. Every member may
+ * be NULL. */
+struct extract_rules {
+    const char *body;             /* the article body container */
+    const char *title;            /* the title element (text is taken) */
+    const char *byline;           /* the author element */
+    const char *published;        /* the publication date element or attribute */
+    const char *const *drop;      /* NULL-terminated list of nodes removed before extraction */
+};
+
+/* Like extract_html(), but tries the site's rules first (rules may be NULL): when the body
+ * rule matches and yields text, that text is the article; otherwise JSON-LD and then the
+ * generic extractor are used. */
+int extract_html_rules(const char *html, size_t len, const char *url,
+                       const struct extract_rules *rules, struct article **out);
+
 /* Extracts the article from an HTML page (len bytes at html, any charset libxml2 can detect;
  * url may be NULL and is only recorded). On success stores a new article in *out (caller
  * frees with article_free) and returns 0. Returns DB_ETOOBIG, DB_EFORMAT (not HTML / binary),

@@ -3,12 +3,13 @@
  * the body paragraphs a listener wants, without menus, datelines, captions, share buttons,
  * comments or other page chrome.
  *
- * HTML goes through a list of strategies tried in order (see strategies[] below). Today there
- * is one, the generic Readability-style scorer: parse with libxml2, drop chrome elements
- * (by tag, by class/id words, hidden ones), score the containers of text blocks, pick the
- * best, merge its qualifying siblings and emit the text blocks in document order. Site
- * XPath rules and JSON-LD go in front of it. Plain text is handled line by line with the
- * same chrome-line classifier the HTML path uses on its paragraphs.
+ * HTML goes through a list of strategies tried in order (see strategies[] below), all fed
+ * by one libxml2 parse: (1) the site's XPath rules (body, drop, title, byline, published);
+ * (2) a JSON-LD NewsArticle/Article articleBody that is whole, not a teaser; (3) the generic
+ * Readability-style scorer: drop chrome elements (by tag, by class/id words, hidden ones),
+ * score the containers of text blocks, pick the best, merge its qualifying siblings and emit
+ * the text blocks in document order. Every strategy's paragraphs go through the same caption
+ * and chrome filter. Plain text is handled line by line with the same chrome-line classifier.
  *
  * Every tree walk here is iterative (libxml2 also stops building the tree at depth 256), so
  * malformed or hostile pages cannot overflow the stack.
@@ -19,8 +20,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/xpath.h>
 #include <utf8proc.h>
 
 #include "docbao/article.h"
@@ -380,10 +383,18 @@ static int is_caption_line(const char *low)
     return 0;
 }
 
-/* A byline: 2–4 words, each starting with a capital letter, letters only ("Nguyên Ngọc"). */
+/* A byline: 2–4 words, each starting with a capital letter, letters only ("Nguyên Ngọc"),
+ * optionally followed by a short agency credit in brackets ("Nguyễn Chiến (TTXVN)"). */
 static int is_byline(const char *s)
 {
     size_t n = strlen(s), i = 0, words = 0;
+    const char *open = n > 2 && s[n - 1] == ')' ? strrchr(s, '(') : NULL;
+    if (open && open > s + 1 && open[-1] == ' ' && s + n - open <= 32 && count_words(open) <= 3) {
+        int cp;
+        utf8_decode(open + 1, strlen(open + 1), &cp);
+        if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LU)
+            n = (size_t)(open - 1 - s);
+    }
     int at_start = 1;
     if (n == 0 || n > 60)
         return 0;
@@ -957,8 +968,12 @@ struct page {
     size_t len;
     const char *enc; /* encoding passed to libxml2; NULL lets it read <meta charset> */
     const char *url;
-    int meta_read;
+    const struct extract_rules *rules; /* may be NULL */
+    htmlDocPtr doc; /* the first parse, until a strategy that rewrites the tree takes it */
     char *og_title, *doc_title, *h1, *published, *author, *site;
+    char *rule_title, *rule_byline, *rule_published;     /* from the site's rules */
+    char *ld_title, *ld_author, *ld_published, *ld_body; /* from JSON-LD */
+    size_t p_chars; /* characters inside <p> elements on the whole page */
 };
 
 /* The preorder successor of n inside root; skips n's children unless descend. */
@@ -1004,12 +1019,27 @@ static void set_once(char **field, xmlNode *n, const char *attr)
         free(s);
 }
 
-/* Reads <meta> tags, <title> and the first <h1> of the whole document. */
+static void jsonld_read(struct page *pg, xmlNode *script);
+
+/* Reads <meta> tags, JSON-LD, <title> and the first <h1> of the whole document, and counts
+ * the characters inside <p> elements. */
 static void read_meta(struct page *pg, xmlNode *root)
 {
     for (xmlNode *n = root; n; n = walk_next(n, root, 1)) {
+        if (n->type == XML_TEXT_NODE && n->content && n->parent && is_tag(n->parent, "p")) {
+            unsigned commas = 0;
+            pg->p_chars += text_len((const char *)n->content, &commas);
+            continue;
+        }
         if (n->type != XML_ELEMENT_NODE)
             continue;
+        if (is_tag(n, "script")) {
+            char type[64];
+            attr_lower(n, "type", type, sizeof(type));
+            if (strcmp(type, "application/ld+json") == 0)
+                jsonld_read(pg, n);
+            continue;
+        }
         if (is_tag(n, "title")) {
             if (!pg->doc_title)
                 pg->doc_title = node_text(n);
@@ -1491,26 +1521,505 @@ static void quiet(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
-/* One run of the generic extractor over a fresh parse; fills pl and *h1 (the first h1
- * inside the chosen content, or NULL). */
-static int generic_run(struct page *pg, unsigned flags, struct plist *pl, char **h1)
+static void quiet_structured(void *ctx, xmlErrorPtr err)
 {
-    struct ninfo *info = NULL;
-    int rc = 0;
+    (void)ctx;
+    (void)err;
+}
+
+/* Parses n bytes at s as HTML with the page's encoding; NULL when libxml2 gives up. */
+static htmlDocPtr parse_html(const struct page *pg, const char *s, size_t n, const char *enc)
+{
     /* libxml2 reports encoding trouble through its generic handler despite NOERROR */
     xmlGenericErrorFunc old_fn = xmlGenericError;
     void *old_ctx = xmlGenericErrorContext;
     xmlSetGenericErrorFunc(NULL, quiet);
-    htmlDocPtr doc = htmlReadMemory(pg->html, (int)pg->len, pg->url, pg->enc, HTML_OPTS);
+    htmlDocPtr doc = htmlReadMemory(s, (int)n, pg->url, enc, HTML_OPTS);
     xmlSetGenericErrorFunc(old_ctx, old_fn);
+    return doc;
+}
+
+/* The page's first parse when no strategy has taken it yet, otherwise a fresh one. The caller
+ * owns the result. */
+static htmlDocPtr take_doc(struct page *pg)
+{
+    htmlDocPtr doc = pg->doc;
+    pg->doc = NULL;
+    return doc ? doc : parse_html(pg, pg->html, pg->len, pg->enc);
+}
+
+/* Cleans the element subtrees at nodes[0..n) — chrome elements dropped with the prune flags,
+ * link lists skipped — and appends their text blocks to pl in document order. Nodes inside an
+ * earlier node of the list are skipped (they are emitted with it). */
+static void emit_nodes(xmlNode **nodes, size_t n, unsigned flags, struct plist *pl)
+{
+    struct emit e = {pl, BUF_INIT, 0, 0};
+    struct ninfo **infos = xcalloc(n ? n : 1, sizeof(*infos));
+    for (size_t i = 0; i < n; i++) {
+        if (!nodes[i] || nodes[i]->type != XML_ELEMENT_NODE)
+            continue;
+        int inside = 0;
+        for (xmlNode *p = nodes[i]->parent; p && !inside; p = p->parent)
+            for (size_t j = 0; j < i && !inside; j++)
+                inside = p == nodes[j];
+        if (inside)
+            continue;
+        size_t count = prune(nodes[i], flags);
+        infos[i] = xcalloc(count ? count : 1, sizeof(**infos));
+        measure(nodes[i], infos[i], count);
+        emit_tree(&e, nodes[i], flags);
+    }
+    /* the nodes' _private fields now dangle: the caller frees the tree next */
+    for (size_t i = 0; i < n; i++)
+        free(infos[i]);
+    free(infos);
+    buf_free(&e.cur);
+}
+
+/* The title to use: the site rule's, JSON-LD headline, og:title, the h1 found with the
+ * content, the page's first h1, or the <title> without its site suffix. Caller frees; NULL
+ * when there is none. */
+static char *page_title(const struct page *pg, const char *h1)
+{
+    const char *t = pg->rule_title ? pg->rule_title
+                    : pg->ld_title ? pg->ld_title
+                    : pg->og_title ? pg->og_title
+                    : h1           ? h1
+                    : pg->h1       ? pg->h1
+                                   : NULL;
+    if (t)
+        return xstrdup(t);
+    return pg->doc_title ? strip_site_suffix(pg->doc_title) : NULL;
+}
+
+/* Filters the candidate paragraphs in pl (captions, chrome, the headline) and moves them into
+ * a: the last step of every strategy. h1 is the heading found with the content (may be NULL).
+ * Returns 0, or DB_EEMPTY when no paragraph survives. */
+static int finish(struct page *pg, struct article *a, struct plist *pl, const char *h1)
+{
+    char *title = page_title(pg, h1);
+    filter_paras(pl, title);
+    if (pl->n == 0) {
+        free(title);
+        return DB_EEMPTY;
+    }
+    char *by = take_trailing_byline(pl);
+    article_set(&a->title, title);
+    const char *byline = pg->rule_byline                   ? pg->rule_byline
+                         : by && !starts_with(by, "Theo ") ? by
+                         : pg->ld_author                   ? pg->ld_author
+                                                           : pg->author;
+    article_set(&a->byline, byline);
+    free(by);
+    free(title);
+    strip_source_tag(pl);
+    for (size_t i = 0; i < pl->n; i++)
+        article_add_para(a, pl->v[i].s, strlen(pl->v[i].s));
+    plist_free(pl);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * HTML strategy 1: the site's XPath rules
+ * ---------------------------------------------------------------------------------------- */
+
+/* Evaluates the XPath expression expr; NULL when it is not valid or finds nothing. */
+static xmlXPathObjectPtr xpath_eval(xmlXPathContextPtr ctx, const char *expr)
+{
+    if (!expr || !*expr)
+        return NULL;
+    ctx->opCount = 0;
+    xmlXPathObjectPtr r = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+    if (r && r->type == XPATH_NODESET && (!r->nodesetval || r->nodesetval->nodeNr == 0)) {
+        xmlXPathFreeObject(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The text an XPath result stands for (caller frees; NULL when empty): a string result, or
+ * the first node's value — an attribute's value, a <meta>'s content, a <time>'s datetime
+ * when attrs, otherwise the element's text. */
+static char *xpath_text(xmlXPathObjectPtr r, int attrs)
+{
+    char *s = NULL;
+    if (!r)
+        return NULL;
+    if (r->type == XPATH_STRING && r->stringval) {
+        char *cl = utf8_clean((const char *)r->stringval, strlen((const char *)r->stringval));
+        s = text_squash(cl, strlen(cl));
+        free(cl);
+    } else if (r->type == XPATH_NODESET && r->nodesetval && r->nodesetval->nodeNr > 0) {
+        xmlNode *n = r->nodesetval->nodeTab[0];
+        if (n->type == XML_ELEMENT_NODE && is_tag(n, "meta"))
+            set_once(&s, n, "content");
+        else if (n->type == XML_ELEMENT_NODE && attrs)
+            set_once(&s, n, "datetime");
+        if (!s)
+            s = node_text(n);
+    }
+    if (s && !*s) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+/* Unlinks and frees the element nodes of ns, outermost first (a node inside another selected
+ * one goes with it), except the document element and any node that holds a node of keep
+ * (may be NULL). Empties ns, whose pointers would dangle. */
+static void free_selected(xmlNodeSetPtr ns, xmlNodeSetPtr keep)
+{
+    if (!ns)
+        return;
+    for (int i = 0; i < ns->nodeNr; i++) {
+        xmlNode *n = ns->nodeTab[i];
+        int skip = n->type != XML_ELEMENT_NODE || !n->parent || n->parent->type != XML_ELEMENT_NODE;
+        for (xmlNode *p = n->parent; p && !skip; p = p->parent)
+            for (int j = 0; j < i && !skip; j++)
+                skip = p == ns->nodeTab[j];
+        for (int j = 0; keep && j < keep->nodeNr && !skip; j++)
+            for (xmlNode *p = keep->nodeTab[j]; p && !skip; p = p->parent)
+                skip = p == n;
+        if (skip)
+            n->_private = ns; /* a mark, cleared below; nothing else uses it yet */
+    }
+    for (int i = 0; i < ns->nodeNr; i++) {
+        xmlNode *n = ns->nodeTab[i];
+        if (n->_private == ns) {
+            n->_private = NULL;
+            ns->nodeTab[i] = NULL;
+        }
+    }
+    for (int i = 0; i < ns->nodeNr; i++) {
+        if (!ns->nodeTab[i])
+            continue;
+        xmlUnlinkNode(ns->nodeTab[i]);
+        xmlFreeNode(ns->nodeTab[i]);
+    }
+    ns->nodeNr = 0;
+}
+
+/* Reads the rule's metadata into *field (attrs: prefer a datetime attribute) and, when body is
+ * not NULL, removes the selected elements that do not hold a body node (metadata is not
+ * spoken). */
+static void rule_meta(xmlXPathContextPtr ctx, const char *expr, char **field, int attrs,
+                      xmlNodeSetPtr body)
+{
+    xmlXPathObjectPtr r = xpath_eval(ctx, expr);
+    if (!r)
+        return;
+    *field = xpath_text(r, attrs);
+    if (body && r->type == XPATH_NODESET)
+        free_selected(r->nodesetval, body);
+    xmlXPathFreeObject(r);
+}
+
+/* Removes every element the drop expressions select. */
+static void rule_drop(xmlXPathContextPtr ctx, const char *const *drop)
+{
+    for (size_t d = 0; drop && drop[d]; d++) {
+        xmlXPathObjectPtr r = xpath_eval(ctx, drop[d]);
+        if (r && r->type == XPATH_NODESET)
+            free_selected(r->nodesetval, NULL);
+        xmlXPathFreeObject(r);
+    }
+}
+
+/* Strategy: the site's rules. Metadata rules are read whatever happens; when the body rule
+ * selects nothing the tree is left as it was for the next strategy. */
+static int rules_extract(struct page *pg, struct article *a)
+{
+    const struct extract_rules *ru = pg->rules;
+    int rc = DB_EEMPTY;
+    if (!ru || !pg->doc)
+        return DB_EEMPTY;
+
+    xmlXPathContextPtr ctx = xmlXPathNewContext(pg->doc);
+    ctx->error = quiet_structured;
+    ctx->opLimit = 10000000; /* a hostile expression gives up instead of hanging */
+    xmlGenericErrorFunc old_fn = xmlGenericError;
+    void *old_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+
+    xmlXPathObjectPtr body = xpath_eval(ctx, ru->body);
+    int has_body = body && body->type == XPATH_NODESET;
+    rule_meta(ctx, ru->title, &pg->rule_title, 0, NULL);
+    rule_meta(ctx, ru->byline, &pg->rule_byline, 0, has_body ? body->nodesetval : NULL);
+    rule_meta(ctx, ru->published, &pg->rule_published, 1, has_body ? body->nodesetval : NULL);
+    xmlXPathFreeObject(body);
+    if (!has_body)
+        goto out;
+
+    /* the tree changes from here on: the next strategy parses afresh */
+    htmlDocPtr doc = pg->doc;
+    pg->doc = NULL;
+    rule_drop(ctx, ru->drop);
+    body = xpath_eval(ctx, ru->body);
+    if (body && body->type == XPATH_NODESET) {
+        struct plist pl = {0};
+        xmlNodeSetPtr ns = body->nodesetval;
+        emit_nodes(ns->nodeTab, (size_t)ns->nodeNr, G_STRIP | G_STRONG | G_CLEAN, &pl);
+        rc = finish(pg, a, &pl, NULL);
+        plist_free(&pl);
+    }
+    xmlXPathFreeObject(body);
+    xmlXPathFreeContext(ctx);
+    ctx = NULL;
+    xmlFreeDoc(doc);
+out:
+    xmlXPathFreeContext(ctx);
+    xmlSetGenericErrorFunc(old_ctx, old_fn);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * HTML strategy 2: JSON-LD articleBody
+ * ---------------------------------------------------------------------------------------- */
+
+/* Below this many characters an articleBody is taken for a teaser. */
+#define LD_MIN_CHARS 400
+#define LD_MAX_DEPTH 8
+
+/* Nonzero for the schema.org types of news articles ("NewsArticle", "Article",
+ * "ReportageNewsArticle", "AnalysisNewsArticle", ..., "BlogPosting"). */
+static int article_type(const json_t *type)
+{
+    if (json_is_array(type)) {
+        size_t i;
+        const json_t *t;
+        json_array_foreach(type, i, t)
+        {
+            if (article_type(t))
+                return 1;
+        }
+        return 0;
+    }
+    const char *s = json_string_value(type);
+    if (!s)
+        return 0;
+    size_t n = strlen(s);
+    return strcmp(s, "Article") == 0 || strcmp(s, "BlogPosting") == 0 ||
+           (n >= 11 && strcmp(s + n - 11, "NewsArticle") == 0);
+}
+
+/* The first article object in v (at the top, in arrays or in "@graph"); with body, the
+ * first one that has an articleBody string. */
+static const json_t *jsonld_find(const json_t *v, int body, int depth)
+{
+    if (depth > LD_MAX_DEPTH)
+        return NULL;
+    if (json_is_array(v)) {
+        size_t i;
+        const json_t *item;
+        json_array_foreach(v, i, item)
+        {
+            const json_t *r = jsonld_find(item, body, depth + 1);
+            if (r)
+                return r;
+        }
+        return NULL;
+    }
+    if (!json_is_object(v))
+        return NULL;
+    if (article_type(json_object_get(v, "@type")) &&
+        (!body || json_is_string(json_object_get(v, "articleBody"))))
+        return v;
+    return jsonld_find(json_object_get(v, "@graph"), body, depth + 1);
+}
+
+/* Sets *field from the JSON string s (squashed) unless it is set already. */
+static void ld_set(char **field, const char *s)
+{
+    if (*field || !s)
+        return;
+    char *cl = utf8_clean(s, strlen(s));
+    char *q = text_squash(cl, strlen(cl));
+    free(cl);
+    if (*q)
+        *field = q;
+    else
+        free(q);
+}
+
+/* The author names of a JSON-LD author value (a string, a Person, or an array of them),
+ * joined with ", " (caller frees; NULL when none). */
+static char *ld_author(const json_t *v)
+{
+    struct buf b = BUF_INIT;
+    const json_t *one[1] = {v};
+    size_t n = json_is_array(v) ? json_array_size(v) : 1;
+    for (size_t i = 0; i < n && i < 8; i++) {
+        const json_t *x = json_is_array(v) ? json_array_get(v, i) : one[0];
+        const char *name = json_is_string(x) ? json_string_value(x)
+                                             : json_string_value(json_object_get(x, "name"));
+        if (!name || !*name || starts_with(name, "http"))
+            continue;
+        if (b.len)
+            buf_puts(&b, ", ");
+        buf_puts(&b, name);
+    }
+    if (!b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b);
+}
+
+/* A copy of the JSON text s with raw control characters inside strings escaped (pages often
+ * put raw line breaks into articleBody, which strict JSON forbids). */
+static char *json_fix_controls(const char *s)
+{
+    struct buf b = BUF_INIT;
+    int in_str = 0;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (in_str && c == '\\' && p[1]) {
+            buf_append(&b, p, 2);
+            p++;
+            continue;
+        }
+        if (c == '"')
+            in_str = !in_str;
+        if (in_str && c < 0x20)
+            buf_puts(&b, c == '\n' ? "\\n" : c == '\t' ? "\\t" : " ");
+        else
+            buf_putc(&b, (char)c);
+    }
+    return buf_steal(&b);
+}
+
+/* Reads the article metadata and articleBody from a <script type="application/ld+json">. */
+static void jsonld_read(struct page *pg, xmlNode *script)
+{
+    xmlChar *c = xmlNodeGetContent(script);
+    if (!c)
+        return;
+    json_error_t err;
+    json_t *j = json_loads((const char *)c, JSON_DECODE_ANY, &err);
+    if (!j) {
+        char *fixed = json_fix_controls((const char *)c);
+        j = json_loads(fixed, JSON_DECODE_ANY, &err);
+        free(fixed);
+    }
+    xmlFree(c);
+    if (!j)
+        return;
+    const json_t *art = jsonld_find(j, 1, 0);
+    if (!art)
+        art = jsonld_find(j, 0, 0);
+    if (art) {
+        ld_set(&pg->ld_title, json_string_value(json_object_get(art, "headline")));
+        ld_set(&pg->ld_published, json_string_value(json_object_get(art, "datePublished")));
+        if (!pg->ld_author)
+            pg->ld_author = ld_author(json_object_get(art, "author"));
+        const char *body = json_string_value(json_object_get(art, "articleBody"));
+        if (body && !pg->ld_body)
+            pg->ld_body = utf8_clean(body, strlen(body));
+    }
+    json_decref(j);
+}
+
+/* Decodes HTML character references ("&amp;", "&#7873;", "&#x1EF1;") in s, in place. */
+static void decode_entities(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p;) {
+        if (*p != '&') {
+            *w++ = *p++;
+            continue;
+        }
+        const char *semi = strchr(p, ';');
+        int cp = -1;
+        if (semi && semi - p > 1 && semi - p <= 32) {
+            char name[33];
+            memcpy(name, p + 1, (size_t)(semi - p - 1));
+            name[semi - p - 1] = '\0';
+            if (name[0] == '#') {
+                char *end;
+                long v = (name[1] == 'x' || name[1] == 'X') ? strtol(name + 2, &end, 16)
+                                                            : strtol(name + 1, &end, 10);
+                if (*end == '\0' && end != name + 1 && v > 0 && v <= 0x10FFFF &&
+                    !(v >= 0xD800 && v <= 0xDFFF))
+                    cp = (int)v;
+            } else {
+                const htmlEntityDesc *e = htmlEntityLookup((const xmlChar *)name);
+                if (e)
+                    cp = (int)e->value;
+            }
+        }
+        if (cp < 0) {
+            *w++ = *p++;
+            continue;
+        }
+        char u[4];
+        size_t k = utf8_encode(cp, u);
+        /* an entity is never shorter than its UTF-8 form ("&lt;" 4 bytes, 1 out) */
+        memcpy(w, u, k);
+        w += k;
+        p = semi + 1;
+    }
+    *w = '\0';
+}
+
+/* Strategy: JSON-LD articleBody, when it is there and not a teaser: long enough, not cut off
+ * with "…", and not much shorter than the paragraphs of the page. */
+static int jsonld_extract(struct page *pg, struct article *a)
+{
+    struct plist pl = {0};
+    const char *body = pg->ld_body;
+    if (!body)
+        return DB_EEMPTY;
+    if (extract_is_html(body, strlen(body))) {
+        htmlDocPtr doc = parse_html(pg, body, strlen(body), "UTF-8");
+        xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+        if (root)
+            emit_nodes(&root, 1, G_STRIP | G_STRONG | G_CLEAN, &pl);
+        if (doc)
+            xmlFreeDoc(doc);
+    } else {
+        for (const char *p = body; *p;) {
+            size_t k = strcspn(p, "\n");
+            char *line = xstrndup(p, k);
+            p += k + (p[k] == '\n');
+            if (strchr(line, '&'))
+                decode_entities(line);
+            char *s = text_squash(line, strlen(line));
+            free(line);
+            if (*s)
+                plist_push(&pl, s, 0, 0);
+            else
+                free(s);
+        }
+    }
+    int c = pl.n ? last_sentence_char(pl.v[pl.n - 1].s) : 0;
+    int cut = c == 0x2026 || (c == '.' && pl.n && strstr(pl.v[pl.n - 1].s, "...") &&
+                              strcmp(pl.v[pl.n - 1].s + strlen(pl.v[pl.n - 1].s) - 3, "...") == 0);
+    if (pl.chars < LD_MIN_CHARS || cut || (double)pl.chars < 0.4 * (double)pg->p_chars) {
+        plist_free(&pl);
+        return DB_EEMPTY;
+    }
+    int rc = finish(pg, a, &pl, NULL);
+    plist_free(&pl);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------------------------
+ * HTML strategy 3: the generic extractor
+ * ---------------------------------------------------------------------------------------- */
+
+/* One run of the generic extractor over the page's first parse or a fresh one; fills pl and
+ * *h1 (the first h1 inside the chosen content, or NULL). */
+static int generic_run(struct page *pg, unsigned flags, struct plist *pl, char **h1)
+{
+    struct ninfo *info = NULL;
+    int rc = 0;
+    htmlDocPtr doc = take_doc(pg);
     xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!root) {
         rc = DB_EFORMAT;
         goto out;
     }
-    if (!pg->meta_read)
-        read_meta(pg, root);
-    pg->meta_read = 1;
 
     size_t count = prune(root, flags);
     info = xcalloc(count ? count : 1, sizeof(*info));
@@ -1562,7 +2071,7 @@ static const struct {
     {0, 1},
 };
 
-/* The generic extractor. */
+/* Strategy: the generic extractor. */
 static int generic_extract(struct page *pg, struct article *a)
 {
     struct plist best = {0};
@@ -1580,8 +2089,9 @@ static int generic_extract(struct page *pg, struct article *a)
             free(h);
             goto out;
         }
-        const char *title = pg->og_title ? pg->og_title : h ? h : pg->h1;
+        char *title = page_title(pg, h);
         filter_paras(&pl, title);
+        free(title);
         if (pl.chars > best.chars) {
             plist_free(&best);
             best = pl;
@@ -1592,26 +2102,7 @@ static int generic_extract(struct page *pg, struct article *a)
             free(h);
         }
     }
-    if (best.n == 0) {
-        rc = DB_EEMPTY;
-        goto out;
-    }
-
-    char *by = take_trailing_byline(&best);
-    if (pg->og_title)
-        article_set(&a->title, pg->og_title);
-    else if (h1 || pg->h1)
-        article_set(&a->title, h1 ? h1 : pg->h1);
-    else if (pg->doc_title) {
-        char *t = strip_site_suffix(pg->doc_title);
-        article_set(&a->title, t);
-        free(t);
-    }
-    article_set(&a->byline, by && !starts_with(by, "Theo ") ? by : pg->author);
-    free(by);
-    strip_source_tag(&best);
-    for (size_t i = 0; i < best.n; i++)
-        article_add_para(a, best.v[i].s, strlen(best.v[i].s));
+    rc = best.n ? finish(pg, a, &best, h1) : DB_EEMPTY;
 out:
     plist_free(&best);
     free(h1);
@@ -1619,9 +2110,10 @@ out:
 }
 
 /* Extraction strategies for HTML, tried in order; each returns 0 after adding paragraphs to
- * the article, DB_EEMPTY to pass, or another error to stop. Site XPath rules and JSON-LD
- * articleBody belong in front of the generic scorer. */
+ * the article, DB_EEMPTY to pass, or another error to stop. */
 static int (*const strategies[])(struct page *, struct article *) = {
+    rules_extract,
+    jsonld_extract,
     generic_extract,
 };
 
@@ -1675,7 +2167,22 @@ static int valid_utf8(const char *s, size_t n)
     return 1;
 }
 
-int extract_html(const char *html, size_t len, const char *url, struct article **out)
+static void page_free(struct page *pg)
+{
+    if (pg->doc)
+        xmlFreeDoc(pg->doc);
+    char **f[] = {&pg->og_title,       &pg->doc_title, &pg->h1,         &pg->published,
+                  &pg->author,         &pg->site,      &pg->rule_title, &pg->rule_byline,
+                  &pg->rule_published, &pg->ld_title,  &pg->ld_author,  &pg->ld_published,
+                  &pg->ld_body};
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+        free(*f[i]);
+        *f[i] = NULL;
+    }
+}
+
+int extract_html_rules(const char *html, size_t len, const char *url,
+                       const struct extract_rules *rules, struct article **out)
 {
     struct page pg = {0};
     struct article *a = NULL;
@@ -1705,6 +2212,7 @@ int extract_html(const char *html, size_t len, const char *url, struct article *
     pg.html = html;
     pg.len = len;
     pg.url = url;
+    pg.rules = rules;
     if (utf8) {
         /* libxml2 would fall back to Latin-1 at the first bad byte: repair first. */
         if (!valid) {
@@ -1714,6 +2222,13 @@ int extract_html(const char *html, size_t len, const char *url, struct article *
         }
         pg.enc = "UTF-8";
     }
+    pg.doc = parse_html(&pg, pg.html, pg.len, pg.enc);
+    xmlNode *root = pg.doc ? xmlDocGetRootElement(pg.doc) : NULL;
+    if (!root) {
+        rc = DB_EFORMAT;
+        goto out;
+    }
+    read_meta(&pg, root);
 
     a = article_new();
     for (size_t i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++) {
@@ -1727,21 +2242,21 @@ int extract_html(const char *html, size_t len, const char *url, struct article *
         rc = DB_EEMPTY;
         goto out;
     }
-    if (!a->published)
-        article_set(&a->published, pg.published);
-    if (!a->site)
-        article_set(&a->site, pg.site);
+    article_set(&a->published, pg.rule_published ? pg.rule_published
+                               : pg.ld_published ? pg.ld_published
+                                                 : pg.published);
+    article_set(&a->site, pg.site);
     article_set(&a->url, url);
     *out = a;
     a = NULL;
 out:
     article_free(a);
     free(fixed);
-    free(pg.og_title);
-    free(pg.doc_title);
-    free(pg.h1);
-    free(pg.published);
-    free(pg.author);
-    free(pg.site);
+    page_free(&pg);
     return rc;
+}
+
+int extract_html(const char *html, size_t len, const char *url, struct article **out)
+{
+    return extract_html_rules(html, len, url, NULL, out);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "t.h"
 
 #include "docbao/article.h"
@@ -542,6 +544,276 @@ static void test_fixtures(void)
     }
 }
 
+/* ---- built-in site layouts: tests/data/extract/sites/ ---------------------------------- */
+
+/* Rules read from a site's rule object (SPEC §3 "article"); strings point into the JSON. */
+struct rules_box {
+    json_t *json;
+    struct extract_rules rules;
+    const char *drop[16];
+};
+
+/* Fills box from the rule object obj (json may be NULL: the object is borrowed). */
+static void rules_from_json(struct rules_box *box, json_t *obj)
+{
+    memset(&box->rules, 0, sizeof(box->rules));
+    box->rules.body = json_string_value(json_object_get(obj, "body"));
+    box->rules.title = json_string_value(json_object_get(obj, "title"));
+    box->rules.byline = json_string_value(json_object_get(obj, "byline"));
+    box->rules.published = json_string_value(json_object_get(obj, "published"));
+    json_t *drop = json_object_get(obj, "drop");
+    size_t n = 0;
+    for (size_t i = 0; i < json_array_size(drop) && n + 1 < 16; i++)
+        box->drop[n++] = json_string_value(json_array_get(drop, i));
+    box->drop[n] = NULL;
+    box->rules.drop = box->drop;
+}
+
+static const struct {
+    const char *site;
+    const char *byline; /* with the site's rules */
+    const char *published;
+} sites[] = {
+    {"vnexpress", "Võ Hải", "2025-11-14T09:30:00+07:00"},
+    {"dantri", "Bảo Ngọc", "2025-06-03 06:15"},
+    {"tuoitre", "XUÂN MAI", "05/03/2025 14:20 GMT+7"},
+    {"thanhnien", "Hoàng Sơn", "20/09/2025 10:05 GMT+7"},
+    {"vietnamnet", "Hoàng Phương", "2025-04-22T16:40:00+07:00"},
+    {"vov", "Xuân Thắng/VOV-Tây Bắc", "2025-08-11T08:00:00+07:00"},
+    {"nhandan", "Thanh Hà", "2025-05-18T07:45:00+07:00"},
+    {"baotintuc", "Nguyễn Chiến (TTXVN)", "2025-12-03T11:10:00+07:00"},
+    {"nld", "NGỌC ANH", "02-11-2025 - 19:00"},
+    {"baoquangninh", "Nguyên Ngọc", "2025-04-12T15:30:00+07:00"},
+};
+
+static void test_sites(void)
+{
+    json_error_t jerr;
+    json_t *all = json_load_file("tests/data/extract/sites/rules.json", 0, &jerr);
+    T_OK(all != NULL, "sites: rules.json parses (%s)", all ? "ok" : jerr.text);
+    T_INT(json_object_size(all), sizeof(sites) / sizeof(sites[0]),
+          "sites: rules.json has one rule object per built-in site");
+    for (size_t i = 0; i < sizeof(sites) / sizeof(sites[0]); i++) {
+        const char *site = sites[i].site;
+        char path[256];
+        struct buf in, want;
+        snprintf(path, sizeof(path), "tests/data/extract/sites/%s.html", site);
+        if (load(path, &in))
+            continue;
+        snprintf(path, sizeof(path), "tests/data/extract/sites/%s.expected", site);
+        if (load(path, &want)) {
+            buf_free(&in);
+            continue;
+        }
+        snprintf(path, sizeof(path), "tests/data/extract/sites/%s.rules.json", site);
+        json_t *own = json_load_file(path, 0, &jerr);
+        T_OK(own && json_equal(own, json_object_get(all, site)),
+             "site %s: %s.rules.json matches its entry in rules.json", site, site);
+        struct rules_box box;
+        rules_from_json(&box, own);
+        T_OK(box.rules.body != NULL, "site %s: has a body rule", site);
+
+        struct article *a = NULL;
+        T_INT(extract_html_rules(in.data, in.len, NULL, &box.rules, &a), 0,
+              "site %s: extracted with rules", site);
+        if (a) {
+            char *got = render(a);
+            T_STR(got, buf_str(&want), "site %s: with rules, as expected", site);
+            free(got);
+            T_STR(a->byline, sites[i].byline, "site %s: byline from the rule", site);
+            T_STR(a->published, sites[i].published, "site %s: published", site);
+        }
+        article_free(a);
+
+        a = NULL;
+        T_INT(extract_html(in.data, in.len, NULL, &a), 0, "site %s: extracted without rules", site);
+        if (a) {
+            char *got = render(a);
+            T_STR(got, buf_str(&want), "site %s: generic path, as expected", site);
+            free(got);
+        }
+        article_free(a);
+        json_decref(own);
+        buf_free(&in);
+        buf_free(&want);
+    }
+    json_decref(all);
+}
+
+/* JSON-LD articleBody on layouts no rule knows: taken when whole, ignored when a teaser. */
+static void test_jsonld(void)
+{
+    static const struct {
+        const char *name;
+        const char *byline, *published;
+    } pages[] = {
+        {"jsonld-graph", "Minh Khôi, Thảo Vy", "2025-10-06T17:20:00+07:00"},
+        {"jsonld-teaser", "Ngọc Hân", "2025-03-03T10:00:00+07:00"},
+    };
+    static const char *const no_match_drop[] = {"//p", NULL};
+    const struct extract_rules no_match = {"//div[@id='nothing-here']", NULL, NULL, NULL,
+                                           no_match_drop};
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        char path[256];
+        struct buf in, want;
+        snprintf(path, sizeof(path), "tests/data/extract/sites/%s.html", pages[i].name);
+        if (load(path, &in))
+            continue;
+        snprintf(path, sizeof(path), "tests/data/extract/sites/%s.expected", pages[i].name);
+        if (load(path, &want)) {
+            buf_free(&in);
+            continue;
+        }
+        for (int r = 0; r < 2; r++) {
+            struct article *a = NULL;
+            T_INT(extract_html_rules(in.data, in.len, NULL, r ? &no_match : NULL, &a), 0,
+                  "%s%s: extracted", pages[i].name, r ? " (rule matches nothing)" : "");
+            if (!a)
+                continue;
+            char *got = render(a);
+            T_STR(got, buf_str(&want), "%s%s: as expected", pages[i].name,
+                  r ? " (rule matches nothing)" : "");
+            free(got);
+            T_STR(a->byline, pages[i].byline, "%s: byline from JSON-LD author", pages[i].name);
+            T_STR(a->published, pages[i].published, "%s: JSON-LD datePublished", pages[i].name);
+            article_free(a);
+        }
+        buf_free(&in);
+        buf_free(&want);
+    }
+}
+
+/* Rules that are wrong, hostile or partial: never a crash, the next strategy takes over. */
+static void test_rules_edge(void)
+{
+    static const char page[] =
+        "<html><head><title>Tiêu đề trang - Báo Thử</title></head><body>"
+        "<div class=\"menu\"><a href=\"/a\">Thời sự</a> <a href=\"/b\">Thế giới</a></div>"
+        "<div class=\"story\"><h1 class=\"t\">Mưa lớn gây ngập nhiều tuyến phố</h1>"
+        "<span class=\"by\">Lan Anh</span><time datetime=\"2025-07-01T08:00:00+07:00\">"
+        "1/7/2025</time>"
+        "<div class=\"body\"><p>Mưa lớn kéo dài từ chiều qua khiến nhiều tuyến phố trung tâm "
+        "ngập sâu, giao thông ùn tắc đến tối.</p><div class=\"box-x\"><p>Hộp tin bị bỏ qua "
+        "theo quy tắc của trang.</p></div><p>Công ty thoát nước đã huy động hơn 500 công nhân "
+        "túc trực tại các điểm ngập để khơi thông dòng chảy.</p></div></div></body></html>";
+    static const char *const both[] = {"Mưa lớn kéo dài từ chiều qua khiến nhiều tuyến phố "
+                                       "trung tâm ngập sâu, giao thông ùn tắc đến tối.",
+                                       "Công ty thoát nước đã huy động hơn 500 công nhân túc "
+                                       "trực tại các điểm ngập để khơi thông dòng chảy."};
+    static const char *const drop_box[] = {"//div[@class='box-x']", "//*[", "", NULL};
+    static const char *const drop_all[] = {"/html", "//body", "//div[@class='story']", NULL};
+    static const char *const drop_text[] = {"//text()", "//@class", NULL};
+    static const struct {
+        const char *name;
+        struct extract_rules rules;
+        int box; /* the box paragraph is expected */
+    } cases[] = {
+        {"rules: body, drop, metadata",
+         {"//div[@class='body']", "//h1", "//span[@class='by']", "//time", drop_box},
+         0},
+        {"rules: invalid body XPath falls back",
+         {"//div[@class='body'", NULL, NULL, NULL, NULL},
+         1},
+        {"rules: body selects an attribute: falls back",
+         {"//div/@class", NULL, NULL, NULL, NULL},
+         1},
+        {"rules: body is a string expression: falls back",
+         {"string(//p)", NULL, NULL, NULL, NULL},
+         1},
+        {"rules: drops remove the body: falls back",
+         {"//div[@class='body']", NULL, NULL, NULL, drop_all},
+         1},
+        {"rules: drop text and attribute nodes: ignored",
+         {"//div[@class='body']", NULL, NULL, NULL, drop_text},
+         1},
+        {"rules: metadata only", {NULL, "//h1", "//span[@class='by']", "//time", NULL}, 1},
+        {"rules: all NULL", {NULL, NULL, NULL, NULL, NULL}, 1},
+        {"rules: body selects nothing", {"//*[count(//*) < 0]", NULL, NULL, NULL, NULL}, 1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct article *a = NULL;
+        double t0 = now_ms();
+        int rc = extract_html_rules(page, strlen(page), NULL, &cases[i].rules, &a);
+        double ms = now_ms() - t0;
+        T_INT(rc, 0, "%s: extracted", cases[i].name);
+        if (!a)
+            continue;
+        T_OK(has_para(a, both[0]) && has_para(a, both[1]), "%s: body paragraphs", cases[i].name);
+        T_OK(!cases[i].box || a->npara == 3 || a->npara == 2, "%s: nothing else", cases[i].name);
+        if (!cases[i].box)
+            T_INT(a->npara, 2, "%s: the dropped box is gone", cases[i].name);
+        T_STR(a->title, "Mưa lớn gây ngập nhiều tuyến phố", "%s: title", cases[i].name);
+        if (cases[i].rules.byline) {
+            T_STR(a->byline, "Lan Anh", "%s: byline", cases[i].name);
+            T_STR(a->published, "2025-07-01T08:00:00+07:00", "%s: published (datetime)",
+                  cases[i].name);
+        }
+        T_OK(ms < 2000, "%s: quick (%.0f ms)", cases[i].name, ms);
+        article_free(a);
+    }
+
+    /* the real VnExpress page through the site's rule from rules.json */
+    json_error_t jerr;
+    json_t *all = json_load_file("tests/data/extract/sites/rules.json", 0, &jerr);
+    struct rules_box box;
+    rules_from_json(&box, json_object_get(all, "vnexpress"));
+    struct buf b;
+    if (!load(SHARED "fixtures/vnexpress/VnExpress_2025_10_22.html", &b)) {
+        struct article *a = NULL;
+        T_INT(extract_html_rules(b.data, b.len, NULL, &box.rules, &a), 0,
+              "vnexpress + rules: extracted");
+        if (a) {
+            T_STR(a->title, "Đau bụng kéo dài, phát hiện ung thư lymphoma ruột non",
+                  "vnexpress + rules: title");
+            T_INT(a->npara, 6, "vnexpress + rules: lead + 5 body paragraphs");
+            for (size_t i = 0; i < sizeof(vnexpress_body) / sizeof(vnexpress_body[0]); i++)
+                T_OK(has_para(a, vnexpress_body[i]), "vnexpress + rules: paragraph %zu", i + 1);
+            char *all_text = join_paras(a);
+            T_OK(!strstr(all_text, "Bệnh viện cung cấp"), "vnexpress + rules: no caption");
+            free(all_text);
+            T_STR(a->byline, "Lê Phương", "vnexpress + rules: byline");
+        }
+        article_free(a);
+
+        /* an expression of cubic cost on a 250 KB page gives up; the generic path runs */
+        const struct extract_rules hostile = {"//*[count(//*[count(//*) < 0]) > 0]", NULL, NULL,
+                                              NULL, NULL};
+        a = NULL;
+        double t1 = now_ms();
+        T_INT(extract_html_rules(b.data, b.len, NULL, &hostile, &a), 0,
+              "vnexpress + hostile XPath: extracted");
+        double hostile_ms = now_ms() - t1;
+        T_OK(hostile_ms < 3000, "vnexpress + hostile XPath: gives up (%.0f ms)", hostile_ms);
+        T_INT(a ? a->npara : 0, 6, "vnexpress + hostile XPath: the generic result");
+        article_free(a);
+
+        /* rules on 100k nested tags and on binary junk */
+        struct buf deep = BUF_INIT;
+        buf_puts(&deep, "<html><body><div class=\"body\"><p>Đoạn văn trước phần lồng sâu.</p>");
+        for (int i = 0; i < 100000; i++)
+            buf_puts(&deep, "<div>");
+        buf_puts(&deep, "Tầng sâu nhất.</div></body></html>");
+        static const char *const drop_deep[] = {"//div[not(@class)]", NULL};
+        const struct extract_rules deep_rules = {"//div[@class='body']", NULL, NULL, NULL,
+                                                 drop_deep};
+        a = NULL;
+        double t0 = now_ms();
+        T_INT(extract_html_rules(deep.data, deep.len, NULL, &deep_rules, &a), 0,
+              "rules on 100k nested divs: extracted");
+        T_OK(now_ms() - t0 < 2000, "rules on 100k nested divs: quick");
+        T_OK(a && a->npara >= 1 && strcmp(a->paras[0], "Đoạn văn trước phần lồng sâu.") == 0,
+             "rules on 100k nested divs: the paragraph");
+        article_free(a);
+        buf_free(&deep);
+        a = NULL;
+        T_INT(extract_html_rules(binary_junk, sizeof(binary_junk) - 1, NULL, &box.rules, &a),
+              DB_EFORMAT, "rules on binary junk: refused");
+        T_OK(a == NULL, "rules on binary junk: no article");
+        buf_free(&b);
+    }
+    json_decref(all);
+}
+
 /* ---- Readability test pages: token overlap with the expected article ------------------- */
 
 /* Lowercased word tokens of s (tags skipped when markup, entities as separators). */
@@ -650,6 +922,9 @@ int main(void)
     test_vnexpress();
     test_baoquangninh();
     test_fixtures();
+    test_sites();
+    test_jsonld();
+    test_rules_edge();
     test_readability_pages();
     return t_done();
 }
