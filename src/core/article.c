@@ -58,6 +58,16 @@ static int is_space_at(const char *s, size_t n, size_t *len)
     return 0;
 }
 
+/* Bytes that may start white space or end the input: ASCII white space, the lead bytes of
+ * U+00A0 (C2), U+2000..U+200B and U+202F (E2), U+3000 (E3), U+FEFF (EF), and NUL. Runs of other
+ * bytes are copied whole. */
+static const unsigned char squash_stop[256] = {
+    [0] = 1,    [' '] = 1,  ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1,
+    ['\v'] = 1, [0xC2] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
+/* See article.h: collapses each run of white space in the n bytes at s (stopping early at a
+ * NUL) into one space and trims both ends. Returns a new string owned by the caller. */
 char *text_squash(const char *s, size_t n)
 {
     struct buf b = BUF_INIT;
@@ -70,11 +80,16 @@ char *text_squash(const char *s, size_t n)
             i += k;
             continue;
         }
+        /* a run of bytes up to the next possible space (its first byte may be C2, E2, ... that
+         * did not start a space) */
+        size_t j = i + 1;
+        while (j < n && !squash_stop[(unsigned char)s[j]])
+            j++;
         if (pending && b.len)
             buf_putc(&b, ' ');
         pending = 0;
-        buf_putc(&b, s[i]);
-        i++;
+        buf_append(&b, s + i, j - i);
+        i = j;
     }
     return buf_steal(&b);
 }

@@ -8,17 +8,21 @@
  * with any closing quotes and brackets glued to it (…đến!”), when the cluster is followed by
  * white space and the next token looks like the start of a sentence: anything but a lower case
  * letter or punctuation (an upper case letter such as Đ or Ư, a digit, an opening quote,
- * bracket or dash). On top of that:
+ * bracket or dash, or a name like iPad that keeps its lower case first letter there; it does
+ * not count as upper case below). On top of that:
  *  - an ellipsis (… or two or more dots) ends a sentence only before an upper case letter;
  *  - a closing quote followed by a dash does not: the dash brings the speaker (“…” – ông A nói);
  *  - a single dot does not end a sentence after a title or place abbreviation (TP., TS.,
- *    PGS.TS., Q., …: table prefix_abbrevs) or after a list number opening the sentence (1.,
- *    II., a.); "v.v." and the like (table final_abbrevs) end one only before an upper case
- *    letter;
+ *    PGS.TS., Q., …: table prefix_abbrevs) unless what follows cannot be the name or number
+ *    it is waiting for (an opening bracket or quote: …ngụ P. (CAO) Khoảng…), nor after a list
+ *    number opening the sentence (1., II., a.); "v.v." and the like (table final_abbrevs) end
+ *    one only before an upper case letter;
  *  - initials (V., M.U.) are part of a name after exactly one capitalized word (Lê V. Tâm,
- *    Ông Sergei V. Mikhailov: forms of address do not count), close a full name after two or
- *    more (Nguyễn Văn A. Sau đó, only before an upper case letter), and stand alone after none
- *    (độ C., của M.U.);
+ *    Ông Sergei V. Mikhailov: forms of address do not count) unless, again, what follows
+ *    cannot continue the name (a bracket, a quote, or a form of address that is never a given
+ *    name: Bà Jillian C. Bà mẹ…); they close a full name after two or more (Nguyễn Văn A. Sau
+ *    đó, only before an upper case letter), and stand alone after none (độ C., của M.U.); a
+ *    letter with a tone mark is a one-letter word, not an initial (Nam Á. Họ…, Như Ý.);
  *  - dots with no white space after them never split: numbers (1.250), URLs, e-mail
  *    addresses, domains (vnexpress.net), BS.CK2;
  *  - a blank line always ends a sentence; a single line break ends one too, except when the
@@ -53,10 +57,27 @@ static const char *const final_abbrevs[] = {
 };
 
 /* Forms of address written with a capital at the start of a sentence: not part of a name
- * when counting the capitalized words before an initial (Ông Lê V. Tâm). */
-static const char *const honorifics[] = {
-    "Ông", "Bà", "Anh", "Chị", "Cô", "Chú", "Bác", "Em", "Cụ", "Ngài", "Thầy", "Mr", "Mrs", "Ms",
+ * when counting the capitalized words before an initial (Ông Lê V. Tâm). Those that are never
+ * a given name also cannot continue a name after a middle initial, so they start a new
+ * sentence there (Bà Jillian C. Bà mẹ cô…); Anh and Em can be given names (Lê V. Anh). */
+static const struct honorific {
+    const char *word;
+    int given_name; /* also used as a given name */
+} honorifics[] = {
+    {"Ông", 0}, {"Bà", 0}, {"Anh", 1},  {"Chị", 0},  {"Cô", 0}, {"Chú", 0}, {"Bác", 0},
+    {"Em", 1},  {"Cụ", 0}, {"Ngài", 0}, {"Thầy", 0}, {"Mr", 0}, {"Mrs", 0}, {"Ms", 0},
 };
+
+/* Whether the len bytes at w are a form of address; with strict, one that is never a name. */
+static int is_honorific(const char *w, size_t len, int strict)
+{
+    for (size_t t = 0; t < sizeof(honorifics) / sizeof(*honorifics); t++) {
+        const struct honorific *h = &honorifics[t];
+        if (strlen(h->word) == len && memcmp(h->word, w, len) == 0)
+            return !strict || !h->given_name;
+    }
+    return 0;
+}
 
 /* Context of one segment_split() call. */
 struct seg {
@@ -215,6 +236,23 @@ static size_t prev_cp(const char *s, size_t lo, size_t i, int *cp)
     return 1;
 }
 
+/* Whether the word at s[j], which starts with a lower case letter, has an upper case letter
+ * further on (iPad, iPhone, eBay): such names keep their lower case first letter at the start
+ * of a sentence too. */
+static int camel_case(const char *s, size_t n, size_t j)
+{
+    for (int count = 0; j < n && count < 16; count++) {
+        int cp;
+        j += utf8_decode(s + j, n - j, &cp);
+        int lc = letter_case(cp);
+        if (lc > 0)
+            return 1;
+        if (lc == 0)
+            return 0;
+    }
+    return 0;
+}
+
 /* Whether the token at s[j] looks like the start of a sentence. Sets *upper when its first
  * letter (after any opening quotes, brackets and dashes) is upper case. */
 static int next_starts(const char *s, size_t n, size_t j, int *upper)
@@ -243,7 +281,7 @@ static int next_starts(const char *s, size_t n, size_t j, int *upper)
         return 1;
     }
     if (lc < 0)
-        return opened;
+        return opened || camel_case(s, n, j);
     if (is_digit(cp))
         return 1;
     if (term_at(s + j, n - j, &kind) || closer_at(s + j, n - j) || cp == ',' || cp == ';' ||
@@ -277,14 +315,32 @@ static int is_list_marker(const char *w, size_t len)
     return utf8_decode(w, len, &cp) == len && is_letter(cp);
 }
 
-/* Whether the n bytes at w are one upper case letter or several joined by dots (V, M.U). */
+/* Whether cp carries one of the five Vietnamese tone marks (Ý, Ở, Á): such a letter is a
+ * one-letter syllable, a word, not an initial. Â, Ă, Ê, Ô, Ơ, Ư, Đ are letters of the alphabet
+ * and may be initials. */
+static int has_tone_mark(int cp)
+{
+    if (cp < 0xC0)
+        return 0;
+    utf8proc_int32_t d[8];
+    int last = 0;
+    utf8proc_ssize_t m = utf8proc_decompose_char(cp, d, 8, UTF8PROC_DECOMPOSE, &last);
+    for (utf8proc_ssize_t t = 1; t < m && t < 8; t++) {
+        if (d[t] == 0x300 || d[t] == 0x301 || d[t] == 0x303 || d[t] == 0x309 || d[t] == 0x323)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether the n bytes at w are one upper case letter without a tone mark, or several joined by
+ * dots (V, M.U, Đ). */
 static int is_initials(const char *w, size_t len)
 {
     size_t i = 0;
     for (;;) {
         int cp;
         size_t k = utf8_decode(w + i, len - i, &cp);
-        if (letter_case(cp) <= 0)
+        if (letter_case(cp) <= 0 || has_tone_mark(cp))
             return 0;
         i += k;
         if (i == len)
@@ -313,8 +369,7 @@ static int capitalized_before(const struct seg *g, size_t p)
             if (!is_letter(cp))
                 all_letters = 0;
         }
-        if (!all_letters || letter_case(cp) <= 0 ||
-            in_table(honorifics, sizeof(honorifics) / sizeof(*honorifics), s + q, p - q))
+        if (!all_letters || letter_case(cp) <= 0 || is_honorific(s + q, p - q, 0))
             break;
         count++;
         p = q;
@@ -322,9 +377,29 @@ static int capitalized_before(const struct seg *g, size_t p)
     return count;
 }
 
-/* Whether the single dot at s[i] (followed by white space and a sentence start) ends the
- * sentence, judging by the word before it. upper: the next letter is upper case. */
-static int dot_ends(const struct seg *g, size_t i, int upper)
+/* Whether the token at s[j] cannot be the name or number an abbreviation or a middle initial
+ * is waiting for: it opens with a bracket or quote, or it is a form of address that is never a
+ * name (Ông, Bà, …). A dash may join titles (PGS. - TS. Lê Văn A), so it does not count. */
+static int breaks_name(const struct seg *g, size_t j)
+{
+    const char *s = g->s;
+    size_t n = g->n, q = j;
+    if (opener_at(s + j, n - j) && !dash_at(s + j, n - j))
+        return 1;
+    while (q < n) {
+        int cp;
+        size_t k = utf8_decode(s + q, n - q, &cp);
+        if (!is_letter(cp))
+            break;
+        q += k;
+    }
+    return q > j && is_honorific(s + j, q - j, 1);
+}
+
+/* Whether the single dot at s[i] (followed by white space and a sentence start at s[j]) ends
+ * the sentence, judging by the word before it and, after an abbreviation or initial that
+ * expects a name, by whether s[j] can be that name. upper: the next letter is upper case. */
+static int dot_ends(const struct seg *g, size_t i, size_t j, int upper)
 {
     const char *s = g->s;
     size_t ws = i;
@@ -347,15 +422,15 @@ static int dot_ends(const struct seg *g, size_t i, int upper)
         seg--;
     size_t slen = (size_t)(w + len - seg);
     if (in_table(prefix_abbrevs, sizeof(prefix_abbrevs) / sizeof(*prefix_abbrevs), seg, slen))
-        return 0;
+        return breaks_name(g, j); /* TP. Hồ Chí Minh, but …ngụ P. (CAO) Khoảng 20 giờ */
     if (is_initials(w, len)) {
-        /* part of a name (Lê V. Tâm) unless it closes a full name (Nguyễn Văn A. Sau đó) or
-         * stands alone (độ C., của M.U.) */
+        /* part of a name (Lê V. Tâm) unless it closes a full name (Nguyễn Văn A. Sau đó),
+         * stands alone (độ C., của M.U.) or what follows cannot be a name (Jillian C. Bà…) */
         if (opened)
             return 0;
         int caps = capitalized_before(g, ws);
         if (caps == 1)
-            return 0;
+            return breaks_name(g, j);
         return caps == 0 || upper;
     }
     return 1;
@@ -452,7 +527,7 @@ static size_t on_terminator(struct seg *g, size_t i)
     else if (closed)
         end = 1;
     else
-        end = dot_ends(g, i, upper);
+        end = dot_ends(g, i, j, upper);
     if (end) {
         emit(g, g->start, k);
         g->start = j;

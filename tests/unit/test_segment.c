@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "docbao/article.h"
 #include "docbao/segment.h"
 #include "docbao/util.h"
 #include "t.h"
@@ -73,6 +74,16 @@ static const struct row rows[] = {
      "Các ngành, v.v. | Sau đó mọi thứ đổi khác."},
     {"Inc. + lower", "CP Apple Inc. tăng 2%.", "CP Apple Inc. tăng 2%."},
     {"Mr.", "Mr. Smith đến Hà Nội.", "Mr. Smith đến Hà Nội."},
+    /* an abbreviation waiting for a name ends the sentence when no name can follow */
+    {"P. + bracket", "Bắt Nguyễn Văn Cường (SN 1984, ngụ P. (CAO) Khoảng 20 giờ có mưa.",
+     "Bắt Nguyễn Văn Cường (SN 1984, ngụ P. | (CAO) Khoảng 20 giờ có mưa."},
+    {"TP. + quote", "Xe đi qua TP. “Chúng tôi đã tới,” anh nói.",
+     "Xe đi qua TP. | “Chúng tôi đã tới,” anh nói."},
+    {"(H. + bracket", "Xe đến xã Đức Nhuận (H. (Ảnh: TTXVN) Tài xế bỏ chạy.",
+     "Xe đến xã Đức Nhuận (H. | (Ảnh: TTXVN) Tài xế bỏ chạy."},
+    {"TP. + form of address", "Ông ấy ở TP. Bà Lan cũng vậy.", "Ông ấy ở TP. | Bà Lan cũng vậy."},
+    {"titles joined by dash", "PGS. - TS. Lê Văn An phát biểu.", "PGS. - TS. Lê Văn An phát biểu."},
+    {"TP. + name still", "Họ về TP. Huế ăn Tết.", "Họ về TP. Huế ăn Tết."},
     /* initials */
     {"initial in name", "Ông Lê V. Tâm đã đến.", "Ông Lê V. Tâm đã đến."},
     {"foreign initial", "Ông Sergei V. Mikhailov tới thăm.", "Ông Sergei V. Mikhailov tới thăm."},
@@ -83,6 +94,17 @@ static const struct row rows[] = {
     {"title + name ends", "Tôi gặp ông Nguyễn Văn B. Ông ấy vui.",
      "Tôi gặp ông Nguyễn Văn B. | Ông ấy vui."},
     {"unit letter", "Cao nhất 30 độ C. Trời nắng.", "Cao nhất 30 độ C. | Trời nắng."},
+    {"initial + form of address", "Bà Jillian C. Bà mẹ cô cho biết thêm.",
+     "Bà Jillian C. | Bà mẹ cô cho biết thêm."},
+    {"initial + Ông", "Tôi gặp ông John F. Ông ấy cười.", "Tôi gặp ông John F. | Ông ấy cười."},
+    {"initial + Anh (a given name)", "Ông Lê V. Anh đã đến.", "Ông Lê V. Anh đã đến."},
+    {"initial + Bàn (not a form)", "Ông Lê V. Bàn đã đến.", "Ông Lê V. Bàn đã đến."},
+    {"initial + bracket", "Ông Lê V. (Ảnh: TTXVN) Ông cười.", "Ông Lê V. | (Ảnh: TTXVN) Ông cười."},
+    {"tone-marked letter is a word", "Đội tuyển đến từ Nam Á. Họ thắng.",
+     "Đội tuyển đến từ Nam Á. | Họ thắng."},
+    {"tone-marked name ends", "Ảnh: Như Ý. Ảnh: Quang Nhựt", "Ảnh: Như Ý. | Ảnh: Quang Nhựt"},
+    {"Đ. is an initial", "Ông Lê Đ. Tâm đã đến.", "Ông Lê Đ. Tâm đã đến."},
+    {"Ô. is an initial", "Bà Trần Ô. Hoa cho biết.", "Bà Trần Ô. Hoa cho biết."},
     {"dotted initials end", "Đó là bí mật của M.U. Đội khách thua.",
      "Đó là bí mật của M.U. | Đội khách thua."},
     /* URLs, e-mail, domains */
@@ -123,6 +145,11 @@ static const struct row rows[] = {
     {"misused ” opens", "Hết trận. ”Đây là trận hay nhất.”", "Hết trận. | ”Đây là trận hay nhất.”"},
     {"Ô starts", "Hết giờ! Ông ấy về.", "Hết giờ! | Ông ấy về."},
     {"lower does not start", "Trời mưa. mọi người chạy.", "Trời mưa. mọi người chạy."},
+    {"iPad starts", "Anh chưa bình phục. iPad Air ra mắt.",
+     "Anh chưa bình phục. | iPad Air ra mắt."},
+    {"eBay starts after ?", "Ai bán? eBay trả lời.", "Ai bán? | eBay trả lời."},
+    {"iPad is not upper case after …", "Chờ đã… iPad mới ra.", "Chờ đã… iPad mới ra."},
+    {"lower with digits does not start", "Mua máy. m2 đất rẻ.", "Mua máy. m2 đất rẻ."},
     {"comma does not start", "Xong . , rồi về.", "Xong . , rồi về."},
     /* line breaks */
     {"headline", "Tiêu đề bài báo\nNội dung câu một. Câu hai.",
@@ -269,6 +296,46 @@ static void test_edges(void)
     free(got);
 }
 
+/* text_squash() copies runs between possible white space whole; these rows pin the bytes that
+ * only look like the start of white space, the NUL that ends the input early and sequences cut
+ * by n. Each input is a heap copy of exactly n bytes. */
+static void test_squash(void)
+{
+    static const struct {
+        const char *name;
+        const char *in;
+        size_t n;
+        const char *want;
+    } sq[] = {
+#define SQ(name, lit, want) {name, lit, sizeof(lit) - 1, want}
+        SQ("plain run", "abc", "abc"),
+        SQ("spaces of every kind",
+           " \t\r\n\f\va\xc2\xa0"
+           "b\xe2\x80\x83"
+           "c\xe2\x80\xaf"
+           "d\xe3\x80\x80"
+           "e\xef\xbb\xbf",
+           "a b c d e"),
+        SQ("lead bytes that are not space",
+           "\xc2\xa9 \xe2\x80\x9cx\xe2\x80\x9d\xef\xbc\x8c\xe3\x81\x82",
+           "\xc2\xa9 \xe2\x80\x9cx\xe2\x80\x9d\xef\xbc\x8c\xe3\x81\x82"),
+        SQ("NUL ends the input", "ab\0 cd", "ab"),
+        SQ("n cuts a space", "ab\xc2", "ab\xc2"),
+        SQ("n cuts after a lead byte", "x \xe2\x80", "x \xe2\x80"),
+        SQ("only space", " \xc2\xa0\n", ""),
+        SQ("runs between spaces", "Hà  Nội\n\nmưa", "Hà Nội mưa"),
+#undef SQ
+    };
+    for (size_t i = 0; i < sizeof(sq) / sizeof(*sq); i++) {
+        char *copy = xmalloc(sq[i].n ? sq[i].n : 1);
+        memcpy(copy, sq[i].in, sq[i].n);
+        char *got = text_squash(copy, sq[i].n);
+        T_STR(got, sq[i].want, "text_squash: %s", sq[i].name);
+        free(got);
+        free(copy);
+    }
+}
+
 static void test_big(void)
 {
     /* 1 MB without punctuation: one sentence, linear time */
@@ -400,6 +467,7 @@ int main(void)
 {
     test_table();
     test_edges();
+    test_squash();
     test_big();
     test_random();
     return t_done();
