@@ -1,42 +1,253 @@
 /*
- * normalize.c — written Vietnamese → words the voice can say.
+ * normalize.c — written Vietnamese → the words the voice says (SPEC §4, issue 3).
  *
- * This first stage reads numbers (thousands "." and decimal ",", as Vietnamese writes them),
- * percentages and the ampersand; every digit that reaches the voice is turned into words.
- * Dates, times, units and abbreviations come in the text front-end stage (see issue 3).
+ * One left-to-right pass over the sentence; at each token the recognizers are tried in
+ * vinorm's stage order, so a longer reading wins over a shorter one:
+ *   URLs, e-mails, phone numbers → dates (15/9, 22/11/2024, 26-27/6, 9/2021, "ngày 15-9",
+ *   "sáng 15.9") → times (11:03, 11:03:56, 7h30, 14g20) → ranges and scores (2021-2025,
+ *   2-3 kg; "thắng 2-1" → "hai một") → money and units (units.tsv, only after a number) →
+ *   numbers (thousands ".", decimal ","; ordinals thứ nhất/thứ tư; Roman numerals) →
+ *   abbreviations (abbreviations.tsv, with contexts) → unknown all-caps words spelled with
+ *   letter names (letters.tsv) → foreign Latin words respelled in Vietnamese syllables
+ *   (foreign.tsv, else by rule) so eSpeak NG keeps its Vietnamese voice → symbols.
+ * A user file $XDG_CONFIG_HOME/docbao/lexicon.tsv (else ~/.config/…) is consulted first.
  *
  * Number words follow one convention: nghìn, linh, "tư" after mươi (north, the default);
- * the south dialect says ngàn, lẻ, "bốn".
+ * the south dialect says ngàn, lẻ, "bốn". Ordinal 4 and month 4 are "tư" in both.
+ *
+ * Safety: every read is bounded by n; any byte sequence is accepted (invalid bytes are
+ * copied or dropped, U+FFFD is dropped); no ASCII digit survives in the output. The hot path
+ * (ordinary Vietnamese words) copies bytes and allocates nothing per character.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "docbao/err.h"
+#include "docbao/lexicon.h"
 #include "docbao/normalize.h"
+#include "docbao/paths.h"
 #include "docbao/utf8.h"
 #include "docbao/util.h"
 
+#define VTAB_SIZE 0x1F00 /* Vietnamese letters all lie below U+1F00 */
+#define WORD_MAX 64      /* bytes of a word kept for context */
+
 struct normalizer {
     enum norm_dialect dialect;
+    struct lexicon *abbr, *units, *letters, *foreign, *user;
+    /* Vietnamese vowels: for a lowercase code point, (base index + 1) << 3 | tone. */
+    unsigned char vtab[VTAB_SIZE];
 };
 
 static const char *const digit_words[10] = {"không", "một", "hai", "ba",  "bốn",
                                             "năm",   "sáu", "bảy", "tám", "chín"};
 
+/* The 12 vowel bases and their 6 tones (ngang, huyền, sắc, hỏi, ngã, nặng). */
+static const char *const vowel_rows[12] = {"aàáảãạ", "ăằắẳẵặ", "âầấẩẫậ", "eèéẻẽẹ",
+                                           "êềếểễệ", "iìíỉĩị", "oòóỏõọ", "ôồốổỗộ",
+                                           "ơờớởỡợ", "uùúủũụ", "ưừứửữự", "yỳýỷỹỵ"};
+static const char vowel_base[12] = {'a', 'A', 'B', 'e', 'E', 'i', 'o', 'O', 'P', 'u', 'U', 'y'};
+/* (ASCII stand-ins: A=ă B=â E=ê O=ô P=ơ U=ư) */
+
+/* Built-in letter names, used when letters.tsv cannot be read. */
+static const char *const builtin_letters[][2] = {
+    {"a", "a"},   {"b", "bê"}, {"c", "xê"},      {"d", "dê"},  {"đ", "đê"},    {"e", "e"},
+    {"f", "ép"},  {"g", "giê"}, {"h", "hát"},    {"i", "i"},   {"j", "di"},    {"k", "ca"},
+    {"l", "e-lờ"}, {"m", "em-mờ"}, {"n", "en-nờ"}, {"o", "o"}, {"p", "pê"},    {"q", "quy"},
+    {"r", "e-rờ"}, {"s", "ét-xì"}, {"t", "tê"},   {"u", "u"},   {"v", "vê"},    {"w", "vê kép"},
+    {"x", "ích-xì"}, {"y", "i dài"}, {"z", "dét"}};
+
+/* ------------------------------------------------------------------ setup */
+
+static void build_vtab(struct normalizer *nz)
+{
+    for (int b = 0; b < 12; b++) {
+        const char *p = vowel_rows[b];
+        size_t len = strlen(p), i = 0;
+        int tone = 0;
+        while (i < len) {
+            int cp;
+            i += utf8_decode(p + i, len - i, &cp);
+            if (cp < VTAB_SIZE)
+                nz->vtab[cp] = (unsigned char)(((b + 1) << 3) | tone);
+            tone++;
+        }
+    }
+}
+
+static int load_into(struct lexicon *lx, const char *dir, const char *name)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/vi/%s", dir, name);
+    return lexicon_load(lx, path, 0);
+}
+
 int normalizer_new(const char *voices_dir, enum norm_dialect dialect, struct normalizer **out)
 {
-    (void)voices_dir;
     struct normalizer *nz = xcalloc(1, sizeof(*nz));
     nz->dialect = dialect;
+    build_vtab(nz);
+    nz->abbr = lexicon_new();
+    nz->units = lexicon_new();
+    nz->letters = lexicon_new();
+    nz->foreign = lexicon_new();
+    nz->user = lexicon_new();
+    char dir[4096];
+    if (voices_dir)
+        snprintf(dir, sizeof(dir), "%s", voices_dir);
+    else
+        snprintf(dir, sizeof(dir), "%s/voices", paths_data_dir());
+    int rc = load_into(nz->abbr, dir, "abbreviations.tsv");
+    if (rc == DB_ENOENT && voices_dir) {
+        normalizer_free(nz);
+        return DB_ENOENT;
+    }
+    load_into(nz->units, dir, "units.tsv");
+    load_into(nz->foreign, dir, "foreign.tsv");
+    if (load_into(nz->letters, dir, "letters.tsv") < 0 || lexicon_size(nz->letters) == 0) {
+        for (size_t i = 0; i < sizeof(builtin_letters) / sizeof(*builtin_letters); i++)
+            lexicon_add(nz->letters, builtin_letters[i][0], builtin_letters[i][1], "", 0);
+    }
+    if (lexicon_size(nz->units) == 0)
+        lexicon_add(nz->units, "%", "phần trăm", "", 0);
+    char upath[4200];
+    const char *cfg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    if (cfg && cfg[0] == '/')
+        snprintf(upath, sizeof(upath), "%s/docbao/lexicon.tsv", cfg);
+    else if (home && *home)
+        snprintf(upath, sizeof(upath), "%s/.config/docbao/lexicon.tsv", home);
+    else
+        upath[0] = '\0';
+    if (upath[0])
+        lexicon_load(nz->user, upath, 1);
     *out = nz;
     return 0;
 }
 
 void normalizer_free(struct normalizer *nz)
 {
+    if (!nz)
+        return;
+    lexicon_free(nz->abbr);
+    lexicon_free(nz->units);
+    lexicon_free(nz->letters);
+    lexicon_free(nz->foreign);
+    lexicon_free(nz->user);
     free(nz);
 }
+
+int normalizer_add_entry(struct normalizer *nz, const char *key, const char *expansion)
+{
+    if (!nz || !key || !expansion || !*key || !*expansion)
+        return DB_EINVAL;
+    lexicon_add(nz->user, key, expansion, "", 1);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ characters */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alpha_ascii(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int cp_is_letter(int cp)
+{
+    if (cp < 0x80)
+        return is_alpha_ascii((char)cp);
+    /* fast path: the Latin blocks Vietnamese is written in */
+    if (cp >= 0xC0 && cp <= 0x24F)
+        return cp != 0xD7 && cp != 0xF7;
+    if (cp >= 0x1E00 && cp <= 0x1EFF)
+        return 1;
+    if (cp == 0xFFFD)
+        return 0;
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_MN;
+}
+
+static int cp_is_upper(int cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z';
+    if (cp >= 0xC0 && cp <= 0xFF)
+        return cp <= 0xDE && cp != 0xD7;
+    if (cp >= 0x1E00 && cp <= 0x1EFF)
+        return (cp & 1) == 0;
+    return utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+/* Decodes the code point at i (0 past the end). */
+static int cp_at(const char *s, size_t n, size_t i, size_t *len)
+{
+    if (i >= n) {
+        *len = 0;
+        return 0;
+    }
+    const unsigned char *u = (const unsigned char *)s + i;
+    if (u[0] < 0x80) {
+        *len = 1;
+        return u[0];
+    }
+    /* fast path for well-formed 2- and 3-byte sequences (all of Vietnamese) */
+    if (u[0] >= 0xC2 && u[0] < 0xE0 && i + 1 < n && (u[1] & 0xC0) == 0x80) {
+        *len = 2;
+        return ((u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+    }
+    if (u[0] >= 0xE1 && u[0] < 0xF0 && u[0] != 0xED && i + 2 < n && (u[1] & 0xC0) == 0x80 &&
+        (u[2] & 0xC0) == 0x80) {
+        *len = 3;
+        return ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    }
+    int cp;
+    *len = utf8_decode(s + i, n - i, &cp);
+    return cp;
+}
+
+static int letter_at(const char *s, size_t n, size_t i)
+{
+    size_t k;
+    return i < n && cp_is_letter(cp_at(s, n, i, &k));
+}
+
+/* Whether the character before i is a letter or digit. */
+static int alnum_before(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    unsigned char c = (unsigned char)s[i - 1];
+    if (c < 0x80)
+        return is_digit((char)c) || is_alpha_ascii((char)c);
+    size_t j = i - 1, back = 0;
+    while (j > 0 && back < 3 && ((unsigned char)s[j] & 0xC0) == 0x80) {
+        j--;
+        back++;
+    }
+    size_t k;
+    return cp_is_letter(cp_at(s, i, j, &k));
+}
+
+/* ------------------------------------------------------------------ output */
+
+struct scan {
+    const struct normalizer *nz;
+    const char *s;
+    size_t n;
+    struct buf *o;
+    char prev[2][WORD_MAX]; /* the last two source words, lowercase ("#" a number) */
+    int last_num;           /* the last thing said was a number */
+    int since_num;          /* words said since the last number */
+    int num_score;          /* that number was in a score context ("thắng 3 - 0") */
+};
 
 /* Appends w, after a space unless at the start or after an opening bracket or quote. */
 static void word(struct buf *b, const char *w)
@@ -50,6 +261,40 @@ static void word(struct buf *b, const char *w)
     }
     buf_puts(b, w);
 }
+
+static void wordn(struct buf *b, const char *w, size_t n)
+{
+    word(b, "");
+    buf_append(b, w, n);
+}
+
+static void push_prev(struct scan *sc, const char *w, size_t n)
+{
+    memcpy(sc->prev[1], sc->prev[0], WORD_MAX);
+    size_t k = lexicon_lower(w, n, sc->prev[0], WORD_MAX);
+    if (k == (size_t)-1)
+        sc->prev[0][0] = '\0';
+}
+
+/* push_prev for a word known to be lowercase already. */
+static void push_prev_low(struct scan *sc, const char *w, size_t n)
+{
+    memcpy(sc->prev[1], sc->prev[0], WORD_MAX);
+    if (n >= WORD_MAX)
+        n = 0;
+    memcpy(sc->prev[0], w, n);
+    sc->prev[0][n] = '\0';
+}
+
+static int prev_is(const struct scan *sc, int which, const char *const *set)
+{
+    for (size_t i = 0; set[i]; i++)
+        if (strcmp(sc->prev[which], set[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ numbers */
 
 /* Reads 0..999. full: a group after a higher one, so "không trăm" and "linh" are said. */
 static void read_triple(const struct normalizer *nz, unsigned v, int full, struct buf *b)
@@ -120,103 +365,1532 @@ static void read_digits_as_number(const struct normalizer *nz, const char *d, si
         word(b, digit_words[0]);
 }
 
-static int is_digit(char c)
+static void read_uint(const struct normalizer *nz, unsigned long v, struct buf *b)
 {
-    return c >= '0' && c <= '9';
+    char d[24];
+    int k = snprintf(d, sizeof(d), "%lu", v);
+    read_digits_as_number(nz, d, (size_t)k, b);
 }
 
-/* Scans a number at s: digits with "." thousands groups and an optional "," fraction.
- * Stores the integer digits (without dots) and the fraction digits; returns bytes used. */
-static size_t scan_number(const char *s, size_t n, struct buf *intd, struct buf *frac)
+/* A number as written: integer digits (thousands dots removed) and fraction digits. */
+struct num {
+    char intd[32];
+    char frac[16];
+    size_t nint, nfrac;
+    int longint; /* more integer digits than fit in intd: read digit by digit */
+};
+
+/* Scans a number at s[i]: digits with "." thousands groups and an optional "," (or ".")
+ * fraction. Returns the bytes used (0 when no digit at i). */
+static size_t scan_number(const char *s, size_t n, size_t i0, struct num *nm)
 {
-    size_t i = 0;
-    while (i < n && is_digit(s[i]))
+    size_t i = i0;
+    memset(nm, 0, sizeof(*nm));
+    while (i < n && is_digit(s[i])) {
+        if (nm->nint < sizeof(nm->intd) - 1)
+            nm->intd[nm->nint++] = s[i];
+        else
+            nm->longint = 1;
         i++;
-    buf_append(intd, s, i);
-    size_t lead = i;
-    /* thousands groups: ".ddd" repeated, only after 1-3 leading digits */
+    }
+    size_t lead = i - i0;
+    if (lead == 0)
+        return 0;
     while (lead <= 3 && i + 3 < n && s[i] == '.' && is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
-           is_digit(s[i + 3]) && (i + 4 >= n || !is_digit(s[i + 4]))) {
-        buf_append(intd, s + i + 1, 3);
+           is_digit(s[i + 3]) && (i + 4 >= n || !is_digit(s[i + 4])) && nm->nint + 3 < 31) {
+        memcpy(nm->intd + nm->nint, s + i + 1, 3);
+        nm->nint += 3;
         i += 4;
     }
     if (i + 1 < n && (s[i] == ',' || s[i] == '.') && is_digit(s[i + 1])) {
         size_t j = i + 1;
-        while (j < n && is_digit(s[j]))
+        while (j < n && is_digit(s[j])) {
+            if (nm->nfrac < sizeof(nm->frac) - 1)
+                nm->frac[nm->nfrac++] = s[j];
             j++;
-        buf_append(frac, s + i + 1, j - i - 1);
+        }
         i = j;
+    }
+    return i - i0;
+}
+
+static void read_num(const struct normalizer *nz, const struct num *nm, const char *s0,
+                     size_t len, struct buf *b)
+{
+    if (nm->longint) { /* a very long digit string: every digit, as written */
+        for (size_t i = 0; i < len; i++)
+            if (is_digit(s0[i]))
+                word(b, digit_words[s0[i] - '0']);
+        return;
+    }
+    read_digits_as_number(nz, nm->intd, nm->nint, b);
+    if (nm->nfrac) {
+        word(b, "phẩy");
+        if (nm->nfrac <= 2 && nm->frac[0] != '0')
+            read_digits_as_number(nz, nm->frac, nm->nfrac, b);
+        else
+            for (size_t i = 0; i < nm->nfrac; i++)
+                word(b, digit_words[nm->frac[i] - '0']);
+    }
+}
+
+/* Reads a plain run of 1..maxd digits at i; returns its length (0: none or too long). */
+static size_t digits_at(const char *s, size_t n, size_t i, size_t maxd, unsigned long *v)
+{
+    size_t j = i;
+    unsigned long x = 0;
+    while (j < n && is_digit(s[j]) && j - i <= maxd) {
+        x = x * 10 + (unsigned long)(s[j] - '0');
+        j++;
+    }
+    if (j == i || j - i > maxd)
+        return 0;
+    *v = x;
+    return j - i;
+}
+
+/* ------------------------------------------------------------------ dates, times */
+
+static const char *const date_words[] = {"ngày", "sáng", "chiều", "tối",  "đêm",  "hôm",
+                                         "trưa", "khuya", "rạng", "mùng", "mồng", "từ",
+                                         "đến",  "qua",  "nay",  "mai",  "lúc",  NULL};
+static const char *const score_words[] = {"thắng", "thua", "hòa", "hoà", "bại", "dẫn", NULL};
+static const char *const tyso_words[] = {"tỷ", "tỉ", NULL};
+
+static int score_context(const struct scan *sc)
+{
+    static const char *const so[] = {"số", NULL};
+    return prev_is(sc, 0, score_words) || (prev_is(sc, 0, so) && prev_is(sc, 1, tyso_words));
+}
+
+static void say_month(struct scan *sc, unsigned long m)
+{
+    word(sc->o, m == 4 ? "tư" : "");
+    if (m != 4)
+        read_uint(sc->nz, m, sc->o);
+}
+
+static void said_number(struct scan *sc)
+{
+    sc->last_num = 1;
+    sc->since_num = 0;
+    memcpy(sc->prev[1], sc->prev[0], WORD_MAX);
+    strcpy(sc->prev[0], "#");
+}
+
+/* Tries a date at i; returns bytes used or 0. */
+static size_t try_date(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    unsigned long d, m, y, d2 = 0;
+    size_t k1 = digits_at(s, n, i, 2, &d);
+    if (!k1)
+        return 0;
+    size_t j = i + k1;
+    /* day range "26-27/6" */
+    if (j + 1 < n && s[j] == '-') {
+        size_t kr = digits_at(s, n, j + 1, 2, &d2);
+        size_t jr = j + 1 + kr;
+        unsigned long mm;
+        size_t km;
+        if (kr && jr + 1 < n && s[jr] == '/' && (km = digits_at(s, n, jr + 1, 2, &mm)) &&
+            d >= 1 && d < d2 && d2 <= 31 && mm >= 1 && mm <= 12 &&
+            !(jr + 1 + km < n && is_digit(s[jr + 1 + km]))) {
+            size_t end = jr + 1 + km;
+            read_uint(sc->nz, d, sc->o);
+            word(sc->o, "đến");
+            read_uint(sc->nz, d2, sc->o);
+            word(sc->o, "tháng");
+            say_month(sc, mm);
+            if (end + 1 < n && s[end] == '/' && digits_at(s, n, end + 1, 4, &y) == 4) {
+                word(sc->o, "năm");
+                read_uint(sc->nz, y, sc->o);
+                end += 5;
+            }
+            said_number(sc);
+            return end - i;
+        }
+    }
+    if (j + 1 >= n)
+        return 0;
+    char sep = s[j];
+    if (sep != '/' && sep != '-' && sep != '.')
+        return 0;
+    size_t k2 = digits_at(s, n, j + 1, 4, &m);
+    if (!k2)
+        return 0;
+    size_t e2 = j + 1 + k2;
+    /* month/year "9/2021" */
+    if (sep == '/' && k2 == 4) {
+        if (d < 1 || d > 12 || m < 1000 || m > 2999 || (e2 < n && is_digit(s[e2])))
+            return 0;
+        static const char *const thang[] = {"tháng", NULL};
+        if (!prev_is(sc, 0, thang))
+            word(sc->o, "tháng");
+        say_month(sc, d);
+        word(sc->o, "năm");
+        read_uint(sc->nz, m, sc->o);
+        said_number(sc);
+        return e2 - i;
+    }
+    if (k2 > 2 || d < 1 || d > 31 || m < 1 || m > 12)
+        return 0;
+    /* full date: the same separator again and a 4-digit (or 2-digit) year */
+    if (e2 + 1 < n && s[e2] == sep) {
+        size_t k3 = digits_at(s, n, e2 + 1, 4, &y);
+        if (k3 == 4 || (k3 == 2 && sep == '/')) {
+            if (k3 == 2)
+                y += y < 50 ? 2000 : 1900;
+            read_uint(sc->nz, d, sc->o);
+            word(sc->o, "tháng");
+            say_month(sc, m);
+            word(sc->o, "năm");
+            read_uint(sc->nz, y, sc->o);
+            said_number(sc);
+            return e2 + 1 + k3 - i;
+        }
+        return 0;
+    }
+    if (e2 < n && (is_digit(s[e2]) || s[e2] == '/' || (s[e2] == '-' && e2 + 1 < n &&
+                                                        is_digit(s[e2 + 1]))))
+        return 0;
+    if (e2 + 1 < n && (s[e2] == ',' || s[e2] == '.') && is_digit(s[e2 + 1]))
+        return 0;
+    if (sep != '/') { /* "15-9", "15.9": a date only after ngày, sáng, hôm… */
+        if (!prev_is(sc, 0, date_words) || score_context(sc))
+            return 0;
+        if (sep == '.' && k2 != 1 && k2 != 2)
+            return 0;
+    }
+    read_uint(sc->nz, d, sc->o);
+    word(sc->o, "tháng");
+    say_month(sc, m);
+    said_number(sc);
+    return e2 - i;
+}
+
+/* Tries a time at i: 11:03, 11:03:56, 7h30, 7h, 14g20. Returns bytes used or 0. */
+static size_t try_time(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    unsigned long h, m, sec;
+    size_t k1 = digits_at(s, n, i, 2, &h);
+    if (!k1 || h > 24)
+        return 0;
+    size_t j = i + k1;
+    if (j + 2 < n && s[j] == ':' && digits_at(s, n, j + 1, 2, &m) == 2) {
+        size_t e = j + 3;
+        if (m > 59 || (e < n && is_digit(s[e])))
+            return 0;
+        int has_sec = e + 2 < n + 0 && s[e] == ':' && digits_at(s, n, e + 1, 2, &sec) == 2 &&
+                      sec <= 59 && !(e + 3 < n && is_digit(s[e + 3]));
+        if (!has_sec && score_context(sc))
+            return 0; /* a score: read by the range rule */
+        read_uint(sc->nz, h, sc->o);
+        word(sc->o, "giờ");
+        if (m || has_sec) {
+            read_uint(sc->nz, m, sc->o);
+            word(sc->o, "phút");
+        }
+        if (has_sec) {
+            read_uint(sc->nz, sec, sc->o);
+            word(sc->o, "giây");
+            e += 3;
+        }
+        said_number(sc);
+        return e - i;
+    }
+    if (j < n && (s[j] == 'h' || s[j] == 'g' || s[j] == 'H')) {
+        size_t e = j + 1;
+        size_t km = digits_at(s, n, e, 2, &m);
+        if (s[j] == 'g' && !km)
+            return 0; /* "5g" is grams */
+        if (km && m > 59)
+            return 0;
+        e += km;
+        if (e < n && (letter_at(s, n, e) || is_digit(s[e])))
+            return 0;
+        read_uint(sc->nz, h, sc->o);
+        word(sc->o, "giờ");
+        if (km) {
+            read_uint(sc->nz, m, sc->o);
+            if (m < 10)
+                word(sc->o, "phút");
+        }
+        if (e < n && (s[e] == '\'' || (e + 2 < n && memcmp(s + e, "\xe2\x80\x99", 3) == 0)))
+            e += s[e] == '\'' ? 1 : 3;
+        said_number(sc);
+        return e - i;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ units */
+
+/* Bytes that end a unit candidate. */
+static int unit_stop(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == ',' || c == ';' || c == ':' || c == '!' ||
+           c == '?' || c == '(' || c == ')' || c == '[' || c == ']' || c == '"' || c == '\'' ||
+           c == '-';
+}
+
+/* Tries a unit written at i (right after a number). Says it and returns bytes used. */
+static size_t try_unit(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n, j = i;
+    while (j < n && j - i < 24 && !unit_stop(s[j]) && !(s[j] == '.' && (j + 1 >= n ||
+                                                                      !letter_at(s, n, j + 1))))
+        j++;
+    /* "độ C": a two-word unit */
+    if (j < n && s[j] == ' ' && j + 1 < n) {
+        size_t j2 = j + 1;
+        while (j2 < n && j2 - j < 8 && !unit_stop(s[j2]) && s[j2] != '.')
+            j2++;
+        char low[64];
+        size_t ln = lexicon_lower(s + i, j2 - i, low, sizeof(low));
+        const struct lex_entry *e = ln != (size_t)-1 && strchr(low, ' ') && j2 - i < 16
+                                        ? lexicon_find(sc->nz->units, low, ln)
+                                        : NULL;
+        if (e && !(j2 < n && letter_at(s, n, j2))) {
+            word(sc->o, e->exp);
+            return j2 - i;
+        }
+    }
+    for (size_t e = j; e > i; e--) {
+        if (e < n && ((unsigned char)s[e] & 0xC0) == 0x80)
+            continue; /* not a character boundary */
+        /* what follows must not continue a word */
+        if (e < j && s[e] != '/' && (letter_at(s, n, e) || is_digit(s[e])))
+            continue;
+        char low[64];
+        size_t ln = lexicon_lower(s + i, e - i, low, sizeof(low));
+        if (ln == (size_t)-1)
+            continue;
+        const struct lex_entry *en = lexicon_find(sc->nz->units, low, ln);
+        for (; en; en = en->next) {
+            if (strcmp(en->ctx, "case") == 0 &&
+                (strlen(en->form) != e - i || memcmp(en->form, s + i, e - i) != 0))
+                continue;
+            break;
+        }
+        if (!en)
+            continue;
+        word(sc->o, en->exp);
+        sc->since_num = 1;
+        push_prev(sc, s + i, e - i);
+        return e - i;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ number phrases */
+
+/* A number, or a range/score "a-b", then a percent sign or unit. Returns bytes used. */
+static size_t do_number(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    struct num a;
+    size_t ka = scan_number(s, n, i, &a);
+    size_t j = i + ka;
+    static const char *const thu[] = {"thứ", NULL};
+    if (prev_is(sc, 0, thu) && !a.nfrac && !a.longint && a.nint <= 2 &&
+        strtoul(a.intd, NULL, 10) <= 4 && strtoul(a.intd, NULL, 10) % 3 == 1) {
+        word(sc->o, strtoul(a.intd, NULL, 10) == 1 ? "nhất" : "tư");
+    } else {
+        read_num(sc->nz, &a, s + i, ka, sc->o);
+    }
+    /* a-b: range, or a score after thắng, tỷ số… */
+    size_t dash = 0;
+    if (j + 1 < n && (s[j] == '-' || s[j] == ':') && is_digit(s[j + 1]))
+        dash = 1;
+    else if (j + 3 < n && (unsigned char)s[j] == 0xE2 && (unsigned char)s[j + 1] == 0x80 &&
+             ((unsigned char)s[j + 2] == 0x93 || (unsigned char)s[j + 2] == 0x94) &&
+             is_digit(s[j + 3]))
+        dash = 3;
+    sc->num_score = score_context(sc);
+    if (!dash && j + 1 < n && s[j] == '/' && is_digit(s[j + 1])) { /* "25/40": a ratio */
+        struct num b;
+        size_t kb = scan_number(s, n, j + 1, &b);
+        if (!sc->num_score)
+            word(sc->o, "trên");
+        read_num(sc->nz, &b, s + j + 1, kb, sc->o);
+        j += 1 + kb;
+    }
+    if (dash) {
+        struct num b;
+        size_t kb = scan_number(s, n, j + dash, &b);
+        if (sc->num_score) {
+            read_num(sc->nz, &b, s + j + dash, kb, sc->o);
+        } else if (s[j] != ':') {
+            word(sc->o, "đến");
+            read_num(sc->nz, &b, s + j + dash, kb, sc->o);
+        } else {
+            kb = 0;
+            dash = 0;
+        }
+        j += dash + kb;
+    }
+    said_number(sc);
+    if (j < n && s[j] == '%') {
+        word(sc->o, "phần trăm");
+        return j + 1 - i;
+    }
+    size_t ku = try_unit(sc, j);
+    if (ku)
+        return j + ku - i;
+    if (j + 1 < n && s[j] == ' ' && !is_digit(s[j + 1])) {
+        ku = try_unit(sc, j + 1);
+        if (ku) {
+            /* "triệu đồng/tháng": one more unit word */
+            size_t e = j + 1 + ku;
+            if (e + 1 < n && s[e] == ' ') {
+                size_t k2 = try_unit(sc, e + 1);
+                if (k2)
+                    return e + 1 + k2 - i;
+            }
+            return e - i;
+        }
+    }
+    return j - i;
+}
+
+/* A phone number: 0 and 9-10 more digits in groups (spaces, dots, dashes), or +84 …
+ * Read digit by digit, a pause between groups. Returns bytes used or 0. */
+static size_t try_phone(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n, j = i, nd = 0;
+    int plus = 0;
+    if (s[j] == '+' && j + 2 < n && s[j + 1] == '8' && s[j + 2] == '4') {
+        plus = 1;
+    } else if (s[j] != '0') {
+        return 0;
+    }
+    size_t end = i;
+    while (j < n && nd < 13) {
+        if (is_digit(s[j])) {
+            nd++;
+            j++;
+            end = j;
+            continue;
+        }
+        if (s[j] == '+' && j == i) {
+            j++;
+            continue;
+        }
+        if ((s[j] == ' ' || s[j] == '.' || s[j] == '-') && j + 1 < n && is_digit(s[j + 1]) &&
+            j > i && is_digit(s[j - 1])) {
+            j++;
+            continue;
+        }
+        break;
+    }
+    if (end < n && (is_digit(s[end]) || letter_at(s, n, end)))
+        return 0;
+    if (plus ? (nd < 10 || nd > 12) : (nd < 10 || nd > 11))
+        return 0;
+    /* a plain run "0123456789" is a phone; groups must be 2-4 digits */
+    size_t g = 0;
+    for (size_t k = i; k < end; k++) {
+        if (is_digit(s[k])) {
+            g++;
+            continue;
+        }
+        if (s[k] == '+')
+            continue;
+        if (g > 5)
+            return 0;
+        g = 0;
+    }
+    if (plus)
+        word(sc->o, "cộng");
+    for (size_t k = i; k < end; k++) {
+        if (is_digit(s[k]))
+            word(sc->o, digit_words[s[k] - '0']);
+        else if (s[k] != '+' && k > i + 1)
+            buf_putc(sc->o, ',');
+    }
+    said_number(sc);
+    return end - i;
+}
+
+/* ------------------------------------------------------------------ words */
+
+static int is_v(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* Vietnamese syllable check on a lowercase word: onset, a vowel nucleus from the allowed
+ * clusters, a legal final, and a sắc/nặng tone on a stop final. ASCII words that fail are
+ * foreign (eSpeak NG would switch to English for them). */
+static uint32_t pack(const char *p)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4 && p[i]; i++)
+        v |= (uint32_t)(unsigned char)p[i] << (8 * i);
+    return v;
+}
+
+static int in_set(uint32_t v, const char *const *set)
+{
+    for (size_t k = 0; set[k]; k++)
+        if (pack(set[k]) == v)
+            return 1;
+    return 0;
+}
+
+static int vn_syllable(const struct normalizer *nz, const char *w, size_t n)
+{
+    static const char *const onsets[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th",
+                                         "tr",  "qu", "b",  "c",  "d",  "g",  "h",  "k",  "l",
+                                         "m",   "n",  "p",  "r",  "s",  "t",  "v",  "x",  NULL};
+    static const char *const nuclei[] = {
+        "a",   "A",   "B",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",
+        "ai",  "ao",  "au",  "ay",  "Bu",  "By",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",
+        "oA",  "oe",  "oi",  "Oi",  "Pi",  "ua",  "uB",  "uE",  "ui",  "uO",  "uP",  "uy",
+        "Ua",  "Ui",  "UP",  "Uu",  "yE",  "iEu", "yEu", "oai", "oay", "oeo", "uBy", "uOi",
+        "UPi", "UPu", "uyE", "uya", "uyu", NULL};
+    static const char *const open_only[] = {"ai", "ao", "au", "ay", "Bu", "By", "eo", "Eu",
+                                            "iu", "oi", "Oi", "Pi", "ui", "Ui", "Uu", "iEu",
+                                            "yEu", "oai", "oay", "oeo", "uBy", "uOi", "UPi",
+                                            "UPu", "uyu", "ia", "ua", "Ua", "uya", NULL};
+    static const char *const codas[] = {"c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
+    char cons[8], nuc[8];
+    size_t i = 0, nc = 0, nv = 0;
+    int tone = 0;
+    /* onset consonants (ASCII and đ) */
+    while (i < n) {
+        unsigned char c = (unsigned char)w[i];
+        if (c < 0x80 && is_alpha_ascii((char)c) && !is_v((char)c)) {
+            if (nc >= 3)
+                return 0;
+            cons[nc++] = (char)c;
+            i++;
+        } else if (c == 0xC4 && i + 1 < n && (unsigned char)w[i + 1] == 0x91) { /* đ */
+            if (nc)
+                return 0;
+            cons[nc++] = 'D';
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    cons[nc] = '\0';
+    /* nucleus */
+    size_t vstart = i;
+    while (i < n && nv < 4) {
+        size_t k;
+        int cp = cp_at(w, n, i, &k);
+        if (cp >= VTAB_SIZE || !nz->vtab[cp])
+            break;
+        unsigned char t = nz->vtab[cp];
+        nuc[nv++] = vowel_base[(t >> 3) - 1];
+        if (t & 7) {
+            if (tone)
+                return 0;
+            tone = t & 7;
+        }
+        i += k;
+    }
+    nuc[nv] = '\0';
+    if (nv == 0 || nv > 3)
+        return 0;
+    /* "gi" and "qu" take their vowel from the nucleus */
+    char onset[8];
+    memcpy(onset, cons, nc + 1);
+    const char *nucp = nuc;
+    if (nc == 1 && cons[0] == 'g' && nuc[0] == 'i' && nv > 1) {
+        strcpy(onset, "gi");
+        nucp = nuc + 1;
+    } else if (nc == 1 && cons[0] == 'q' && nuc[0] == 'u' && nv > 1) {
+        strcpy(onset, "qu");
+        nucp = nuc + 1;
+    } else if (nc == 1 && cons[0] == 'D') {
+        strcpy(onset, "d");
+    }
+    uint32_t on = pack(onset), nu = pack(nucp);
+    if (nc && !in_set(on, onsets))
+        return 0;
+    if (!in_set(nu, nuclei))
+        return 0;
+    /* spelling rules: k/gh/ngh before e ê i y, c/g/ng not */
+    int front = nucp[0] == 'e' || nucp[0] == 'E' || nucp[0] == 'i' || nucp[0] == 'y';
+    if ((on == pack("k") || on == pack("gh") || on == pack("ngh")) && !front)
+        return 0;
+    if ((on == pack("c") || on == pack("g") || on == pack("ng")) && front &&
+        !(on == pack("g") && nucp[0] == 'i'))
+        return 0;
+    /* coda */
+    char coda[4];
+    size_t cn = n - i;
+    if (cn > 2)
+        return 0;
+    memcpy(coda, w + i, cn);
+    coda[cn] = '\0';
+    if (cn && !in_set(pack(coda), codas))
+        return 0;
+    if (cn) {
+        if (in_set(nu, open_only))
+            return 0;
+        int stop = coda[0] == 'c' || coda[0] == 'p' || coda[0] == 't';
+        if (stop && tone != 2 && tone != 5)
+            return 0;
+    }
+    (void)vstart;
+    return 1;
+}
+
+/* Adds the sắc tone to an ASCII vowel (or ô ê ơ given as O E P). */
+static const char *vowel_out(char v, int sac)
+{
+    switch (v) {
+    case 'a': return sac ? "á" : "a";
+    case 'e': return sac ? "é" : "e";
+    case 'E': return sac ? "ế" : "ê";
+    case 'i': return sac ? "í" : "i";
+    case 'o': return sac ? "ó" : "o";
+    case 'O': return sac ? "ố" : "ô";
+    case 'P': return sac ? "ớ" : "ơ";
+    case 'u': return sac ? "ú" : "u";
+    default: return sac ? "ý" : "y";
+    }
+}
+
+/* Respells an ASCII foreign word (lowercase letters only, n < 64) as Vietnamese syllables:
+ * "putin" → "pu tin", "ronaldo" → "rô nan đô", "messi" → "mét xi". Rough, but it keeps the
+ * Vietnamese voice and sounds like the way Vietnamese newsreaders say such names. */
+static void translit(struct buf *o, const char *w, size_t n)
+{
+    /* phones: consonant strings, vowels kept as letters */
+    const char *ph[64];
+    int isv[64];
+    size_t np = 0, i = 0;
+    if (n > 3 && w[n - 1] == 'e' && !is_v(w[n - 2]) && is_v(w[n - 3]))
+        n--; /* silent final e: "phone", "smile" */
+    while (i < n && np < 63) {
+        char c = w[i], d = i + 1 < n ? w[i + 1] : 0;
+        const char *p = NULL;
+        size_t adv = 1;
+        int vow = 0;
+        if ((c == 'e' && (d == 'a' || d == 'e')) || (c == 'o' && d == 'o')) {
+            p = c == 'e' ? "i" : "u", adv = 2, vow = 1;
+        } else if (c == 'w' && is_v(d)) {
+            p = "o", vow = 1;
+        } else if (c == 'n' && d == 'h') {
+            p = "nh", adv = 2;
+        } else if (is_v(c)) {
+            static const char *const vv[] = {"a", "e", "i", "o", "u", "i"};
+            p = vv[strchr("aeiouy", c) - "aeiouy"];
+            vow = 1;
+        } else if ((c == 's' && d == 'h') || (c == 'z' && d == 'h')) {
+            p = "s", adv = 2;
+        } else if (c == 'c' && d == 'h') {
+            p = "ch", adv = 2;
+        } else if (c == 'p' && d == 'h') {
+            p = "ph", adv = 2;
+        } else if (c == 't' && d == 'h') {
+            p = "th", adv = 2;
+        } else if (c == 'c' && d == 'k') {
+            p = "k", adv = 2;
+        } else if (c == 'g' && d == 'h') {
+            p = "g", adv = 2;
+        } else if (c == 'k' && d == 'h') {
+            p = "kh", adv = 2;
+        } else if (c == 'n' && d == 'g' && !(i + 2 < n && is_v(w[i + 2]))) {
+            p = "ng", adv = 2;
+        } else if (c == 'q' && d == 'u') {
+            p = "qu", adv = 2;
+        } else if (c == 'w' && d == 'h') {
+            p = "u", adv = 2, vow = 1;
+        }
+        if (!p) {
+            switch (c) {
+            case 'c': p = (d == 'e' || d == 'i' || d == 'y') ? "x" : "c"; break;
+            case 'd': p = "đ"; break;
+            case 'f': p = "ph"; break;
+            case 'j': p = "gi"; break;
+            case 'q': p = "c"; break;
+            case 's': p = "x"; break;
+            case 'w': p = "u", vow = 1; break;
+            case 'y': p = "d"; break;
+            case 'z': p = "d"; break;
+            case 'b': p = "b"; break;
+            case 'g': p = "g"; break;
+            case 'h': p = "h"; break;
+            case 'k': p = "k"; break;
+            case 'l': p = "l"; break;
+            case 'm': p = "m"; break;
+            case 'n': p = "n"; break;
+            case 'p': p = "p"; break;
+            case 'r': p = "r"; break;
+            case 't': p = "t"; break;
+            case 'v': p = "v"; break;
+            case 'x': p = "x"; break;
+            default: p = NULL; break;
+            }
+        }
+        if (p) {
+            ph[np] = p;
+            isv[np] = vow;
+            np++;
+        }
+        i += adv;
+    }
+    /* syllables: (onset) vowel(s) (coda) */
+    size_t k = 0;
+    int first = 1;
+    while (k < np) {
+        size_t c0 = k;
+        while (k < np && !isv[k])
+            k++;
+        if (k == np) { /* only consonants left */
+            if (first) {
+                for (size_t q = c0; q < np; q++) {
+                    word(o, ph[q]);
+                    buf_puts(o, "ơ");
+                }
+            }
+            break;
+        }
+        /* extra onset consonants become their own "Cơ" syllables */
+        for (size_t q = c0; q + 1 < k; q++) {
+            word(o, strcmp(ph[q], "đ") == 0 ? "đ" : ph[q]);
+            buf_puts(o, "ơ");
+        }
+        const char *onset = k > c0 ? ph[k - 1] : "";
+        char v1 = ph[k][0], v2 = 0;
+        size_t v = k + 1;
+        if (v < np && isv[v]) {
+            char b = ph[v][0];
+            static const char *const pairs[] = {"ai", "ao", "au", "oa", "oe", "oi", "ua",
+                                                "ui", "uy", "ia", "iu", "eo", NULL};
+            char pr[3] = {v1, b, 0};
+            for (size_t q = 0; pairs[q]; q++)
+                if (strcmp(pr, pairs[q]) == 0)
+                    v2 = b;
+            if (v2)
+                v++;
+        }
+        /* the coda: one consonant before another consonant or the end */
+        const char *coda = "";
+        size_t after = v;
+        size_t cc = 0;
+        while (after + cc < np && !isv[after + cc])
+            cc++;
+        if (cc >= 2 || (cc == 1 && after + 1 == np)) {
+            const char *c = ph[after];
+            if (!strcmp(c, "c") || !strcmp(c, "k") || !strcmp(c, "g") || !strcmp(c, "ch") ||
+                !strcmp(c, "kh"))
+                coda = "c";
+            else if (!strcmp(c, "t") || !strcmp(c, "đ") || !strcmp(c, "th") ||
+                     !strcmp(c, "x") || !strcmp(c, "s") || !strcmp(c, "d") || !strcmp(c, "gi"))
+                coda = "t";
+            else if (!strcmp(c, "p") || !strcmp(c, "b") || !strcmp(c, "ph") || !strcmp(c, "v"))
+                coda = "p";
+            else if (!strcmp(c, "m"))
+                coda = "m";
+            else if (!strcmp(c, "n") || !strcmp(c, "l"))
+                coda = "n";
+            else if (!strcmp(c, "ng"))
+                coda = "ng";
+            else if (!strcmp(c, "nh"))
+                coda = "nh";
+            else
+                coda = "";
+            after++;
+            if (after < np && !isv[after] && after + 1 == np)
+                after++; /* "world": drop a second final consonant */
+        }
+        if (v2 && *coda && (v2 == 'i' || v2 == 'o' || v2 == 'u'))
+            coda = ""; /* "ai", "ao"… take no final */
+        int stop = *coda == 'c' || *coda == 't' || *coda == 'p';
+        /* vowels: o is ô in an open syllable; i + c → ich, i + ng → inh */
+        char m1 = v1, m2 = v2;
+        if (!v2 && v1 == 'o' && !*coda)
+            m1 = 'O';
+        if (!v2 && v1 == 'e' && !*coda && !*onset)
+            m1 = 'e';
+        /* onset spelling before front vowels */
+        const char *on = onset;
+        int front = m1 == 'e' || m1 == 'i' || m1 == 'E' || m1 == 'y';
+        if (!strcmp(on, "c") && front)
+            on = "k";
+        else if (!strcmp(on, "k") && !front)
+            on = "c";
+        else if (!strcmp(on, "g") && front)
+            on = "gh";
+        else if (!strcmp(on, "ng") && front)
+            on = "ngh";
+        word(o, on);
+        if (m2) {
+            buf_puts(o, vowel_out(m1, 0));
+            buf_puts(o, vowel_out(m2, stop));
+        } else {
+            buf_puts(o, vowel_out(m1, stop));
+        }
+        if (m1 == 'i' && !m2 && !strcmp(coda, "c"))
+            coda = "ch";
+        else if (m1 == 'i' && !m2 && !strcmp(coda, "ng"))
+            coda = "nh";
+        buf_puts(o, coda);
+        first = 0;
+        k = after;
+    }
+}
+
+/* Says the letters of w one by one with their Vietnamese names. */
+static void spell(struct scan *sc, const char *w, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t k;
+        int cp = cp_at(w, n, i, &k);
+        if (k == 0)
+            break;
+        char low[8];
+        size_t ln = lexicon_lower(w + i, k, low, sizeof(low));
+        const struct lex_entry *e =
+            ln == (size_t)-1 ? NULL : lexicon_find(sc->nz->letters, low, ln);
+        if (e)
+            word(sc->o, e->exp);
+        else if (cp_is_letter(cp))
+            wordn(sc->o, low, ln);
+        i += k;
+    }
+}
+
+/* Roman numeral value of an all-caps word (0 when not one). */
+static unsigned roman_value(const char *w, size_t n)
+{
+    if (n == 0 || n > 8)
+        return 0;
+    static const char sym[] = "IVXLCDM";
+    static const unsigned val[] = {1, 5, 10, 50, 100, 500, 1000};
+    unsigned total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *p = strchr(sym, w[i]);
+        if (!p || !w[i])
+            return 0;
+        unsigned v = val[p - sym], nx = 0;
+        if (i + 1 < n) {
+            const char *q = strchr(sym, w[i + 1]);
+            if (!q || !w[i + 1])
+                return 0;
+            nx = val[q - sym];
+        }
+        total = nx > v ? total - v : total + v;
+    }
+    /* canonical form only: re-encode and compare */
+    static const char *const r[] = {"M", "CM", "D", "CD", "C", "XC", "L", "XL",
+                                    "X", "IX", "V", "IV", "I"};
+    static const unsigned rv[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
+    char enc[32];
+    size_t e = 0;
+    unsigned t = total;
+    if (t == 0 || t > 3999)
+        return 0;
+    for (size_t k = 0; k < 13; k++)
+        while (t >= rv[k] && e + 3 < sizeof(enc)) {
+            size_t l = strlen(r[k]);
+            memcpy(enc + e, r[k], l);
+            e += l;
+            t -= rv[k];
+        }
+    return e == n && memcmp(enc, w, n) == 0 ? total : 0;
+}
+
+static const char *const roman_words[] = {"kỷ",   "kỉ",  "khóa", "khoá", "quý", "lần",
+                                          "hạng", "kỳ",  "kì",   "hội",  "phần", "chương",
+                                          "thứ",  "đợt", "vòng", "cấp",  "loại", "mục",
+                                          "chiến", "giải", "bậc", "tập",  "số",   NULL};
+
+/* Whether the next token after e is a number ("QL 18", "QL18", "Q.1"). */
+static int number_follows(const char *s, size_t n, size_t e, int *year)
+{
+    if (e < n && (s[e] == ' ' || s[e] == '.'))
+        e++;
+    size_t j = e;
+    while (j < n && is_digit(s[j]))
+        j++;
+    if (year)
+        *year = j - e == 4 || j - e == 2;
+    return j > e;
+}
+
+static int ctx_match(const struct scan *sc, const struct lex_entry *en, size_t end)
+{
+    const char *c = en->ctx;
+    const char *s = sc->s;
+    size_t n = sc->n;
+    if (!*c)
+        return 1;
+    if (strcmp(c, "num") == 0)
+        return number_follows(s, n, end, NULL);
+    if (strcmp(c, "!num") == 0)
+        return !number_follows(s, n, end, NULL);
+    if (strcmp(c, "year") == 0) {
+        int y = 0;
+        return number_follows(s, n, end, &y) && y;
+    }
+    if (strcmp(c, "phone") == 0) {
+        size_t j = end;
+        while (j < n && (s[j] == ' ' || s[j] == ':' || s[j] == '('))
+            j++;
+        return j < n && (s[j] == '0' || s[j] == '+');
+    }
+    if (strcmp(c, "case") == 0)
+        return 1;
+    int isprev = strncmp(c, "prev=", 5) == 0, isnext = strncmp(c, "next=", 5) == 0;
+    if (!isprev && !isnext)
+        return 0;
+    char target[WORD_MAX];
+    if (isprev) {
+        snprintf(target, sizeof(target), "%s", sc->prev[0]);
+    } else {
+        size_t j = end;
+        while (j < n && s[j] == ' ')
+            j++;
+        size_t k = j;
+        while (k < n && k - j < WORD_MAX - 1 && letter_at(s, n, k)) {
+            size_t l;
+            cp_at(s, n, k, &l);
+            k += l;
+        }
+        if (lexicon_lower(s + j, k - j, target, sizeof(target)) == (size_t)-1)
+            return 0;
+    }
+    const char *p = c + 5;
+    size_t tl = strlen(target);
+    while (*p) {
+        const char *bar = strchr(p, '|');
+        size_t l = bar ? (size_t)(bar - p) : strlen(p);
+        if (l == tl && memcmp(p, target, l) == 0)
+            return 1;
+        p = bar ? bar + 1 : p + l;
+    }
+    return 0;
+}
+
+/* Looks key (n bytes of source at s) up in lx; says the first entry whose context matches. */
+static int say_lex(struct scan *sc, const struct lexicon *lx, const char *src, size_t n,
+                   size_t end)
+{
+    char low[256];
+    if (n == 0 || n >= sizeof(low))
+        return 0;
+    size_t ln = lexicon_lower(src, n, low, sizeof(low));
+    if (ln == (size_t)-1)
+        return 0;
+    for (const struct lex_entry *e = lexicon_find(lx, low, ln); e; e = e->next) {
+        if (ctx_match(sc, e, end)) {
+            word(sc->o, e->exp);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* End of a letters-only run from i. */
+static size_t letters_end(const char *s, size_t n, size_t i)
+{
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (!is_alpha_ascii((char)c))
+                break;
+            i++;
+            continue;
+        }
+        size_t k;
+        int cp = cp_at(s, n, i, &k);
+        if (!cp_is_letter(cp))
+            break;
+        i += k;
     }
     return i;
 }
 
-static void read_number(const struct normalizer *nz, const char *intd, const char *frac,
-                        struct buf *b)
+/* End of an abbreviation-like token from i: letters and digits joined by ".", "&", "-". */
+static size_t token_end(const char *s, size_t n, size_t i)
 {
-    read_digits_as_number(nz, intd, strlen(intd), b);
-    if (*frac) {
-        word(b, "phẩy");
-        size_t fl = strlen(frac);
-        if (fl <= 2 && frac[0] != '0')
-            read_digits_as_number(nz, frac, fl, b);
+    size_t j = i;
+    while (j < n) {
+        size_t e = letters_end(s, n, j);
+        while (e < n && is_digit(s[e]))
+            e++;
+        if (e == j)
+            break;
+        j = e;
+        if (j + 1 < n && (s[j] == '.' || s[j] == '&' || s[j] == '-') &&
+            (letter_at(s, n, j + 1) || is_digit(s[j + 1])))
+            j++;
         else
-            for (size_t i = 0; i < fl; i++)
-                word(b, digit_words[frac[i] - '0']);
+            break;
     }
+    return j;
+}
+
+/* Counts uppercase letters and whether any lowercase or non-ASCII letter is in [i, e). */
+static void case_stats(const char *s, size_t i, size_t e, size_t *upper, size_t *lower,
+                       int *nonascii, size_t *letters)
+{
+    *upper = *lower = *letters = 0;
+    *nonascii = 0;
+    while (i < e) {
+        size_t k;
+        int cp = cp_at(s, e, i, &k);
+        if (cp_is_letter(cp)) {
+            (*letters)++;
+            if (cp_is_upper(cp))
+                (*upper)++;
+            else
+                (*lower)++;
+            if (cp >= 0x80)
+                *nonascii = 1;
+        }
+        i += k;
+    }
+}
+
+/* Says a letters-only word [i, e). */
+static void say_plain_word(struct scan *sc, size_t i, size_t e)
+{
+    const char *s = sc->s;
+    size_t up, lo, nl;
+    int na;
+    case_stats(s, i, e, &up, &lo, &na, &nl);
+    sc->since_num++;
+    if (up == 0 && na) { /* the common case: a lowercase Vietnamese word */
+        push_prev_low(sc, s + i, e - i);
+        wordn(sc->o, s + i, e - i);
+        return;
+    }
+    char low[WORD_MAX * 2];
+    size_t ln = e - i < WORD_MAX ? lexicon_lower(s + i, e - i, low, sizeof(low)) : (size_t)-1;
+    if (ln != (size_t)-1)
+        push_prev_low(sc, low, ln);
+    else
+        push_prev(sc, s + i, e - i);
+    if (up >= 2 && lo == 0) {
+        /* all caps: a Roman numeral, a Vietnamese word in a headline, or letters */
+        unsigned rv = roman_value(s + i, e - i);
+        int ivx = 1;
+        for (size_t k = i; k < e; k++)
+            ivx &= s[k] == 'I' || s[k] == 'V' || s[k] == 'X';
+        if (rv && (prev_is(sc, 1, roman_words) || ivx)) {
+            read_uint(sc->nz, rv, sc->o);
+            said_number(sc);
+            return;
+        }
+        if (ln != (size_t)-1 && vn_syllable(sc->nz, low, ln)) {
+            wordn(sc->o, low, ln);
+            return;
+        }
+        if (ln != (size_t)-1 && !na && say_lex(sc, sc->nz->foreign, s + i, e - i, e))
+            return;
+        spell(sc, s + i, e - i);
+        return;
+    }
+    if (up == 1 && nl == 1) { /* one capital letter: its name ("độ C", "Nguyễn Văn A") */
+        if (e - i == 1 && roman_value(s + i, 1) && prev_is(sc, 1, roman_words)) {
+            read_uint(sc->nz, roman_value(s + i, 1), sc->o);
+            said_number(sc);
+            return;
+        }
+        size_t k;
+        int cp = cp_at(s, e, i, &k);
+        int lc = utf8proc_tolower(cp);
+        int vowel = lc >= 0 && lc < VTAB_SIZE && sc->nz->vtab[lc];
+        if (vowel) /* "Y tế", "Ý", "Ô": a Vietnamese word, as written */
+            wordn(sc->o, s + i, e - i);
+        else
+            spell(sc, s + i, e - i);
+        return;
+    }
+    if (nl == 1 && ln == 1 && !is_v(low[0])) { /* a lone consonant letter */
+        spell(sc, s + i, e - i);
+        return;
+    }
+    if (na || ln == (size_t)-1 || vn_syllable(sc->nz, low, ln)) {
+        wordn(sc->o, s + i, e - i); /* Vietnamese: as written */
+        return;
+    }
+    /* ASCII, not a Vietnamese syllable: a foreign word */
+    if (say_lex(sc, sc->nz->foreign, s + i, e - i, e))
+        return;
+    translit(sc->o, low, ln);
+}
+
+/* The fast path: a lowercase word not joined to digits or other tokens ("các", "trong")
+ * that is Vietnamese is said as written. Returns bytes used, or 0 to take the slow path. */
+static size_t plain_word(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n, e = i;
+    int na = 0;
+    while (e < n) {
+        size_t k;
+        int cp = cp_at(s, n, e, &k);
+        if (cp < 0x80) {
+            if (cp >= 'a' && cp <= 'z') {
+                e++;
+                continue;
+            }
+            if (cp >= 'A' && cp <= 'Z')
+                return 0;
+            break;
+        }
+        if (!cp_is_letter(cp))
+            break;
+        if (cp_is_upper(cp))
+            return 0;
+        na = 1;
+        e += k;
+    }
+    if (e == i || e - i >= WORD_MAX)
+        return 0;
+    if (e < n) {
+        char c = s[e];
+        if (is_digit(c) || c == '&' || c == '@' || c == '_')
+            return 0;
+        if ((c == '.' || c == '-' || c == '/') && e + 1 < n &&
+            (is_digit(s[e + 1]) || letter_at(s, n, e + 1)))
+            return 0;
+    }
+    if (!na && !vn_syllable(sc->nz, s + i, e - i))
+        return 0;
+    if (lexicon_size(sc->nz->user) && lexicon_find(sc->nz->user, s + i, e - i))
+        return 0;
+    push_prev_low(sc, s + i, e - i);
+    sc->since_num++;
+    sc->last_num = 0;
+    wordn(sc->o, s + i, e - i);
+    return e - i;
+}
+
+/* A word starting at i (a letter). Returns bytes used. */
+static size_t do_word(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    size_t le = letters_end(s, n, i);
+    size_t te = token_end(s, n, i);
+    /* the user's lexicon first: the token, then the word */
+    if (lexicon_size(sc->nz->user)) {
+        if (te > le && say_lex(sc, sc->nz->user, s + i, te - i, te))
+            return te - i;
+        if (say_lex(sc, sc->nz->user, s + i, le - i, le)) {
+            push_prev(sc, s + i, le - i);
+            return le - i;
+        }
+    }
+    size_t up, lo, nl;
+    int na;
+    case_stats(s, i, te, &up, &lo, &na, &nl);
+    int inner = 0; /* ".", "&" inside the token */
+    for (size_t k = i; k < te; k++)
+        if (s[k] == '.' || s[k] == '&')
+            inner = 1;
+    int dotted = te < n && s[te] == '.' && up >= 1 && te - i <= 8;
+    int glued = le < n && is_digit(s[le]); /* "QL18", "Km15" */
+    int abbr = up >= 2 || (up >= 1 && (inner || dotted || glued)) || (inner && nl <= 4);
+    if (abbr) {
+        /* two-token keys: "TP HCM", "TP. HCM", "LĐ, TB&XH", "SEA Games" */
+        size_t j = te;
+        if (j < n && (s[j] == '.' || s[j] == ','))
+            j++;
+        if (j + 1 < n && s[j] == ' ' && letter_at(s, n, j + 1)) {
+            size_t t2 = token_end(s, n, j + 1);
+            size_t u2, l2, n2;
+            int a2;
+            case_stats(s, j + 1, t2, &u2, &l2, &a2, &n2);
+            if (u2 >= 1 && say_lex(sc, sc->nz->abbr, s + i, t2 - i, t2)) {
+                push_prev(sc, s + i, le - i);
+                sc->since_num++;
+                return t2 - i;
+            }
+        }
+        /* the whole token, with a trailing dot first ("TS.", "PGS.TS.") */
+        if (dotted && say_lex(sc, sc->nz->abbr, s + i, te + 1 - i, te + 1)) {
+            push_prev(sc, s + i, le - i);
+            sc->since_num++;
+            return te + 1 - i;
+        }
+        if (say_lex(sc, sc->nz->abbr, s + i, te - i, te)) {
+            push_prev(sc, s + i, le - i);
+            sc->since_num++;
+            /* the abbreviation's dot is not a pause (kept at the very end) */
+            return te - i + (te + 1 < n && s[te] == '.' && s[te + 1] == ' ');
+        }
+        /* the first part: "PGS.TS.Nguyễn", "Q.1", "QL18" */
+        size_t pe = le;
+        if (pe < n && s[pe] == '.' &&
+            say_lex(sc, sc->nz->abbr, s + i, pe + 1 - i, pe + 1)) {
+            push_prev(sc, s + i, le - i);
+            sc->since_num++;
+            return pe + 1 - i;
+        }
+        if (say_lex(sc, sc->nz->abbr, s + i, le - i, le)) {
+            push_prev(sc, s + i, le - i);
+            sc->since_num++;
+            size_t r = le - i;
+            if (le < n && s[le] == '.' && le + 1 < n)
+                r++; /* the abbreviation's dot is not a pause (kept at the very end) */
+            return r;
+        }
+    }
+    say_plain_word(sc, i, le);
+    size_t r = le - i;
+    /* a dot between letters inside an abbreviation ("A.C", "TP.V") is not a pause */
+    if (abbr && up >= 1 && le + 1 < n && s[le] == '.' && letter_at(s, n, le + 1))
+        r++;
+    return r;
+}
+
+/* ------------------------------------------------------------------ URLs, e-mails */
+
+static const char *const tlds[] = {"vn", "com", "net", "org", "gov", "edu", "info", "io",
+                                   "asia", "biz", "tv", "uk", "fr", "jp", "cn", "kr", "us",
+                                   "de", "ru", "int", NULL};
+
+/* Says a host label or user name: numbers, known words, else syllables by rule. */
+static void say_label(struct scan *sc, const char *w, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        if (is_digit(w[i])) {
+            while (j < n && is_digit(w[j]))
+                j++;
+            read_digits_as_number(sc->nz, w + i, j - i, sc->o);
+        } else if (is_alpha_ascii(w[i])) {
+            while (j < n && is_alpha_ascii(w[j]))
+                j++;
+            char low[64];
+            size_t ln = j - i < 63 ? lexicon_lower(w + i, j - i, low, sizeof(low)) : (size_t)-1;
+            static const char *const spelled[] = {"vn", "www", "gov", "edu", "org", NULL};
+            int sp = 0;
+            for (size_t k = 0; ln != (size_t)-1 && spelled[k]; k++)
+                sp |= strcmp(low, spelled[k]) == 0;
+            if (ln == (size_t)-1 || sp)
+                spell(sc, w + i, j - i);
+            else if (!say_lex(sc, sc->nz->foreign, w + i, j - i, j)) {
+                if (vn_syllable(sc->nz, low, ln))
+                    wordn(sc->o, low, ln);
+                else
+                    translit(sc->o, low, ln);
+            }
+        } else {
+            j++;
+            if (w[i] == '-')
+                word(sc->o, "gạch ngang");
+            else if (w[i] == '_')
+                word(sc->o, "gạch dưới");
+        }
+        i = j;
+    }
+}
+
+static int host_char(char c)
+{
+    return is_digit(c) || is_alpha_ascii(c) || c == '-' || c == '_';
+}
+
+/* Tries a URL, a bare domain or an e-mail at i. Says the host (labels joined by "chấm");
+ * the path is not read. Returns bytes used or 0. */
+static size_t try_url(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n, j = i;
+    int scheme = 0;
+    if (n - i > 8 && (strncmp(s + i, "http://", 7) == 0 || strncmp(s + i, "https://", 8) == 0)) {
+        j = i + (s[i + 4] == 's' ? 8 : 7);
+        scheme = 1;
+    }
+    /* user@ */
+    size_t at = 0, k = j;
+    while (k < n && (host_char(s[k]) || s[k] == '.') && k - j < 128)
+        k++;
+    if (!scheme && k < n && s[k] == '@' && k > j)
+        at = k;
+    size_t h0 = at ? at + 1 : j, h = h0;
+    size_t labels = 0, last0 = h0;
+    while (h < n && h - h0 < 256) {
+        size_t l0 = h;
+        while (h < n && host_char(s[h]))
+            h++;
+        if (h == l0)
+            break;
+        labels++;
+        last0 = l0;
+        if (h + 1 < n && s[h] == '.' && host_char(s[h + 1]))
+            h++;
+        else
+            break;
+    }
+    if (labels < 2 && !scheme)
+        return 0;
+    if (!scheme) {
+        char low[8];
+        size_t ln = h - last0 < 6 ? lexicon_lower(s + last0, h - last0, low, sizeof(low))
+                                  : (size_t)-1;
+        int ok = 0;
+        for (size_t t = 0; ln != (size_t)-1 && tlds[t]; t++)
+            ok |= strcmp(low, tlds[t]) == 0;
+        if (!ok)
+            return 0;
+    }
+    if (h < n && (letter_at(s, n, h) || s[h] == '@'))
+        return 0;
+    if (at) {
+        size_t p = j;
+        while (p < at) {
+            size_t q = p;
+            while (q < at && s[q] != '.')
+                q++;
+            say_label(sc, s + p, q - p);
+            if (q < at)
+                word(sc->o, "chấm");
+            p = q + 1;
+        }
+        word(sc->o, "a còng");
+    }
+    size_t p = h0;
+    while (p < h) {
+        size_t q = p;
+        while (q < h && s[q] != '.')
+            q++;
+        say_label(sc, s + p, q - p);
+        if (q < h)
+            word(sc->o, "chấm");
+        p = q + 1;
+    }
+    /* the path, query and fragment are not read */
+    size_t e = h;
+    if (e < n && (s[e] == '/' || s[e] == ':' || s[e] == '?' || s[e] == '#')) {
+        while (e < n && s[e] != ' ' && s[e] != '\n' && s[e] != '\t' && s[e] != ')' &&
+               s[e] != '"')
+            e++;
+        while (e > h && (s[e - 1] == '.' || s[e - 1] == ',' || s[e - 1] == ';'))
+            e--;
+    }
+    sc->since_num++;
+    sc->last_num = 0;
+    return e - i;
+}
+
+/* ------------------------------------------------------------------ symbols */
+
+/* One symbol or other character at i. Returns bytes used (>= 1). */
+static size_t do_symbol(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    struct buf *o = sc->o;
+    unsigned char c = (unsigned char)s[i];
+    size_t k;
+    int cp = cp_at(s, n, i, &k);
+    int digit_next = 0;
+    size_t j = i + k;
+    while (j < n && s[j] == ' ')
+        j++;
+    digit_next = j < n && is_digit(s[j]);
+    switch (cp) {
+    case '&':
+        word(o, "và");
+        return 1;
+    case '+':
+        word(o, "cộng");
+        return 1;
+    case '%':
+        word(o, "phần trăm");
+        return 1;
+    case '@':
+        word(o, "a còng");
+        return 1;
+    case '=':
+        word(o, "bằng");
+        return 1;
+    case '>':
+        word(o, "lớn hơn");
+        return 1;
+    case '<':
+        word(o, "nhỏ hơn");
+        return 1;
+    case '~':
+        word(o, "khoảng");
+        return 1;
+    case '$':
+        word(o, "đô la");
+        return 1;
+    case 0x20AC:
+        word(o, "ơ rô");
+        return k;
+    case 0xB0:
+        word(o, "độ");
+        return k;
+    case '|':
+        buf_putc(o, ',');
+        return 1;
+    case '*':
+    case '_':
+    case '\\':
+    case '^':
+    case '`':
+    case '#':
+    case 0xFFFD:
+        buf_putc(o, ' ');
+        return k ? k : 1;
+    case '/':
+        if (sc->since_num <= 3 && alnum_before(s, i) && letter_at(s, n, i + 1)) {
+            word(o, "trên");
+            return 1 + try_unit(sc, i + 1); /* "USD/kg" */
+        } else
+            buf_putc(o, ' ');
+        return 1;
+    case '-':
+    case 0x2013: /* – */
+    case 0x2014: /* — */
+        size_t b = i;
+        while (b > 0 && s[b - 1] == ' ')
+            b--;
+        if (b > 0 && is_digit(s[b - 1]) && sc->last_num && digit_next) {
+            word(o, sc->num_score ? "" : "đến");
+            return k;
+        }
+        if (cp == '-' && i + 1 < n && is_digit(s[i + 1]) && !alnum_before(s, i)) {
+            word(o, "âm");
+            return 1;
+        }
+        if (cp == '-' && alnum_before(s, i) && i + 1 < n &&
+            (letter_at(s, n, i + 1) || is_digit(s[i + 1]))) {
+            buf_putc(o, ' '); /* "Nam-Bắc", "LĐ-TB": a word joint */
+            return 1;
+        }
+        break;
+    default:
+        break;
+    }
+    (void)c;
+    if (k == 0)
+        k = 1;
+    buf_append(o, s + i, k);
+    return k;
+}
+
+/* ------------------------------------------------------------------ driver */
+
+int normalizer_stats(const struct normalizer *nz, size_t *abbreviations, size_t *units,
+                     size_t *foreign)
+{
+    if (!nz)
+        return DB_EINVAL;
+    if (abbreviations)
+        *abbreviations = lexicon_size(nz->abbr);
+    if (units)
+        *units = lexicon_size(nz->units);
+    if (foreign)
+        *foreign = lexicon_size(nz->foreign);
+    return 0;
 }
 
 int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct buf *out)
 {
-    struct buf tmp = BUF_INIT, intd = BUF_INIT, frac = BUF_INIT;
+    struct buf tmp = BUF_INIT;
+    struct scan sc;
+    memset(&sc, 0, sizeof(sc));
+    sc.nz = nz;
+    sc.s = s;
+    sc.n = n;
+    sc.o = &tmp;
+    sc.since_num = 99;
     size_t i = 0;
     while (i < n) {
-        char c = s[i];
-        if (is_digit(c) && (i == 0 || !is_digit(s[i - 1]))) {
-            buf_reset(&intd);
-            buf_reset(&frac);
-            size_t k = scan_number(s + i, n - i, &intd, &frac);
-            read_number(nz, buf_str(&intd), buf_str(&frac), &tmp);
-            i += k;
-            if (i < n && s[i] == '%') {
-                word(&tmp, "phần trăm");
-                i++;
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            buf_putc(&tmp, ' ');
+            i++;
+            continue;
+        }
+        size_t k = 0;
+        int boundary = !alnum_before(s, i);
+        if (boundary && (c >= 0xC3 || is_alpha_ascii((char)c))) {
+            k = plain_word(&sc, i);
+            if (k) {
+                i += k;
+                continue;
             }
-            if (i < n && s[i] != ' ' && s[i] != ',' && s[i] != '.' && s[i] != ')' &&
-                s[i] != ';' && s[i] != ':' && s[i] != '!' && s[i] != '?')
+        }
+        if (boundary && (is_alpha_ascii((char)c) || is_digit((char)c)))
+            k = try_url(&sc, i);
+        if (!k && boundary && (c == '0' || c == '+'))
+            k = try_phone(&sc, i);
+        if (!k && is_digit((char)c)) {
+            int after_digit = i > 0 && is_digit(s[i - 1]);
+            if (!after_digit && boundary) {
+                k = try_date(&sc, i);
+                if (!k)
+                    k = try_time(&sc, i);
+            }
+            if (!k)
+                k = do_number(&sc, i);
+            if (i + k < n && letter_at(s, n, i + k))
                 buf_putc(&tmp, ' ');
+            i += k;
             continue;
         }
-        if (c == '&') {
-            word(&tmp, "và ");
-            i++;
-            continue;
+        if (!k && c == '$' && i + 1 < n && is_digit(s[i + 1])) {
+            size_t kn = do_number(&sc, i + 1);
+            word(&tmp, "đô la");
+            k = 1 + kn;
         }
-        if (c == '%') {
-            word(&tmp, "phần trăm ");
-            i++;
-            continue;
+        if (!k && (c >= 0x80 || is_alpha_ascii((char)c)) && letter_at(s, n, i)) {
+            sc.last_num = 0;
+            k = do_word(&sc, i);
+            if (i + k < n && is_digit(s[i + k]))
+                buf_putc(&tmp, ' ');
         }
-        buf_putc(&tmp, c);
-        i++;
+        if (!k)
+            k = do_symbol(&sc, i);
+        i += k;
     }
-    /* collapse the spaces our insertions may have doubled */
+    /* collapse the spaces our insertions may have doubled; no digit may pass */
     int rc = 0;
     int space = 0;
-    for (size_t k = 0; k < tmp.len; k++) {
-        if (tmp.data[k] == ' ') {
+    size_t k = 0;
+    while (k < tmp.len && rc == 0) {
+        char ch = tmp.data[k];
+        if (ch == ' ') {
             space = 1;
+            k++;
             continue;
         }
-        if (space && out->len && out->data[out->len - 1] != ' ')
+        if (space && out->len && out->data[out->len - 1] != ' ' && ch != ',' && ch != '.' &&
+            ch != ';' && ch != ':' && ch != '!' && ch != '?' && ch != ')' && ch != ']')
             rc = buf_putc(out, ' ');
         space = 0;
+        if (rc == 0 && is_digit(ch)) {
+            if (out->len && out->data[out->len - 1] != ' ')
+                rc = buf_putc(out, ' ');
+            if (rc == 0)
+                rc = buf_puts(out, digit_words[ch - '0']);
+            space = 1;
+            k++;
+            continue;
+        }
+        size_t r = k + 1; /* copy the run up to the next space or digit at once */
+        while (r < tmp.len && tmp.data[r] != ' ' && !is_digit(tmp.data[r]))
+            r++;
         if (rc == 0)
-            rc = buf_putc(out, tmp.data[k]);
-        if (rc < 0)
-            break;
+            rc = buf_append(out, tmp.data + k, r - k);
+        k = r;
     }
     buf_free(&tmp);
-    buf_free(&intd);
-    buf_free(&frac);
     return rc;
 }

@@ -1,0 +1,252 @@
+/*
+ * lexicon.c — TSV pronunciation lexicons in an open-hashing table (see lexicon.h).
+ *
+ * Keys are stored lowercased in NFC; lookups hash the caller's already-lowercased bytes
+ * (FNV-1a) and compare, so the hot path allocates nothing.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "docbao/err.h"
+#include "docbao/lexicon.h"
+#include "docbao/utf8.h"
+#include "docbao/util.h"
+
+struct node {
+    struct lex_entry e;
+    size_t keylen;
+    uint32_t hash;
+    struct node *hnext; /* next head in the same bucket */
+};
+
+struct lexicon {
+    struct node **buckets;
+    size_t nbuckets;
+    size_t nkeys;
+};
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+struct lexicon *lexicon_new(void)
+{
+    struct lexicon *lx = xcalloc(1, sizeof(*lx));
+    lx->nbuckets = 1024;
+    lx->buckets = xcalloc(lx->nbuckets, sizeof(*lx->buckets));
+    return lx;
+}
+
+static void free_chain(struct node *nd)
+{
+    while (nd) {
+        struct node *nx = (struct node *)nd->e.next;
+        free((char *)nd->e.key);
+        free((char *)nd->e.form);
+        free((char *)nd->e.exp);
+        free((char *)nd->e.ctx);
+        free(nd);
+        nd = nx;
+    }
+}
+
+void lexicon_free(struct lexicon *lx)
+{
+    if (!lx)
+        return;
+    for (size_t b = 0; b < lx->nbuckets; b++) {
+        struct node *h = lx->buckets[b];
+        while (h) {
+            struct node *hn = h->hnext;
+            free_chain(h);
+            h = hn;
+        }
+    }
+    free(lx->buckets);
+    free(lx);
+}
+
+static void grow(struct lexicon *lx)
+{
+    size_t nb = lx->nbuckets * 2;
+    struct node **nbk = xcalloc(nb, sizeof(*nbk));
+    for (size_t b = 0; b < lx->nbuckets; b++) {
+        struct node *h = lx->buckets[b];
+        while (h) {
+            struct node *hn = h->hnext;
+            size_t k = h->hash & (nb - 1);
+            h->hnext = nbk[k];
+            nbk[k] = h;
+            h = hn;
+        }
+    }
+    free(lx->buckets);
+    lx->buckets = nbk;
+    lx->nbuckets = nb;
+}
+
+static struct node **find_head(const struct lexicon *lx, const char *key, size_t n, uint32_t h)
+{
+    struct node **pp = &lx->buckets[h & (lx->nbuckets - 1)];
+    while (*pp) {
+        if ((*pp)->hash == h && (*pp)->keylen == n && memcmp((*pp)->e.key, key, n) == 0)
+            return pp;
+        pp = &(*pp)->hnext;
+    }
+    return pp;
+}
+
+/* Trims ASCII spaces at both ends; returns the new length. */
+static size_t trim(const char **s, size_t n)
+{
+    while (n && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        n--;
+    }
+    while (n && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t' || (*s)[n - 1] == '\r'))
+        n--;
+    return n;
+}
+
+void lexicon_add(struct lexicon *lx, const char *key, const char *exp, const char *ctx,
+                 int override)
+{
+    char *low = utf8_lower(key, strlen(key));
+    size_t n = strlen(low);
+    uint32_t h = hash_bytes(low, n);
+    struct node **pp = find_head(lx, low, n, h);
+    struct node *nd = xcalloc(1, sizeof(*nd));
+    nd->e.key = low;
+    nd->e.form = utf8_clean(key, strlen(key));
+    nd->e.exp = utf8_clean(exp, strlen(exp));
+    nd->e.ctx = xstrdup(ctx ? ctx : "");
+    nd->keylen = n;
+    nd->hash = h;
+    if (*pp && override) {
+        struct node *old = *pp;
+        nd->hnext = old->hnext;
+        *pp = nd;
+        old->hnext = NULL;
+        free_chain(old);
+        return;
+    }
+    if (*pp) {
+        struct node *t = *pp;
+        while (t->e.next)
+            t = (struct node *)t->e.next;
+        t->e.next = &nd->e;
+        return;
+    }
+    *pp = nd;
+    lx->nkeys++;
+    if (lx->nkeys > lx->nbuckets)
+        grow(lx);
+}
+
+int lexicon_load(struct lexicon *lx, const char *path, int override)
+{
+    struct buf b = BUF_INIT;
+    int rc = read_file(path, 16u * 1024 * 1024, &b);
+    if (rc < 0) {
+        buf_free(&b);
+        return rc == DB_ENOENT ? DB_ENOENT : DB_EIO;
+    }
+    char *text = utf8_clean(buf_str(&b), b.len);
+    buf_free(&b);
+    /* A user file may repeat a key to give alternatives: override only what came before
+     * this file, so remember the keys this file has already replaced. */
+    struct lexicon *seen = override ? lexicon_new() : NULL;
+    char *line = text;
+    while (line && *line) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] != '#' && tab) {
+            char *tab2 = strchr(tab + 1, '\t');
+            const char *k = line, *e = tab + 1, *c = tab2 ? tab2 + 1 : "";
+            size_t kn = trim(&k, (size_t)(tab - line));
+            size_t en = trim(&e, (size_t)((tab2 ? tab2 : tab + 1 + strlen(tab + 1)) - e));
+            size_t cn = trim(&c, strlen(c));
+            if (kn && en && kn < 256 && en < 1024) {
+                char *kk = xstrndup(k, kn), *ee = xstrndup(e, en), *cc = xstrndup(c, cn);
+                int ov = 0;
+                if (seen) {
+                    char *low = utf8_lower(kk, kn);
+                    ov = lexicon_find(seen, low, strlen(low)) == NULL;
+                    if (ov)
+                        lexicon_add(seen, kk, "", "", 0);
+                    free(low);
+                }
+                lexicon_add(lx, kk, ee, cc, ov);
+                free(kk);
+                free(ee);
+                free(cc);
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    lexicon_free(seen);
+    free(text);
+    return 0;
+}
+
+const struct lex_entry *lexicon_find(const struct lexicon *lx, const char *key, size_t n)
+{
+    if (!lx || n == 0)
+        return NULL;
+    struct node **pp = find_head(lx, key, n, hash_bytes(key, n));
+    return *pp ? &(*pp)->e : NULL;
+}
+
+size_t lexicon_size(const struct lexicon *lx)
+{
+    return lx ? lx->nkeys : 0;
+}
+
+size_t lexicon_lower(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0, i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (o + 1 >= cap)
+                return (size_t)-1;
+            out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            i++;
+            continue;
+        }
+        int cp;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        int lc;
+        if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+            lc = cp + 0x20;
+        else if (cp >= 0x1EA0 && cp <= 0x1EF9)
+            lc = cp | 1; /* Vietnamese letters with two marks: upper even, lower odd */
+        else if (cp >= 0x1E00 && cp <= 0x1E95)
+            lc = cp | 1;
+        else
+            lc = utf8proc_tolower(cp);
+        char enc[4];
+        size_t m = utf8_encode(lc, enc);
+        if (o + m >= cap)
+            return (size_t)-1;
+        memcpy(out + o, enc, m);
+        o += m;
+        i += k;
+    }
+    if (cap == 0)
+        return (size_t)-1;
+    out[o] = '\0';
+    return o;
+}
