@@ -39,4 +39,53 @@ int fetch_url(const char *url, const struct fetch_opts *opts, struct fetch_resul
 
 void fetch_result_free(struct fetch_result *res);
 
+/*
+ * Concurrent downloads: a fetcher runs libcurl's multi interface on its own thread, at most
+ * max_conns transfers at once, and hands finished transfers back through fetcher_next() in
+ * the order they finish (news comes up by queue, never by callback).
+ */
+struct fetch_req {
+    const char *url;
+    const char *etag;           /* sent as If-None-Match; may be NULL */
+    const char *last_modified;  /* sent as If-Modified-Since; may be NULL */
+    void *tag;                  /* the caller's; handed back in fetch_done */
+};
+
+struct fetch_done {
+    void *tag;
+    char *url;                  /* as requested */
+    int rc;                     /* 0 (2xx or 304), or a DB_* error as for fetch_url() */
+    long status;                /* HTTP status; 304 = not modified (body empty) */
+    char *etag;                 /* validators of the answer; may be NULL */
+    char *last_modified;
+    char *content_type;         /* may be NULL */
+    char *final_url;            /* after redirects; may be NULL */
+    struct buf body;
+    char err[256];              /* English description when rc < 0 */
+};
+
+struct fetcher;
+
+/* Starts a fetcher (its thread). opts may be NULL for the defaults; max_conns (transfers at
+ * once, all hosts) <= 0 means 16; at most 6 go to one host.
+ * Returns 0 or DB_ENET. */
+int fetcher_new(const struct fetch_opts *opts, int max_conns, struct fetcher **out);
+
+/* Queues a download (the strings are copied). */
+void fetcher_add(struct fetcher *f, const struct fetch_req *req);
+
+/* Waits up to timeout_ms (negative: no limit) for the next finished transfer. Returns 0 and
+ * *out (free with fetch_done_free), DB_ETIMEOUT when none finished in time, or DB_ENOENT
+ * when nothing is queued or running. */
+int fetcher_next(struct fetcher *f, int timeout_ms, struct fetch_done **out);
+
+/* Transfers queued or running and not yet handed back. */
+size_t fetcher_pending(struct fetcher *f);
+
+/* Stops the thread, abandons unfinished transfers and frees f; NULL is a no-op. */
+void fetcher_free(struct fetcher *f);
+
+/* fetch_done_free(NULL) is a no-op. */
+void fetch_done_free(struct fetch_done *d);
+
 #endif

@@ -142,3 +142,117 @@ class HttpServer:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class Route:
+    """What the news server answers for one path."""
+
+    def __init__(self, body=b"", status=200, ctype="application/rss+xml; charset=utf-8",
+                 delay=0.0, etag=None, last_modified=None, headers=None):
+        self.body = body.encode() if isinstance(body, str) else body
+        self.status = status
+        self.ctype = ctype
+        self.delay = delay
+        self.etag = etag
+        self.last_modified = last_modified
+        self.headers = headers or {}
+
+
+class NewsServer:
+    """A real HTTP server on a loopback address serving routes set by the test: feeds and
+    pages, with delays, error statuses, ETag/Last-Modified and 304 answers. Every request is
+    recorded as (path, headers)."""
+
+    def __init__(self, host="127.0.0.1"):
+        self.routes = {}
+        self.requests = []
+        server = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                server.requests.append((self.path, dict(self.headers)))
+                r = server.routes.get(self.path)
+                if r is None:
+                    self._send(404, b"not found", "text/plain")
+                    return
+                if r.delay:
+                    import time
+                    time.sleep(r.delay)
+                inm = self.headers.get("If-None-Match")
+                ims = self.headers.get("If-Modified-Since")
+                if (r.etag and inm == r.etag) or (r.last_modified and ims == r.last_modified):
+                    self.send_response(304)
+                    if r.etag:
+                        self.send_header("ETag", r.etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                extra = dict(r.headers)
+                if r.etag:
+                    extra["ETag"] = r.etag
+                if r.last_modified:
+                    extra["Last-Modified"] = r.last_modified
+                self._send(r.status, r.body, r.ctype, extra)
+
+            def _send(self, status, body, ctype, extra=None):
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(body)))
+                    for k, v in (extra or {}).items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        socketserver.ThreadingTCPServer.daemon_threads = True
+        self.httpd = socketserver.ThreadingTCPServer((host, 0), H)
+        self.host = host
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path):
+        return f"http://{self.host}:{self.port}{path}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def rss(items, title="Tin", extra_ns=""):
+    """An RSS 2.0 document; items are dicts with title, link, description, pubDate (raw
+    strings, inserted as given)."""
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<rss version="2.0"{extra_ns}><channel><title>{title}</title>']
+    for it in items:
+        out.append("<item>")
+        for k in ("title", "link", "description", "pubDate", "guid"):
+            if k in it:
+                out.append(f"<{k}>{it[k]}</{k}>")
+        out.append("</item>")
+    out.append("</channel></rss>")
+    return "\n".join(out)
+
+
+def article_page(title, paragraphs, caption=None):
+    """A small news page with chrome around the article body."""
+    cap = (f'<figure><img src="a.jpg"><figcaption>{caption}</figcaption></figure>'
+           if caption else "")
+    paras = [f"<p>{p}</p>" for p in paragraphs]
+    half = (len(paras) + 1) // 2
+    return ("<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+            f"<title>{title} - Báo Thử</title></head><body>"
+            "<nav class=\"menu\"><a href=\"/\">Trang chủ</a> <a href=\"/xa-hoi\">Xã hội</a></nav>"
+            f"<article class=\"detail\"><h1>{title}</h1>{''.join(paras[:half])}{cap}"
+            f"{''.join(paras[half:])}</article>"
+            "<div class=\"share\">Chia sẻ Facebook</div>"
+            "<section class=\"comments\"><h3>Ý kiến (0)</h3></section>"
+            "<footer>Liên kết website</footer></body></html>")

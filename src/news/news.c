@@ -1,0 +1,639 @@
+/*
+ * news.c — feeds → stories → articles, concurrently, through the cache (see news.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "docbao/err.h"
+#include "docbao/extract.h"
+#include "docbao/feed.h"
+#include "docbao/i18n.h"
+#include "docbao/news.h"
+#include "docbao/utf8.h"
+#include "docbao/util.h"
+
+#define DEFAULT_MAX_AGE (3 * 24 * 3600)
+
+enum job_kind { JOB_FEED, JOB_ARTICLE };
+
+struct job {
+    enum job_kind kind;
+    size_t index;
+};
+
+struct feed_job {
+    const struct source *src;
+    const char *url;
+    struct job tag;
+    int done;
+    int ok;          /* fetched (200 or 304) and parsed */
+    int netfail;     /* failed for want of a network (not an HTTP or format error) */
+};
+
+enum art_state { ART_NONE, ART_WAITING, ART_READY, ART_FAILED };
+
+struct slot {
+    struct news_story story;
+    char *key;               /* normalized title, for duplicates */
+    enum art_state state;
+    struct article *article; /* when ART_READY, until handed out */
+    struct job tag;
+};
+
+struct news {
+    const struct sources *src;
+    struct cache *cache;
+    struct news_opts o;
+    const char *const *want_sites;
+    struct feed_job *feeds;
+    size_t nfeeds;
+    struct fetcher *fetcher;
+    struct slot *slots;
+    size_t n, cap;
+    struct news_story *mem;  /* stories parsed this run, when there is no cache */
+    size_t nmem, capmem;
+    int offline;
+    int loaded;
+};
+
+static void logline(struct news *n, const char *msg)
+{
+    if (n->o.log) {
+        fprintf(n->o.log, "docbao: %s\n", msg);
+        fflush(n->o.log);
+    }
+}
+
+static int site_wanted(const char *const *sites, const char *id)
+{
+    if (!sites)
+        return 1;
+    for (size_t i = 0; sites[i]; i++)
+        if (strcmp(sites[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+int news_new(const struct sources *src, struct cache *cache, const struct news_opts *opts,
+             struct news **out)
+{
+    if (!opts->category)
+        return DB_EINVAL;
+    for (size_t i = 0; opts->sites && opts->sites[i]; i++)
+        if (!sources_find(src, opts->sites[i]))
+            return DB_EINVAL;
+    struct news *n = xcalloc(1, sizeof(*n));
+    n->src = src;
+    n->cache = cache;
+    n->o = *opts;
+    if (!n->o.max_age)
+        n->o.max_age = DEFAULT_MAX_AGE;
+    n->feeds = xcalloc(src->n + 1, sizeof(*n->feeds));
+    for (size_t i = 0; i < src->n; i++) {
+        const struct source *s = &src->v[i];
+        const char *url = source_feed_url(s, opts->category);
+        if (!url || !site_wanted(opts->sites, s->id))
+            continue;
+        struct feed_job *f = &n->feeds[n->nfeeds];
+        f->src = s;
+        f->url = url;
+        f->tag.kind = JOB_FEED;
+        f->tag.index = n->nfeeds;
+        n->nfeeds++;
+    }
+    if (n->nfeeds == 0) {
+        free(n->feeds);
+        free(n);
+        return DB_EINVAL;
+    }
+    *out = n;
+    return 0;
+}
+
+static void story_clear(struct news_story *s)
+{
+    free(s->url);
+    free(s->title);
+    free(s->site);
+    free(s->site_name);
+    free(s->category);
+    free(s->summary);
+    memset(s, 0, sizeof(*s));
+}
+
+void news_free(struct news *n)
+{
+    if (!n)
+        return;
+    fetcher_free(n->fetcher);
+    for (size_t i = 0; i < n->n; i++) {
+        story_clear(&n->slots[i].story);
+        free(n->slots[i].key);
+        article_free(n->slots[i].article);
+    }
+    free(n->slots);
+    for (size_t i = 0; i < n->nmem; i++)
+        story_clear(&n->mem[i]);
+    free(n->mem);
+    free(n->feeds);
+    free(n);
+}
+
+size_t news_count(const struct news *n)
+{
+    return n->n;
+}
+
+const struct news_story *news_story(const struct news *n, size_t i)
+{
+    return i < n->n ? &n->slots[i].story : NULL;
+}
+
+int news_offline(const struct news *n)
+{
+    return n->offline;
+}
+
+/* The title reduced to lowercase letters and digits separated by single spaces. */
+static char *title_key(const char *title)
+{
+    char *low = utf8_lower(title, strlen(title));
+    struct buf b = BUF_INIT;
+    size_t i = 0, len = strlen(low);
+    int space = 0;
+    while (i < len) {
+        int cp;
+        size_t k = utf8_decode(low + i, len - i, &cp);
+        int word = (cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp >= 0xC0;
+        if (word && cp != 0xFFFD) {
+            if (space && b.len)
+                buf_putc(&b, ' ');
+            space = 0;
+            buf_append(&b, low + i, k);
+        } else {
+            space = 1;
+        }
+        i += k;
+    }
+    free(low);
+    return buf_steal(&b);
+}
+
+static const char *site_name(const struct news *n, const char *id)
+{
+    const struct source *s = id ? sources_find(n->src, id) : NULL;
+    return s ? s->name : (id ? id : "");
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Adds a story unless it is a duplicate (same URL or same title) or over the limit.
+ * Returns 1 when added. */
+static int add_story(struct news *n, const char *url, const char *title, const char *site,
+                     const char *category, const char *summary, time_t published)
+{
+    if (!url || !title || !*title)
+        return 0;
+    if (n->o.limit && n->n >= n->o.limit)
+        return 0;
+    char *key = title_key(title);
+    for (size_t i = 0; i < n->n; i++)
+        if (strcmp(n->slots[i].story.url, url) == 0 || (*key && !strcmp(n->slots[i].key, key))) {
+            free(key);
+            return 0;
+        }
+    if (n->n == n->cap) {
+        n->cap = n->cap ? n->cap * 2 : 32;
+        n->slots = xrealloc(n->slots, n->cap * sizeof(*n->slots));
+    }
+    struct slot *sl = &n->slots[n->n];
+    memset(sl, 0, sizeof(*sl));
+    sl->story.url = xstrdup(url);
+    sl->story.title = xstrdup(title);
+    sl->story.site = dup_or_null(site);
+    sl->story.site_name = xstrdup(site_name(n, site));
+    sl->story.category = dup_or_null(category);
+    sl->story.summary = dup_or_null(summary);
+    sl->story.published = published;
+    sl->key = key;
+    sl->tag.kind = JOB_ARTICLE;
+    sl->tag.index = n->n;
+    n->n++;
+    return 1;
+}
+
+static int cmp_mem(const void *a, const void *b)
+{
+    const struct news_story *x = a, *y = b;
+    if (x->published != y->published)
+        return x->published > y->published ? -1 : 1;
+    return strcmp(x->url, y->url);
+}
+
+static int heard(struct news *n, const char *url)
+{
+    return n->cache && cache_is_heard(n->cache, url) == 1;
+}
+
+/* Builds the list from the cache (or this run's stories when there is no cache). */
+static void select_stories(struct news *n, int only_with_text)
+{
+    time_t since = time(NULL) - n->o.max_age;
+    if (n->cache) {
+        size_t nsites = 0;
+        const char **sites = NULL;
+        if (n->o.sites) {
+            while (n->o.sites[nsites])
+                nsites++;
+            sites = (const char **)n->o.sites;
+        }
+        struct cache_query q = {
+            .category = n->o.category,
+            .sites = sites,
+            .n_sites = nsites,
+            .since = since,
+            .only_with_text = only_with_text,
+            .exclude_heard = !n->o.include_heard,
+        };
+        struct cache_article *arr = NULL;
+        size_t cnt = 0;
+        q.exclude_heard = 0; /* below: a story heard under one URL is heard under all */
+        if (cache_articles_query(n->cache, &q, &arr, &cnt) == 0) {
+            struct strv heard_keys = STRV_INIT;
+            char **keys = xcalloc(cnt + 1, sizeof(*keys));
+            int *is_heard = xcalloc(cnt + 1, sizeof(*is_heard));
+            for (size_t i = 0; i < cnt; i++) {
+                keys[i] = title_key(arr[i].title ? arr[i].title : "");
+                is_heard[i] = !n->o.include_heard && heard(n, arr[i].url);
+                if (is_heard[i] && *keys[i])
+                    strv_push(&heard_keys, xstrdup(keys[i]));
+            }
+            for (size_t i = 0; i < cnt; i++) {
+                int skip = is_heard[i];
+                for (size_t k = 0; !skip && k < heard_keys.n; k++)
+                    skip = strcmp(heard_keys.v[k], keys[i]) == 0;
+                if (!skip)
+                    add_story(n, arr[i].url, arr[i].title, arr[i].site, n->o.category,
+                              arr[i].summary, arr[i].published);
+                free(keys[i]);
+            }
+            free(keys);
+            free(is_heard);
+            strv_free(&heard_keys);
+            cache_articles_free(arr, cnt);
+        }
+        return;
+    }
+    qsort(n->mem, n->nmem, sizeof(*n->mem), cmp_mem);
+    for (size_t i = 0; i < n->nmem; i++) {
+        struct news_story *s = &n->mem[i];
+        if (s->published && s->published < since)
+            continue;
+        if (!n->o.include_heard && heard(n, s->url))
+            continue;
+        add_story(n, s->url, s->title, s->site, s->category, s->summary, s->published);
+    }
+}
+
+/* Stores a fetched feed's items; returns 0 or DB_EFORMAT. */
+static int take_feed(struct news *n, struct feed_job *fj, struct fetch_done *d,
+                     struct feed **parsed)
+{
+    struct feed *f = NULL;
+    const char *base = d->final_url ? d->final_url : d->url;
+    int rc = feed_parse(buf_str(&d->body), d->body.len, base, &f);
+    if (rc < 0)
+        return rc;
+    if (n->cache) {
+        cache_begin(n->cache);
+        for (size_t i = 0; i < f->n; i++) {
+            struct cache_article a = {
+                .url = f->items[i].url,
+                .feed_url = (char *)fj->url,
+                .site = fj->src->id,
+                .category = (char *)n->o.category,
+                .title = f->items[i].title,
+                .summary = f->items[i].summary,
+                .published = f->items[i].published,
+            };
+            cache_article_put(n->cache, &a);
+        }
+        cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, time(NULL),
+                       (int)d->status);
+        if (cache_commit(n->cache) < 0)
+            cache_rollback(n->cache);
+    } else {
+        for (size_t i = 0; i < f->n; i++) {
+            if (n->nmem == n->capmem) {
+                n->capmem = n->capmem ? n->capmem * 2 : 64;
+                n->mem = xrealloc(n->mem, n->capmem * sizeof(*n->mem));
+            }
+            struct news_story *s = &n->mem[n->nmem++];
+            memset(s, 0, sizeof(*s));
+            s->url = xstrdup(f->items[i].url);
+            s->title = xstrdup(f->items[i].title);
+            s->site = xstrdup(fj->src->id);
+            s->category = xstrdup(n->o.category);
+            s->summary = dup_or_null(f->items[i].summary);
+            s->published = f->items[i].published;
+        }
+    }
+    if (parsed)
+        *parsed = f;
+    else
+        feed_free(f);
+    return 0;
+}
+
+/* Handles one finished feed download. When late (after the list was built), its new stories
+ * join the end of the list. */
+static void feed_done(struct news *n, struct feed_job *fj, struct fetch_done *d)
+{
+    char msg[600];
+    fj->done = 1;
+    if (d->rc == 0 && d->status == 304) {
+        fj->ok = 1;
+        if (n->cache)
+            cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, time(NULL), 304);
+        return;
+    }
+    if (d->rc < 0) {
+        fj->netfail = d->rc == DB_ENET || d->rc == DB_ETIMEOUT;
+        snprintf(msg, sizeof(msg), _("%s: the %s news could not be fetched (%s)."),
+                 fj->src->name, n->o.category, d->err);
+        logline(n, msg);
+        return;
+    }
+    struct feed *f = NULL;
+    if (take_feed(n, fj, d, n->loaded ? &f : NULL) < 0) {
+        snprintf(msg, sizeof(msg), _("%s: the %s feed is not a valid RSS or Atom feed."),
+                 fj->src->name, n->o.category);
+        logline(n, msg);
+        return;
+    }
+    fj->ok = 1;
+    if (f) { /* late: append what is new, newest first */
+        for (size_t i = 0; i < f->n; i++) {
+            struct feed_item *it = &f->items[i];
+            time_t since = time(NULL) - n->o.max_age;
+            if (it->published && it->published < since)
+                continue;
+            if (!n->o.include_heard && heard(n, it->url))
+                continue;
+            /* its article is fetched on demand by news_article() */
+            add_story(n, it->url, it->title, fj->src->id, n->o.category, it->summary,
+                      it->published);
+        }
+        feed_free(f);
+    }
+}
+
+static void article_done(struct news *n, struct slot *sl, struct fetch_done *d);
+
+/* Handles one finished download of either kind. */
+static void dispatch(struct news *n, struct fetch_done *d)
+{
+    struct job *j = d->tag;
+    if (j->kind == JOB_FEED)
+        feed_done(n, &n->feeds[j->index], d);
+    else if (j->index < n->n)
+        article_done(n, &n->slots[j->index], d);
+    fetch_done_free(d);
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int ensure_fetcher(struct news *n)
+{
+    if (n->fetcher)
+        return 0;
+    return fetcher_new(&n->o.fetch, 0, &n->fetcher);
+}
+
+int news_load(struct news *n)
+{
+    if (n->loaded)
+        return 0;
+    size_t ok = 0, netfail = 0;
+    if (!n->o.offline && ensure_fetcher(n) == 0) {
+        for (size_t i = 0; i < n->nfeeds; i++) {
+            struct feed_job *fj = &n->feeds[i];
+            struct fetch_req req = {.url = fj->url, .tag = &fj->tag};
+            char *etag = NULL, *lm = NULL;
+            if (n->cache && cache_feed_get(n->cache, fj->url, &etag, &lm, NULL, NULL) == 0) {
+                req.etag = etag;
+                req.last_modified = lm;
+            }
+            fetcher_add(n->fetcher, &req);
+            free(etag);
+            free(lm);
+        }
+        long first_ok = -1;
+        size_t done = 0;
+        while (done < n->nfeeds) {
+            int wait = -1;
+            if (first_ok >= 0 && n->o.grace_ms >= 0) {
+                wait = (int)(first_ok + n->o.grace_ms - now_ms());
+                if (wait <= 0)
+                    break;
+            }
+            struct fetch_done *d = NULL;
+            int rc = fetcher_next(n->fetcher, wait, &d);
+            if (rc == DB_ETIMEOUT)
+                break;
+            if (rc < 0)
+                break;
+            struct job *j = d->tag;
+            if (j->kind == JOB_FEED) {
+                done++;
+                dispatch(n, d);
+                if (n->feeds[j->index].ok && first_ok < 0)
+                    first_ok = now_ms();
+            } else {
+                dispatch(n, d);
+            }
+        }
+        for (size_t i = 0; i < n->nfeeds; i++) {
+            ok += n->feeds[i].ok;
+            netfail += n->feeds[i].done && n->feeds[i].netfail;
+        }
+    }
+    n->loaded = 1;
+    int offline = n->o.offline || (ok == 0 && netfail > 0);
+    if (offline && !n->o.offline) {
+        n->offline = 1;
+        logline(n, _("no news site could be reached: reading the stories saved earlier."));
+    } else if (n->o.offline) {
+        n->offline = 1;
+    }
+    select_stories(n, n->offline);
+    if (n->n == 0 && ok == 0 && !n->o.offline && n->nfeeds > 0)
+        return DB_ENET;
+    return 0;
+}
+
+static void request_article(struct news *n, struct slot *sl)
+{
+    if (sl->state != ART_NONE)
+        return;
+    if (n->offline || ensure_fetcher(n) < 0)
+        return;
+    struct fetch_req req = {.url = sl->story.url, .tag = &sl->tag};
+    sl->state = ART_WAITING;
+    fetcher_add(n->fetcher, &req);
+}
+
+/* The article stored in the cache as "title\n\nparagraph\nparagraph…", or NULL. */
+static struct article *cached_article(struct news *n, struct slot *sl)
+{
+    if (!n->cache)
+        return NULL;
+    struct cache_article ca = {0};
+    if (cache_article_get(n->cache, sl->story.url, &ca) < 0)
+        return NULL;
+    struct article *a = NULL;
+    if (ca.text && *ca.text) {
+        a = article_new();
+        const char *p = ca.text;
+        const char *nl = strstr(p, "\n\n");
+        if (nl) {
+            char *t = xstrndup(p, (size_t)(nl - p));
+            article_set(&a->title, t);
+            free(t);
+            p = nl + 2;
+        }
+        while (*p) {
+            const char *e = strchr(p, '\n');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            article_add_para(a, p, len);
+            p += len + (e ? 1 : 0);
+        }
+        if (!a->title)
+            article_set(&a->title, sl->story.title);
+        article_set(&a->url, sl->story.url);
+        article_set(&a->site, sl->story.site_name);
+        if (a->npara == 0) {
+            article_free(a);
+            a = NULL;
+        }
+    }
+    cache_article_clear(&ca);
+    return a;
+}
+
+void news_prefetch(struct news *n)
+{
+    for (size_t i = 0; i < n->n; i++) {
+        struct slot *sl = &n->slots[i];
+        if (sl->state != ART_NONE)
+            continue;
+        struct article *a = cached_article(n, sl);
+        if (a) {
+            sl->article = a;
+            sl->state = ART_READY;
+            continue;
+        }
+        request_article(n, sl);
+    }
+}
+
+static char *article_text(const struct article *a)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, a->title ? a->title : "");
+    buf_puts(&b, "\n\n");
+    for (size_t i = 0; i < a->npara; i++) {
+        buf_puts(&b, a->paras[i]);
+        buf_putc(&b, '\n');
+    }
+    return buf_steal(&b);
+}
+
+static void article_done(struct news *n, struct slot *sl, struct fetch_done *d)
+{
+    char msg[600];
+    if (sl->state != ART_WAITING)
+        return;
+    if (d->rc < 0) {
+        snprintf(msg, sizeof(msg), _("%s: the story \"%s\" could not be fetched (%s); skipped."),
+                 sl->story.site_name, sl->story.title, d->err);
+        logline(n, msg);
+        sl->state = ART_FAILED;
+        return;
+    }
+    const struct source *src = sl->story.site ? sources_find(n->src, sl->story.site) : NULL;
+    struct article *a = NULL;
+    int rc = extract_html_rules(buf_str(&d->body), d->body.len, sl->story.url,
+                                src && src->has_rules ? &src->rules : NULL, &a);
+    if (rc < 0) {
+        snprintf(msg, sizeof(msg), _("%s: no article text was found in \"%s\"; skipped."),
+                 sl->story.site_name, sl->story.title);
+        logline(n, msg);
+        sl->state = ART_FAILED;
+        return;
+    }
+    if (!a->title)
+        article_set(&a->title, sl->story.title);
+    article_set(&a->site, sl->story.site_name);
+    if (n->cache) {
+        char *text = article_text(a);
+        cache_article_set_text(n->cache, sl->story.url, text);
+        free(text);
+    }
+    sl->article = a;
+    sl->state = ART_READY;
+}
+
+int news_article(struct news *n, size_t i, struct article **out)
+{
+    if (i >= n->n)
+        return DB_EINVAL;
+    struct slot *sl = &n->slots[i];
+    if (sl->state == ART_NONE) {
+        struct article *a = cached_article(n, sl);
+        if (a) {
+            sl->article = a;
+            sl->state = ART_READY;
+        } else if (n->offline) {
+            char msg[600];
+            snprintf(msg, sizeof(msg), _("%s: the story \"%s\" is not saved for offline "
+                                         "reading; skipped."),
+                     sl->story.site_name, sl->story.title);
+            logline(n, msg);
+            sl->state = ART_FAILED;
+        } else {
+            request_article(n, sl);
+        }
+    }
+    while (sl->state == ART_WAITING) {
+        struct fetch_done *d = NULL;
+        if (fetcher_next(n->fetcher, -1, &d) < 0) {
+            sl->state = ART_FAILED;
+            break;
+        }
+        dispatch(n, d);
+    }
+    if (sl->state != ART_READY)
+        return DB_ENET;
+    *out = sl->article;
+    sl->article = NULL;
+    sl->state = ART_NONE; /* handed out: asked again, it comes from the cache or the web */
+    return 0;
+}
+
+void news_mark_heard(struct news *n, size_t i)
+{
+    if (n->cache && i < n->n)
+        cache_mark_heard(n->cache, n->slots[i].story.url, 0);
+}
