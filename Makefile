@@ -19,14 +19,16 @@ CC        ?= cc
 PKG_CONFIG ?= pkg-config
 BUILD     ?= build
 
-PKGS      := espeak-ng portaudio-2.0 libcurl libxml-2.0 sndfile libutf8proc alsa jansson
+PKGS      := espeak-ng portaudio-2.0 libcurl libxml-2.0 sndfile libutf8proc alsa jansson sqlite3 \
+             soxr libebur128
 
 # Debian packages: build, run and test. One list, used by `make deps` (and later packaging).
 DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasound2-dev \
              libcurl4-openssl-dev libxml2-dev libsndfile1-dev libutf8proc-dev \
-             libjansson-dev gettext
+             libjansson-dev libsqlite3-dev libsoxr-dev libebur128-dev gettext
 DEB_RUN   := espeak-ng-data ca-certificates
-DEB_TEST  := python3 sox alsa-utils
+DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils dbus playerctl \
+             socat
 
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2

@@ -5,12 +5,15 @@
  * extract (the article text). Exit status: 0 done, 1 runtime failure, 2 bad usage.
  */
 #include <getopt.h>
+#include <poll.h>
+#include <unistd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -19,6 +22,12 @@
 #include "docbao/extract.h"
 #include "docbao/fetch.h"
 #include "docbao/i18n.h"
+#include "docbao/cache.h"
+#include "docbao/news.h"
+#include "docbao/player.h"
+#include "docbao/cmd.h"
+#include "docbao/keys.h"
+#include "docbao/sources.h"
 #include "docbao/normalize.h"
 #include "docbao/out.h"
 #include "docbao/paths.h"
@@ -30,6 +39,9 @@
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
+/* What `docbao` and `docbao list` read when no --category is given. */
+#define DEFAULT_CATEGORY "xa-hoi"
+
 struct opts {
     double speed;
     const char *voice;
@@ -39,6 +51,14 @@ struct opts {
     int verbose;
     int json;
     int sentences;
+    const char *category;
+    char **sites;          /* NULL-terminated, from --source a,b */
+    size_t limit;
+    int offline;
+    int all;
+    const char *sources_path;
+    int headlines;
+    int sleep_minutes;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -62,10 +82,15 @@ static void err_line(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-    fputs(_("Usage: docbao COMMAND [OPTIONS] [ARGS]\n"
+    fputs(_("Usage: docbao [OPTIONS]                 read today's news aloud\n"
+            "       docbao COMMAND [OPTIONS] [ARGS]\n"
             "Reads Vietnamese news aloud.\n"
             "\n"
             "Commands:\n"
+            "  (none)                    fetch the category's stories and read them aloud,\n"
+            "                            newest first, skipping those already heard\n"
+            "  list                      print the stories, numbered, without speaking\n"
+            "  categories                print the sites and categories known\n"
             "  read URL|FILE...          read the given article(s) aloud (HTML page or text)\n"
             "  text [--sentences] [FILE|-]\n"
             "                            print the text as it will be spoken, one sentence a\n"
@@ -74,6 +99,16 @@ static void usage(FILE *f)
             "                            paragraph a line; --json: a JSON object\n"
             "\n"
             "Options:\n"
+            "  -c, --category SLUG       xa-hoi (default), thoi-su, the-gioi, kinh-te, giao-duc,\n"
+            "                            suc-khoe, the-thao, ... ('docbao categories')\n"
+            "  -s, --source ID[,ID...]   sites to use (default: every site with the category)\n"
+            "  -n, --limit N             at most N stories\n"
+            "      --all                 include stories already heard\n"
+            "      --offline             use only stories saved in the cache\n"
+            "      --sources FILE        use this sources file instead of the built-in one\n"
+            "      --headlines           speak titles only; Enter reads the story in full\n"
+            "      --sleep MIN           stop (fading out) after MIN minutes, keeping the place\n"
+            "      --json                with list, categories, extract: print JSON\n"
             "      --speed X             speaking speed, 0.5 .. 4.0 (1.0 = normal)\n"
             "      --voice NAME          eSpeak NG Vietnamese voice: vi, vi-vn-x-central,\n"
             "                            vi-vn-x-south\n"
@@ -87,6 +122,10 @@ static void usage(FILE *f)
             "\n"
             "Exit status: 0 done, 1 runtime failure, 2 bad usage.\n"),
           f);
+    fputs(_("\nKeys while listening:\n"), f);
+    for (const struct cmd *c = cmd_table(); c->name; c++)
+        if (c->keys && *c->keys)
+            fprintf(f, "  %-20s %s\n", c->keys, _(c->help));
 }
 
 static int parse_speed(const char *s, double *out)
@@ -173,6 +212,81 @@ static int load_article(const char *arg, struct article **out)
     return rc;
 }
 
+/* The voice and the output, opened together for reading aloud or exporting. */
+struct audio {
+    struct tts *tts;
+    struct normalizer *nz;
+    struct out *out;
+    struct speak_ctx ctx;
+};
+
+/* Opens the voice and the output; prints the error line itself. Returns 0 or EXIT_RUNTIME. */
+static int audio_open(const struct opts *o, struct audio *au)
+{
+    memset(au, 0, sizeof(*au));
+    struct tts_opts to = {.voice = o->voice, .speed = o->speed};
+    int rc = tts_open(NULL, &to, &au->tts);
+    if (rc == DB_ENOVOICE) {
+        err_line(_("the voice '%s' is not installed. Install the espeak-ng-data package, or "
+                   "choose vi, vi-vn-x-central or vi-vn-x-south."),
+                 o->voice);
+        return EXIT_RUNTIME;
+    } else if (rc < 0) {
+        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
+                   "is installed."));
+        return EXIT_RUNTIME;
+    }
+    normalizer_new(NULL, o->dialect, &au->nz);
+    rc = out_open(o->export_path ? "file" : "portaudio", tts_sample_rate(au->tts),
+                  o->export_path, &au->out);
+    if (rc == DB_ENODEV) {
+        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
+                   "speech to a file with --export FILE.wav."));
+        return EXIT_RUNTIME;
+    } else if (rc < 0) {
+        err_line(_("cannot write %s: check that the folder exists and is writable."),
+                 o->export_path ? o->export_path : "audio");
+        return EXIT_RUNTIME;
+    }
+    int export_stdout = o->export_path && strcmp(o->export_path, "-") == 0;
+    au->ctx.tts = au->tts;
+    au->ctx.nz = au->nz;
+    au->ctx.out = au->out;
+    au->ctx.log = o->quiet ? NULL : (export_stdout ? stderr : stdout);
+    au->ctx.verbose = o->verbose;
+    return 0;
+}
+
+/* Finishes the output (played out, or the file renamed into place) when ok, else drops it;
+ * frees everything. Returns the exit status given, or EXIT_RUNTIME if finishing failed. */
+static int audio_close(const struct opts *o, struct audio *au, int status)
+{
+    if (au->out) {
+        if (status == 0 && !interrupted) {
+            if (out_close(au->out) < 0) {
+                err_line(_("cannot finish writing %s: the disk may be full."),
+                         o->export_path ? o->export_path : "audio");
+                status = EXIT_RUNTIME;
+            }
+        } else {
+            out_abort(au->out);
+        }
+    }
+    normalizer_free(au->nz);
+    tts_close(au->tts);
+    memset(au, 0, sizeof(*au));
+    if (interrupted && status == 0)
+        status = 130;
+    return status;
+}
+
+static int speak_error(int rc)
+{
+    err_line(rc == DB_ETTS ? _("speech synthesis failed; the rest was not read.")
+                           : _("the audio output failed; the rest was not read."));
+    return EXIT_RUNTIME;
+}
+
 static int cmd_read(const struct opts *o, int argc, char **argv)
 {
     if (argc < 1) {
@@ -188,81 +302,25 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
         else
             failed = 1;
     }
-    struct tts *tts = NULL;
-    struct normalizer *nz = NULL;
-    struct out *out = NULL;
+    struct audio au;
     if (n == 0) {
         status = EXIT_RUNTIME;
         goto out;
     }
-    struct tts_opts to = {.voice = o->voice, .speed = o->speed};
-    int rc = tts_open(NULL, &to, &tts);
-    if (rc == DB_ENOVOICE) {
-        err_line(_("the voice '%s' is not installed. Install the espeak-ng-data package, or "
-                   "choose vi, vi-vn-x-central or vi-vn-x-south."),
-                 o->voice);
-        status = EXIT_RUNTIME;
-        goto out;
-    } else if (rc < 0) {
-        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
-                   "is installed."));
-        status = EXIT_RUNTIME;
-        goto out;
+    status = audio_open(o, &au);
+    if (status == 0) {
+        for (size_t i = 0; i < n && !interrupted; i++) {
+            int rc = speak_article(&au.ctx, arts[i], i + 1, n);
+            if (rc < 0) {
+                status = speak_error(rc);
+                break;
+            }
+        }
     }
-    normalizer_new(NULL, o->dialect, &nz);
-    rc = out_open(o->export_path ? "file" : "portaudio", tts_sample_rate(tts), o->export_path,
-                  &out);
-    if (rc == DB_ENODEV) {
-        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
-                   "speech to a file with --export FILE.wav."));
+    status = audio_close(o, &au, status);
+    if (status == 0 && failed)
         status = EXIT_RUNTIME;
-        goto out;
-    } else if (rc < 0) {
-        err_line(_("cannot write %s: check that the folder exists and is writable."),
-                 o->export_path ? o->export_path : "audio");
-        status = EXIT_RUNTIME;
-        goto out;
-    }
-    int export_stdout = o->export_path && strcmp(o->export_path, "-") == 0;
-    struct speak_ctx ctx = {
-        .tts = tts,
-        .nz = nz,
-        .out = out,
-        .log = o->quiet ? NULL : (export_stdout ? stderr : stdout),
-        .verbose = o->verbose,
-    };
-    for (size_t i = 0; i < n && !interrupted; i++) {
-        rc = speak_article(&ctx, arts[i], i + 1, n);
-        if (rc < 0)
-            break;
-    }
-    if (interrupted) {
-        out_abort(out);
-        out = NULL;
-        status = 130;
-        goto out;
-    }
-    if (rc < 0) {
-        err_line(rc == DB_ETTS ? _("speech synthesis failed; the rest was not read.")
-                               : _("the audio output failed; the rest was not read."));
-        out_abort(out);
-        out = NULL;
-        status = EXIT_RUNTIME;
-        goto out;
-    }
-    rc = out_close(out);
-    out = NULL;
-    if (rc < 0) {
-        err_line(_("cannot finish writing %s: the disk may be full."),
-                 o->export_path ? o->export_path : "audio");
-        status = EXIT_RUNTIME;
-    } else if (failed) {
-        status = EXIT_RUNTIME;
-    }
 out:
-    out_abort(out);
-    normalizer_free(nz);
-    tts_close(tts);
     for (size_t i = 0; i < n; i++)
         article_free(arts[i]);
     free(arts);
@@ -348,11 +406,500 @@ static int cmd_extract(const struct opts *o, int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : EXIT_RUNTIME;
 }
 
+/* ---- news: sources, the cache, the selection ---------------------------------------------- */
+
+static struct sources *load_sources(const struct opts *o)
+{
+    struct sources *src = NULL;
+    char err[512] = "";
+    int rc = o->sources_path ? sources_load(o->sources_path, &src, err, sizeof(err))
+                             : sources_load_default(&src, NULL, err, sizeof(err));
+    if (rc < 0) {
+        err_line(_("cannot use the sources file: %s. Fix it or remove it to use the built-in "
+                   "sites."),
+                 err);
+        return NULL;
+    }
+    return src;
+}
+
+/* Opens the cache; without one docbao still works, remembering nothing. */
+static struct cache *open_cache(void)
+{
+    struct cache *c = NULL;
+    int rc = cache_open(NULL, &c);
+    if (rc == 1) {
+        err_line(_("the cache was damaged; it was moved to %s and a new one started."),
+                 cache_moved_aside(c));
+    } else if (rc < 0) {
+        err_line(_("the cache cannot be opened (%s); continuing without it: nothing will be "
+                   "remembered."),
+                 db_strerror(rc));
+        return NULL;
+    }
+    return c;
+}
+
+static void print_categories_hint(const struct sources *src)
+{
+    size_t n = 0;
+    const char **cats = sources_categories(src, &n);
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(&b, ", ");
+        buf_puts(&b, cats[i]);
+    }
+    fprintf(stderr, _("Known categories: %s.\n"), buf_str(&b));
+    buf_free(&b);
+    free(cats);
+}
+
+/* Checks --category and --source against the sources; prints the error itself. */
+static int check_selection(const struct opts *o, const struct sources *src)
+{
+    for (size_t i = 0; o->sites && o->sites[i]; i++) {
+        if (!sources_find(src, o->sites[i])) {
+            err_line(_("unknown site '%s'. 'docbao categories' lists the sites."), o->sites[i]);
+            return EXIT_USAGE;
+        }
+    }
+    int any = 0;
+    for (size_t i = 0; i < src->n; i++) {
+        int wanted = !o->sites;
+        for (size_t k = 0; o->sites && o->sites[k]; k++)
+            wanted |= strcmp(o->sites[k], src->v[i].id) == 0;
+        if (wanted && source_feed_url(&src->v[i], o->category))
+            any = 1;
+    }
+    if (!any) {
+        err_line(_("no site has the category '%s'."), o->category);
+        print_categories_hint(src);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static void fill_news_opts(const struct opts *o, struct news_opts *no, int grace_ms)
+{
+    memset(no, 0, sizeof(*no));
+    no->category = o->category;
+    no->sites = (const char *const *)o->sites;
+    no->limit = o->limit;
+    no->offline = o->offline;
+    no->include_heard = o->all;
+    no->grace_ms = grace_ms;
+    no->fetch.timeout_ms = 20000;
+    no->fetch.connect_timeout_ms = 8000;
+    no->log = o->quiet ? NULL : stderr;
+    const char *t = getenv("DOCBAO_TIMEOUT_MS"); /* tests and slow links */
+    if (t && atol(t) > 0)
+        no->fetch.timeout_ms = no->fetch.connect_timeout_ms = atol(t);
+}
+
+/* ISO 8601 with the local offset, e.g. 2026-11-28T08:00:00+07:00. */
+static void iso_time(time_t t, char *out, size_t n)
+{
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char z[8];
+    strftime(out, n, "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(z, sizeof(z), "%z", &tm);
+    size_t len = strlen(out);
+    if (strlen(z) == 5)
+        snprintf(out + len, n - len, "%.3s:%.2s", z, z + 3);
+}
+
+/* Loads the stories; prints the error itself. Returns 0, EXIT_RUNTIME or EXIT_USAGE. */
+static int load_news(const struct opts *o, struct sources **src, struct cache **cache,
+                     struct news **news, int grace_ms)
+{
+    *src = load_sources(o);
+    if (!*src)
+        return EXIT_RUNTIME;
+    int st = check_selection(o, *src);
+    if (st)
+        return st;
+    *cache = open_cache();
+    struct news_opts no;
+    fill_news_opts(o, &no, grace_ms);
+    if (news_new(*src, *cache, &no, news) < 0) {
+        err_line(_("no site has the category '%s'."), o->category);
+        return EXIT_USAGE;
+    }
+    int rc = news_load(*news);
+    if (rc < 0) {
+        err_line(_("no news could be fetched and none is saved: check your network connection "
+                   "and try again."));
+        return EXIT_RUNTIME;
+    }
+    if (news_count(*news) == 0) {
+        if (!o->quiet)
+            printf(o->all ? _("No stories in %s right now.\n")
+                          : _("No new stories in %s: you have heard them all (--all reads "
+                              "them again).\n"),
+                   sources_category_name(*src, o->category));
+        return 0;
+    }
+    return 0;
+}
+
+static int cmd_list(const struct opts *o, int argc)
+{
+    (void)argc;
+    struct sources *src = NULL;
+    struct cache *cache = NULL;
+    struct news *news = NULL;
+    int st = load_news(o, &src, &cache, &news, -1);
+    if (st == 0) {
+        size_t n = news_count(news);
+        if (o->json) {
+            json_t *arr = json_array();
+            for (size_t i = 0; i < n; i++) {
+                const struct news_story *s = news_story(news, i);
+                json_t *obj = json_object();
+                json_set_str(obj, "title", s->title);
+                json_set_str(obj, "url", s->url);
+                json_set_str(obj, "site", s->site);
+                json_set_str(obj, "category", s->category);
+                char iso[40] = "";
+                if (s->published)
+                    iso_time(s->published, iso, sizeof(iso));
+                json_set_str(obj, "published", s->published ? iso : NULL);
+                json_array_append_new(arr, obj);
+            }
+            char *js = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            printf("%s\n", js);
+            free(js);
+            json_decref(arr);
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                const struct news_story *s = news_story(news, i);
+                char when[32] = "";
+                if (s->published) {
+                    struct tm tm;
+                    localtime_r(&s->published, &tm);
+                    strftime(when, sizeof(when), " (%H:%M %d/%m)", &tm);
+                }
+                printf("%zu. %s — %s%s\n", i + 1, s->site_name, s->title, when);
+            }
+        }
+    }
+    news_free(news);
+    cache_free(cache);
+    sources_free(src);
+    return st;
+}
+
+static int cmd_categories(const struct opts *o)
+{
+    struct sources *src = load_sources(o);
+    if (!src)
+        return EXIT_RUNTIME;
+    size_t n = 0;
+    const char **cats = sources_categories(src, &n);
+    if (o->json) {
+        json_t *root = json_object(), *jc = json_array(), *js = json_array();
+        for (size_t i = 0; i < n; i++) {
+            json_t *c = json_object(), *sites = json_array();
+            json_set_str(c, "slug", cats[i]);
+            json_set_str(c, "name", sources_category_name(src, cats[i]));
+            for (size_t k = 0; k < src->n; k++)
+                if (source_feed_url(&src->v[k], cats[i]))
+                    json_array_append_new(sites, json_string(src->v[k].id));
+            json_object_set_new(c, "sites", sites);
+            json_array_append_new(jc, c);
+        }
+        for (size_t k = 0; k < src->n; k++) {
+            json_t *s = json_object(), *sc = json_array();
+            json_set_str(s, "id", src->v[k].id);
+            json_set_str(s, "name", src->v[k].name);
+            json_set_str(s, "home", src->v[k].home);
+            for (size_t f = 0; f < src->v[k].nfeeds; f++)
+                json_array_append_new(sc, json_string(src->v[k].feeds[f].category));
+            json_object_set_new(s, "categories", sc);
+            json_array_append_new(js, s);
+        }
+        json_object_set_new(root, "categories", jc);
+        json_object_set_new(root, "sources", js);
+        char *out = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", out);
+        free(out);
+        json_decref(root);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            struct buf b = BUF_INIT;
+            for (size_t k = 0; k < src->n; k++)
+                if (source_feed_url(&src->v[k], cats[i])) {
+                    if (b.len)
+                        buf_puts(&b, ", ");
+                    buf_puts(&b, src->v[k].name);
+                }
+            printf("%s — %s: %s\n", cats[i], sources_category_name(src, cats[i]), buf_str(&b));
+            buf_free(&b);
+        }
+    }
+    free(cats);
+    sources_free(src);
+    return 0;
+}
+
+/* ---- listening with the keyboard: the player fed by the news ------------------------------ */
+
+static size_t src_count(void *ctx)
+{
+    return news_count(ctx);
+}
+
+static const char *src_title(void *ctx, size_t i)
+{
+    const struct news_story *s = news_story(ctx, i);
+    return s ? s->title : NULL;
+}
+
+static const char *src_url(void *ctx, size_t i)
+{
+    const struct news_story *s = news_story(ctx, i);
+    return s ? s->url : NULL;
+}
+
+static const char *src_site(void *ctx, size_t i)
+{
+    const struct news_story *s = news_story(ctx, i);
+    return s ? s->site_name : NULL;
+}
+
+static int src_article(void *ctx, size_t i, struct article **out)
+{
+    return news_article(ctx, i, out);
+}
+
+static void src_heard(void *ctx, size_t i)
+{
+    news_mark_heard(ctx, i);
+}
+
+/* The key under which the place of this selection is remembered. */
+static char *place_key(const struct opts *o)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "category=");
+    buf_puts(&b, o->category);
+    buf_puts(&b, ";sources=");
+    for (size_t i = 0; o->sites && o->sites[i]; i++) {
+        if (i)
+            buf_putc(&b, ',');
+        buf_puts(&b, o->sites[i]);
+    }
+    if (o->headlines)
+        buf_puts(&b, ";headlines");
+    return buf_steal(&b);
+}
+
+/* Runs the player until it finishes: keys from standard input, status lines to standard
+ * output. Returns the exit status. */
+static int run_player(const struct opts *o, struct player *pl)
+{
+    int tty = keys_raw(STDIN_FILENO) == 0;
+    int stdin_open = 1;
+    char pending[64];
+    size_t npending = 0;
+    if (player_start(pl) < 0) {
+        keys_restore();
+        err_line(_("the player could not start."));
+        return EXIT_RUNTIME;
+    }
+    int quit_sent = 0;
+    while (!player_finished(pl)) {
+        if (interrupted && !quit_sent) {
+            player_command(pl, "quit", NULL);
+            quit_sent = 1;
+        }
+        struct pollfd fds[2] = {
+            {.fd = player_event_fd(pl), .events = POLLIN},
+            {.fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN},
+        };
+        if (poll(fds, 2, 200) < 0)
+            continue;
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t r = read(STDIN_FILENO, pending + npending, sizeof(pending) - npending);
+            if (r <= 0) {
+                stdin_open = 0;
+            } else {
+                npending += (size_t)r;
+                const char *cmds[32];
+                size_t used = keys_decode(pending, npending, cmds, 32);
+                memmove(pending, pending + used, npending - used);
+                npending -= used;
+                if (npending == sizeof(pending))
+                    npending = 0;
+                for (size_t i = 0; cmds[i]; i++)
+                    cmd_run_line(pl, cmds[i]);
+            }
+        }
+        char *line;
+        while ((line = player_next_event(pl))) {
+            if (!o->quiet) {
+                fprintf(stdout, "%s\n", line);
+                fflush(stdout);
+            }
+            free(line);
+        }
+    }
+    char *line;
+    while ((line = player_next_event(pl))) {
+        if (!o->quiet)
+            printf("%s\n", line);
+        free(line);
+    }
+    (void)tty;
+    int rc = player_free(pl);
+    keys_restore();
+    if (rc < 0) {
+        err_line(_("the audio output failed; the rest was not read."));
+        return EXIT_RUNTIME;
+    }
+    return interrupted ? 130 : 0;
+}
+
+/* Opens a player on the selection and runs it. */
+static int listen_interactive(const struct opts *o, struct news *news, struct cache *cache)
+{
+    char *key = place_key(o);
+    struct player_opts po = {
+        .voice = o->voice,
+        .speed = o->speed,
+        .dialect = o->dialect,
+        .out_driver = "portaudio",
+        .headlines = o->headlines,
+        .sleep_minutes = o->sleep_minutes,
+        .place_key = key,
+        .quit_at_end = 1,
+    };
+    char *url = NULL;
+    int sentence = 0;
+    if (cache && cache_place_load(cache, key, &url, &sentence) == 0 && url) {
+        for (size_t i = 0; i < news_count(news); i++)
+            if (strcmp(news_story(news, i)->url, url) == 0) {
+                po.start_story = i;
+                po.start_sentence = sentence > 0 ? (size_t)sentence : 0;
+                if (!o->quiet)
+                    printf(_("Continuing: %s\n"), news_story(news, i)->title);
+                break;
+            }
+    }
+    free(url);
+    news_prefetch(news);
+    struct player_source ps = {
+        .ctx = news,
+        .count = src_count,
+        .title = src_title,
+        .url = src_url,
+        .site = src_site,
+        .article = src_article,
+        .heard = src_heard,
+    };
+    struct player *pl = NULL;
+    int rc = player_new(&po, &ps, &pl);
+    free(key);
+    if (rc == DB_ENODEV) {
+        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
+                   "speech to a file with --export FILE.wav."));
+        return EXIT_RUNTIME;
+    } else if (rc == DB_ENOVOICE) {
+        err_line(_("the voice '%s' is not installed. Install the espeak-ng-data package, or "
+                   "choose vi, vi-vn-x-central or vi-vn-x-south."),
+                 o->voice);
+        return EXIT_RUNTIME;
+    } else if (rc < 0) {
+        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
+                   "is installed."));
+        return EXIT_RUNTIME;
+    }
+    return run_player(o, pl);
+}
+
+/* docbao --category SLUG: today's stories aloud (or into a file with --export). */
+static int cmd_listen(const struct opts *o)
+{
+    struct sources *src = NULL;
+    struct cache *cache = NULL;
+    struct news *news = NULL;
+    struct audio au;
+    memset(&au, 0, sizeof(au));
+    int st = load_news(o, &src, &cache, &news, 1500);
+    if (st != 0 || news_count(news) == 0)
+        goto out;
+    if (!o->export_path) {
+        st = listen_interactive(o, news, cache);
+        goto out;
+    }
+    st = audio_open(o, &au);
+    if (st == 0) {
+        news_prefetch(news);
+        size_t spoken = 0;
+        for (size_t i = 0; i < news_count(news) && !interrupted; i++) {
+            struct article *a = NULL;
+            if (news_article(news, i, &a) < 0)
+                continue;
+            int rc = speak_article(&au.ctx, a, i + 1, news_count(news));
+            article_free(a);
+            if (rc < 0) {
+                st = speak_error(rc);
+                break;
+            }
+            if (!interrupted) {
+                news_mark_heard(news, i);
+                spoken++;
+            }
+        }
+        if (spoken == 0 && st == 0 && !interrupted) {
+            err_line(_("none of the stories could be read."));
+            st = EXIT_RUNTIME;
+        }
+    }
+    st = audio_close(o, &au, st);
+out:
+    news_free(news);
+    cache_free(cache);
+    sources_free(src);
+    return st;
+}
+
+/* Splits "a,b,c" into a NULL-terminated array of new strings. */
+static char **split_list(const char *s)
+{
+    size_t n = 1;
+    for (const char *p = s; *p; p++)
+        n += *p == ',';
+    char **v = xcalloc(n + 1, sizeof(*v));
+    size_t k = 0;
+    const char *p = s;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        if (len)
+            v[k++] = xstrndup(p, len);
+        p += len + (p[len] == ',');
+    }
+    return v;
+}
+
 int main(int argc, char **argv)
 {
     i18n_init();
     struct opts o = {.speed = 1.0, .voice = "vi", .dialect = NORM_NORTH};
-    enum { OPT_SPEED = 256, OPT_VOICE, OPT_DIALECT, OPT_JSON, OPT_SENTENCES };
+    enum {
+        OPT_SPEED = 256,
+        OPT_VOICE,
+        OPT_DIALECT,
+        OPT_JSON,
+        OPT_SENTENCES,
+        OPT_OFFLINE,
+        OPT_ALL,
+        OPT_SOURCES,
+        OPT_HEADLINES,
+        OPT_SLEEP
+    };
     static const struct option longopts[] = {
         {"speed", required_argument, NULL, OPT_SPEED},
         {"voice", required_argument, NULL, OPT_VOICE},
@@ -360,6 +907,14 @@ int main(int argc, char **argv)
         {"dialect", required_argument, NULL, OPT_DIALECT},
         {"json", no_argument, NULL, OPT_JSON},
         {"sentences", no_argument, NULL, OPT_SENTENCES},
+        {"category", required_argument, NULL, 'c'},
+        {"source", required_argument, NULL, 's'},
+        {"limit", required_argument, NULL, 'n'},
+        {"offline", no_argument, NULL, OPT_OFFLINE},
+        {"all", no_argument, NULL, OPT_ALL},
+        {"sources", required_argument, NULL, OPT_SOURCES},
+        {"headlines", no_argument, NULL, OPT_HEADLINES},
+        {"sleep", required_argument, NULL, OPT_SLEEP},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -368,7 +923,7 @@ int main(int argc, char **argv)
     };
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qvhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:c:s:n:qvhV", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_SPEED:
             if (parse_speed(optarg, &o.speed) < 0) {
@@ -402,6 +957,45 @@ int main(int argc, char **argv)
         case OPT_JSON:
             o.json = 1;
             break;
+        case 'c':
+            o.category = optarg;
+            break;
+        case 's':
+            o.sites = split_list(optarg);
+            break;
+        case 'n': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 10000) {
+                err_line(_("--limit takes a whole number from 1 to 10000, not '%s'."), optarg);
+                return EXIT_USAGE;
+            }
+            o.limit = (size_t)v;
+            break;
+        }
+        case OPT_OFFLINE:
+            o.offline = 1;
+            break;
+        case OPT_ALL:
+            o.all = 1;
+            break;
+        case OPT_SOURCES:
+            o.sources_path = optarg;
+            break;
+        case OPT_HEADLINES:
+            o.headlines = 1;
+            break;
+        case OPT_SLEEP: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (end == optarg || *end || v < 1 || v > 1440) {
+                err_line(_("--sleep takes minutes, a whole number from 1 to 1440, not '%s'."),
+                         optarg);
+                return EXIT_USAGE;
+            }
+            o.sleep_minutes = (int)v;
+            break;
+        }
         case OPT_SENTENCES:
             o.sentences = 1;
             break;
@@ -425,11 +1019,9 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    const char *cmd = argv[optind];
+    if (!o.category)
+        o.category = DEFAULT_CATEGORY;
+    const char *cmd = optind < argc ? argv[optind] : NULL;
     int cargc = argc - optind - 1;
     char **cargv = argv + optind + 1;
 
@@ -440,19 +1032,26 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);
 
     int status;
-    if (strcmp(cmd, "read") == 0) {
-        fetch_global_init();
+    fetch_global_init();
+    if (!cmd) {
+        status = cmd_listen(&o);
+    } else if (strcmp(cmd, "list") == 0) {
+        status = cmd_list(&o, cargc);
+    } else if (strcmp(cmd, "categories") == 0) {
+        status = cmd_categories(&o);
+    } else if (strcmp(cmd, "read") == 0) {
         status = cmd_read(&o, cargc, cargv);
-        fetch_global_cleanup();
     } else if (strcmp(cmd, "text") == 0) {
         status = cmd_text(&o, cargc, cargv);
     } else if (strcmp(cmd, "extract") == 0) {
-        fetch_global_init();
         status = cmd_extract(&o, cargc, cargv);
-        fetch_global_cleanup();
     } else {
         err_line(_("unknown command '%s'. Try 'docbao --help'."), cmd);
         status = EXIT_USAGE;
     }
+    fetch_global_cleanup();
+    for (size_t i = 0; o.sites && o.sites[i]; i++)
+        free(o.sites[i]);
+    free(o.sites);
     return status;
 }

@@ -27,6 +27,14 @@ int out_write(struct out *o, const int16_t *s, size_t n);
  * error if the final flush failed; o is freed either way. out_close(NULL) returns 0. */
 int out_close(struct out *o);
 
+/* Silences the output at once: drops what was written but not yet heard; the output stays
+ * open for more writes. A no-op for files. Returns 0 or DB_EAUDIO. */
+int out_drop(struct out *o);
+
+/* How many written samples are still waiting to be heard (the device's latency), 0 when
+ * unknown or for files. */
+size_t out_pending(struct out *o);
+
 /* Stops at once, dropping what has not been played yet (devices) or removing the unfinished
  * file, then frees o. out_abort(NULL) is a no-op. */
 void out_abort(struct out *o);

@@ -17,6 +17,10 @@ struct out_driver {
     /* Stops at once, discarding pending audio or the unfinished file, and releases everything.
      * May be NULL: close() is used instead. */
     void (*abort)(struct out *o);
+    /* Drops audio written but not yet played; the output stays usable. May be NULL. */
+    int (*drop)(struct out *o);
+    /* Samples written but not yet heard. May be NULL (0). */
+    size_t (*pending)(struct out *o);
 };
 
 struct out {

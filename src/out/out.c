@@ -63,3 +63,13 @@ void out_abort(struct out *o)
         o->drv->close(o);
     free(o);
 }
+
+int out_drop(struct out *o)
+{
+    return o->drv->drop ? o->drv->drop(o) : 0;
+}
+
+size_t out_pending(struct out *o)
+{
+    return o->drv->pending ? o->drv->pending(o) : 0;
+}

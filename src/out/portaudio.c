@@ -70,7 +70,8 @@ static int pa_open(struct out *o, int rate, const char *target)
         .device = dev,
         .channelCount = 1,
         .sampleFormat = paInt16,
-        .suggestedLatency = info ? info->defaultHighOutputLatency : 0.1,
+        /* low latency: a pause or a skip must be heard within 100 ms */
+        .suggestedLatency = info ? info->defaultLowOutputLatency : 0.05,
         .hostApiSpecificStreamInfo = NULL,
     };
     struct pa_priv *pp = xcalloc(1, sizeof(*pp));
@@ -118,6 +119,20 @@ static int pa_close(struct out *o)
     return rc;
 }
 
+static int pa_drop(struct out *o)
+{
+    struct pa_priv *pp = o->priv;
+    Pa_AbortStream(pp->stream);
+    return Pa_StartStream(pp->stream) == paNoError ? 0 : DB_EAUDIO;
+}
+
+static size_t pa_pending(struct out *o)
+{
+    struct pa_priv *pp = o->priv;
+    const PaStreamInfo *si = Pa_GetStreamInfo(pp->stream);
+    return si ? (size_t)(si->outputLatency * o->rate) : 0;
+}
+
 static void pa_abort(struct out *o)
 {
     struct pa_priv *pp = o->priv;
@@ -133,4 +148,6 @@ const struct out_driver out_portaudio_driver = {
     .write = pa_write,
     .close = pa_close,
     .abort = pa_abort,
+    .drop = pa_drop,
+    .pending = pa_pending,
 };

@@ -1,0 +1,1015 @@
+/*
+ * player.c — the listening engine (see player.h).
+ *
+ * Three parties share one mutex-protected state:
+ *   - callers (the keyboard loop, the daemon) change it through player_command();
+ *   - the synthesis thread fetches stories through the source, turns them into spoken
+ *     sentences and synthesizes the current sentence and a few after it (and any spoken
+ *     announcement) into PCM slots;
+ *   - the audio thread writes the current sentence to the output in 20 ms chunks and moves
+ *     the place forward when a sentence ends.
+ * Every jump (skip, speed change, repeat) bumps a generation number: PCM made for an older
+ * generation is thrown away, and the audio thread drops what the device still holds, so the
+ * listener hears the change at once. News goes up through an event pipe (status lines and
+ * state changes), never through callbacks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "docbao/cache.h"
+#include "docbao/err.h"
+#include "docbao/i18n.h"
+#include "docbao/out.h"
+#include "docbao/player.h"
+#include "docbao/segment.h"
+#include "docbao/speak.h"
+#include "docbao/tts.h"
+#include "docbao/util.h"
+
+#define AHEAD 3             /* sentences synthesized ahead of the one playing */
+#define NSLOTS (AHEAD + 2)
+#define CHUNK_MS 20
+#define FADE_MS 1500        /* the sleep timer fades the last sentence out over this long */
+#define MIN_SPEED 0.5
+#define MAX_SPEED 4.0
+
+/* A story's text as spoken: sentence 0 is the title. */
+struct story_text {
+    size_t story;
+    int full;               /* body included (not only the title) */
+    int failed;             /* the article could not be had: skip the story */
+    struct strv sents;      /* normalized sentences */
+};
+
+struct slot {
+    int used;
+    unsigned long gen;
+    size_t story, sentence;
+    struct pcm pcm;
+};
+
+struct player {
+    /* fixed after player_new */
+    struct player_source src;
+    struct tts *tts;
+    struct normalizer *nz;
+    struct out *out;
+    struct cache *cache;     /* our own connection, for places; may be NULL */
+    char *place_key;
+    int quit_at_end;
+    int rate;
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t synth_thread, audio_thread;
+    int started;
+    int event_pipe[2];
+
+    /* state, under lock */
+    enum player_run run;
+    int finished;
+    int quitting;
+    double speed;
+    double synth_speed;      /* the speed the voice is set to (synthesis thread) */
+    unsigned long gen;
+    size_t count;            /* stories known */
+    size_t story, sentence;
+    size_t pos;              /* samples of the current sentence already played */
+    double resume_frac;      /* after a speed change: where to pick up, as a fraction */
+    int headlines;           /* headlines mode */
+    long full_story;         /* in headlines mode: the story read in full (-1 none) */
+    struct story_text texts[2]; /* the current story and the next */
+    struct slot slots[NSLOTS];
+    struct strv announce;    /* texts to say before going on */
+    struct pcm announce_pcm; /* synthesized announcement, played first */
+    int announce_ready;
+    size_t heard_pending[16];
+    size_t nheard;
+    int sleep_minutes;
+    time_t sleep_deadline;   /* 0 = off */
+    int fading;
+    unsigned long version;
+    struct strv events;
+    int out_error;
+    /* strings handed out by player_get_state */
+    char *st_title, *st_url, *st_site;
+    int place_dirty;
+};
+
+/* ---- events -------------------------------------------------------------------------------- */
+
+static void wake_events(struct player *p)
+{
+    char c = 1;
+    ssize_t w = write(p->event_pipe[1], &c, 1);
+    (void)w;
+}
+
+/* Queues a status line (lock held). */
+static void emit(struct player *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(struct player *p, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    strv_push(&p->events, xstrdup(line));
+    wake_events(p);
+}
+
+static void changed(struct player *p)
+{
+    p->version++;
+    wake_events(p);
+    pthread_cond_broadcast(&p->cond);
+}
+
+/* "1,3" in Vietnamese, "1.3" in English: the decimal separator is a translated string. */
+static void fmt_speed(double speed, char *out, size_t n)
+{
+    int tenths = (int)lround(speed * 10);
+    snprintf(out, n, "%d%s%d", tenths / 10, _("."), tenths % 10);
+}
+
+/* ---- the text of stories ---------------------------------------------------------------- */
+
+static struct story_text *text_for(struct player *p, size_t story)
+{
+    for (int i = 0; i < 2; i++)
+        if (p->texts[i].sents.v && p->texts[i].story == story)
+            return &p->texts[i];
+    for (int i = 0; i < 2; i++)
+        if (p->texts[i].failed && p->texts[i].story == story)
+            return &p->texts[i];
+    return NULL;
+}
+
+static int want_full(struct player *p, size_t story)
+{
+    return !p->headlines || (long)story == p->full_story;
+}
+
+/* Normalized sentences of the text (split first). */
+static void spoken_sentences(struct player *p, const char *text, struct strv *out)
+{
+    struct strv raw = STRV_INIT;
+    struct buf b = BUF_INIT;
+    segment_split(text, strlen(text), &raw);
+    for (size_t i = 0; i < raw.n; i++) {
+        buf_reset(&b);
+        normalize_sentence(p->nz, raw.v[i], strlen(raw.v[i]), &b);
+        if (b.len)
+            strv_push(out, xstrdup(buf_str(&b)));
+    }
+    buf_free(&b);
+    strv_free(&raw);
+}
+
+/* Loads story's text into a free text slot (synthesis thread; called unlocked). */
+static void load_text(struct player *p, size_t story, int full, struct story_text *dst)
+{
+    struct strv sents = STRV_INIT;
+    int failed = 0;
+    const char *title = p->src.title(p->src.ctx, story);
+    if (full) {
+        struct article *a = NULL;
+        if (p->src.article(p->src.ctx, story, &a) == 0) {
+            struct strv t = STRV_INIT;
+            spoken_sentences(p, a->title ? a->title : (title ? title : ""), &t);
+            /* the title is one sentence, whatever its punctuation */
+            struct buf joined = BUF_INIT;
+            for (size_t i = 0; i < t.n; i++) {
+                if (i)
+                    buf_putc(&joined, ' ');
+                buf_puts(&joined, t.v[i]);
+            }
+            strv_push(&sents, buf_steal(&joined));
+            strv_free(&t);
+            for (size_t i = 0; i < a->npara; i++)
+                spoken_sentences(p, a->paras[i], &sents);
+            article_free(a);
+        } else {
+            failed = 1;
+        }
+    } else {
+        struct strv t = STRV_INIT;
+        spoken_sentences(p, title ? title : "", &t);
+        struct buf joined = BUF_INIT;
+        for (size_t i = 0; i < t.n; i++) {
+            if (i)
+                buf_putc(&joined, ' ');
+            buf_puts(&joined, t.v[i]);
+        }
+        strv_push(&sents, buf_steal(&joined));
+        strv_free(&t);
+    }
+    pthread_mutex_lock(&p->lock);
+    strv_free(&dst->sents);
+    dst->story = story;
+    dst->full = full;
+    dst->failed = failed || sents.n == 0;
+    dst->sents = sents;
+    if (dst->failed) {
+        strv_free(&dst->sents);
+        strv_free(&sents);
+    }
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static size_t nsentences(struct player *p, size_t story)
+{
+    struct story_text *t = text_for(p, story);
+    return t && !t->failed ? t->sents.n : 0;
+}
+
+/* ---- the place ------------------------------------------------------------------------------ */
+
+static void save_place(struct player *p)
+{
+    if (!p->cache || !p->place_key)
+        return;
+    const char *url = p->story < p->count ? p->src.url(p->src.ctx, p->story) : NULL;
+    cache_place_save(p->cache, p->place_key, url, (int)p->sentence);
+}
+
+/* Moves to story s, sentence k (lock held); announces a new story. */
+static void go_to(struct player *p, size_t s, size_t k)
+{
+    int new_story = s != p->story;
+    p->story = s;
+    p->sentence = k;
+    p->pos = 0;
+    p->resume_frac = 0;
+    p->gen++;
+    p->place_dirty = 1;
+    if (new_story && s < p->count) {
+        if (p->headlines && (long)s != p->full_story)
+            p->full_story = -1;
+        emit(p, _("Article %zu/%zu — %s"), s + 1, p->count, p->src.title(p->src.ctx, s));
+    }
+    changed(p);
+}
+
+/* ---- the synthesis thread ---------------------------------------------------------------- */
+
+static struct slot *find_slot(struct player *p, size_t story, size_t sentence)
+{
+    for (int i = 0; i < NSLOTS; i++)
+        if (p->slots[i].used && p->slots[i].gen == p->gen && p->slots[i].story == story &&
+            p->slots[i].sentence == sentence)
+            return &p->slots[i];
+    return NULL;
+}
+
+static struct slot *free_slot(struct player *p)
+{
+    for (int i = 0; i < NSLOTS; i++) {
+        struct slot *sl = &p->slots[i];
+        int stale = sl->used && (sl->gen != p->gen || sl->story < p->story ||
+                                 (sl->story == p->story && sl->sentence < p->sentence));
+        if (!sl->used || stale) {
+            sl->used = 0;
+            sl->pcm.n = 0;
+            return sl;
+        }
+    }
+    return NULL;
+}
+
+/* The next (story, sentence) after the given one, or 0 when its text is not known yet. */
+static int next_pos(struct player *p, size_t s, size_t k, size_t *ns, size_t *nk)
+{
+    struct story_text *t = text_for(p, s);
+    if (!t)
+        return 0;
+    if (!t->failed && k + 1 < t->sents.n) {
+        *ns = s;
+        *nk = k + 1;
+        return 1;
+    }
+    if (s + 1 >= p->count)
+        return 0;
+    *ns = s + 1;
+    *nk = 0;
+    return 1;
+}
+
+/* What the synthesis thread should do next (lock held). */
+enum job { JOB_NONE, JOB_TEXT, JOB_SYNTH, JOB_ANNOUNCE, JOB_HEARD };
+
+static enum job next_job(struct player *p, size_t *story, size_t *sentence, int *full)
+{
+    if (p->nheard)
+        return JOB_HEARD;
+    if (p->announce.n && !p->announce_ready)
+        return JOB_ANNOUNCE;
+    if (p->run == PLAYER_STOPPED || p->story >= p->count)
+        return JOB_NONE;
+    size_t s = p->story, k = p->sentence;
+    for (int ahead = 0; ahead <= AHEAD; ahead++) {
+        struct story_text *t = text_for(p, s);
+        if (!t || (!t->failed && t->full != want_full(p, s))) {
+            *story = s;
+            *full = want_full(p, s);
+            return JOB_TEXT;
+        }
+        if (!t->failed && k < t->sents.n && !find_slot(p, s, k)) {
+            if (!free_slot(p))
+                return JOB_NONE;
+            *story = s;
+            *sentence = k;
+            return JOB_SYNTH;
+        }
+        size_t ns, nk;
+        if (!next_pos(p, s, k, &ns, &nk))
+            break;
+        s = ns;
+        k = nk;
+    }
+    return JOB_NONE;
+}
+
+static void *synth_main(void *arg)
+{
+    struct player *p = arg;
+    struct pcm pcm = PCM_INIT;
+    pthread_mutex_lock(&p->lock);
+    while (!p->quitting) {
+        size_t story = 0, sentence = 0;
+        int full = 0;
+        size_t c = p->src.count(p->src.ctx); /* the source may have grown */
+        if (c > p->count) {
+            p->count = c;
+            changed(p);
+        }
+        enum job j = next_job(p, &story, &sentence, &full);
+        if (j == JOB_NONE) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+            continue;
+        }
+        if (j == JOB_HEARD) {
+            size_t s = p->heard_pending[--p->nheard];
+            pthread_mutex_unlock(&p->lock);
+            if (p->src.heard)
+                p->src.heard(p->src.ctx, s);
+            pthread_mutex_lock(&p->lock);
+            continue;
+        }
+        if (j == JOB_TEXT) {
+            /* reload the story's own slot, else take the one not holding the current story */
+            struct story_text *dst = NULL;
+            for (int i = 0; i < 2 && !dst; i++)
+                if (p->texts[i].story == story)
+                    dst = &p->texts[i];
+            for (int i = 0; i < 2 && !dst; i++)
+                if (p->texts[i].story != p->story)
+                    dst = &p->texts[i];
+            if (!dst)
+                dst = &p->texts[0];
+            pthread_mutex_unlock(&p->lock);
+            load_text(p, story, full, dst);
+            pthread_mutex_lock(&p->lock);
+            struct story_text *t = text_for(p, story);
+            if (t && t->failed && story == p->story) {
+                emit(p, _("Article %zu/%zu could not be read; skipped."), story + 1, p->count);
+                if (story + 1 < p->count)
+                    go_to(p, story + 1, 0);
+                else if (p->quit_at_end) {
+                    p->finished = 1;
+                    changed(p);
+                }
+            }
+            changed(p);
+            continue;
+        }
+        if (j == JOB_ANNOUNCE) {
+            char *text = xstrdup(p->announce.v[0]);
+            pthread_mutex_unlock(&p->lock);
+            struct strv s = STRV_INIT;
+            spoken_sentences(p, text, &s);
+            pcm.n = 0;
+            if (p->synth_speed != p->speed) {
+                tts_set_speed(p->tts, p->speed);
+                p->synth_speed = p->speed;
+            }
+            for (size_t i = 0; i < s.n; i++)
+                tts_synth(p->tts, s.v[i], &pcm);
+            strv_free(&s);
+            free(text);
+            pthread_mutex_lock(&p->lock);
+            p->announce_pcm.n = 0;
+            pcm_append(&p->announce_pcm, pcm.s, pcm.n);
+            p->announce_ready = 1;
+            pthread_cond_broadcast(&p->cond);
+            continue;
+        }
+        /* JOB_SYNTH */
+        struct story_text *t = text_for(p, story);
+        char *text = xstrdup(t->sents.v[sentence]);
+        unsigned long gen = p->gen;
+        double speed = p->speed;
+        pthread_mutex_unlock(&p->lock);
+        if (p->synth_speed != speed) {
+            tts_set_speed(p->tts, speed);
+            p->synth_speed = speed;
+        }
+        pcm.n = 0;
+        tts_synth(p->tts, text, &pcm);
+        free(text);
+        pthread_mutex_lock(&p->lock);
+        if (gen != p->gen)
+            continue;
+        struct slot *sl = free_slot(p);
+        if (!sl)
+            continue;
+        sl->used = 1;
+        sl->gen = gen;
+        sl->story = story;
+        sl->sentence = sentence;
+        pcm_append(&sl->pcm, pcm.s, pcm.n);
+        if (sl->pcm.n == 0)
+            pcm_append_silence(&sl->pcm, 1);
+        pthread_cond_broadcast(&p->cond);
+    }
+    pthread_mutex_unlock(&p->lock);
+    pcm_free(&pcm);
+    return NULL;
+}
+
+/* ---- the audio thread ---------------------------------------------------------------------- */
+
+/* Writes n samples unlocked; returns the output's result. */
+static int write_unlocked(struct player *p, const int16_t *s, size_t n)
+{
+    pthread_mutex_unlock(&p->lock);
+    int rc = out_write(p->out, s, n);
+    pthread_mutex_lock(&p->lock);
+    return rc;
+}
+
+static void drop_unlocked(struct player *p)
+{
+    pthread_mutex_unlock(&p->lock);
+    out_drop(p->out);
+    pthread_mutex_lock(&p->lock);
+}
+
+/* The current sentence ended (lock held): move on. */
+static void sentence_ended(struct player *p)
+{
+    size_t n = nsentences(p, p->story);
+    if (p->sleep_deadline && time(NULL) >= p->sleep_deadline) {
+        size_t ns, nk;
+        if (next_pos(p, p->story, p->sentence, &ns, &nk)) {
+            p->story = ns;
+            p->sentence = nk;
+        }
+        save_place(p);
+        emit(p, "%s", _("Sleep timer: stopped. The place is remembered."));
+        p->finished = 1;
+        p->run = PLAYER_STOPPED;
+        changed(p);
+        return;
+    }
+    if (p->sentence + 1 < n) {
+        p->sentence++;
+        p->pos = 0;
+        p->place_dirty = 1;
+        changed(p);
+        return;
+    }
+    /* the story ended */
+    if (want_full(p, p->story) && p->nheard < sizeof(p->heard_pending) / sizeof(size_t))
+        p->heard_pending[p->nheard++] = p->story;
+    if (p->headlines && (long)p->story == p->full_story)
+        p->full_story = -1;
+    if (p->story + 1 < p->count) {
+        go_to(p, p->story + 1, 0);
+        /* keep the PCM made ahead: the generation bump above was not a jump */
+        for (int i = 0; i < NSLOTS; i++)
+            if (p->slots[i].used && p->slots[i].gen == p->gen - 1)
+                p->slots[i].gen = p->gen;
+        return;
+    }
+    p->story = p->count;
+    p->sentence = 0;
+    p->place_dirty = 1;
+    emit(p, "%s", _("No more stories."));
+    if (p->quit_at_end) {
+        p->finished = 1;
+        p->run = PLAYER_STOPPED;
+    }
+    changed(p);
+}
+
+static void *audio_main(void *arg)
+{
+    struct player *p = arg;
+    size_t chunk = (size_t)p->rate * CHUNK_MS / 1000;
+    int16_t *buf = xmalloc(chunk * sizeof(*buf));
+    int silenced = 1;
+    pthread_mutex_lock(&p->lock);
+    while (!p->quitting) {
+        if (p->place_dirty) {
+            p->place_dirty = 0;
+            save_place(p);
+        }
+        if (p->run != PLAYER_PLAYING || p->finished) {
+            if (!silenced) {
+                /* step back by what the device still held, so resume repeats nothing lost */
+                size_t back = out_pending(p->out);
+                p->pos = p->pos > back ? p->pos - back : 0;
+                drop_unlocked(p);
+                silenced = 1;
+                continue;
+            }
+            pthread_cond_wait(&p->cond, &p->lock);
+            continue;
+        }
+        if (p->announce_ready) {
+            unsigned long v = p->version;
+            struct pcm a = p->announce_pcm;
+            p->announce_pcm = (struct pcm)PCM_INIT;
+            p->announce_ready = 0;
+            if (p->announce.n) {
+                free(p->announce.v[0]);
+                memmove(p->announce.v, p->announce.v + 1, (p->announce.n - 1) * sizeof(char *));
+                p->announce.n--;
+            }
+            if (!silenced)
+                drop_unlocked(p);
+            silenced = 0;
+            for (size_t off = 0; off < a.n && !p->quitting && p->run == PLAYER_PLAYING;) {
+                size_t n = a.n - off < chunk ? a.n - off : chunk;
+                if (write_unlocked(p, a.s + off, n) < 0)
+                    p->out_error = DB_EAUDIO;
+                off += n;
+                (void)v;
+            }
+            pcm_free(&a);
+            p->pos = 0; /* the interrupted sentence starts again */
+            continue;
+        }
+        if (p->story >= p->count) {
+            pthread_cond_wait(&p->cond, &p->lock);
+            continue;
+        }
+        struct slot *sl = find_slot(p, p->story, p->sentence);
+        if (!sl) {
+            struct story_text *t = text_for(p, p->story);
+            if (t && !t->failed && p->sentence >= t->sents.n) {
+                sentence_ended(p); /* e.g. a story shorter in headlines mode */
+                continue;
+            }
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 50 * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+            continue;
+        }
+        if (p->resume_frac > 0) {
+            p->pos = (size_t)(p->resume_frac * (double)sl->pcm.n);
+            p->resume_frac = 0;
+        }
+        if (p->pos >= sl->pcm.n) {
+            sentence_ended(p);
+            continue;
+        }
+        size_t n = sl->pcm.n - p->pos < chunk ? sl->pcm.n - p->pos : chunk;
+        memcpy(buf, sl->pcm.s + p->pos, n * sizeof(*buf));
+        if (p->sleep_deadline && time(NULL) >= p->sleep_deadline) {
+            /* fade the last sentence out */
+            size_t fade = (size_t)p->rate * FADE_MS / 1000;
+            size_t left = sl->pcm.n - p->pos;
+            for (size_t i = 0; i < n; i++) {
+                size_t rem = left > i ? left - i : 0;
+                if (rem < fade)
+                    buf[i] = (int16_t)(buf[i] * (double)rem / (double)fade);
+            }
+        }
+        unsigned long gen = p->gen;
+        silenced = 0;
+        if (write_unlocked(p, buf, n) < 0) {
+            p->out_error = DB_EAUDIO;
+            emit(p, "%s", _("The audio output failed; playback stopped."));
+            p->finished = 1;
+            p->run = PLAYER_STOPPED;
+            changed(p);
+            continue;
+        }
+        if (gen != p->gen) { /* a jump while we wrote: cut what the device holds */
+            drop_unlocked(p);
+            continue;
+        }
+        p->pos += n;
+    }
+    pthread_mutex_unlock(&p->lock);
+    free(buf);
+    return NULL;
+}
+
+/* ---- commands -------------------------------------------------------------------------- */
+
+/* Queues a spoken announcement (always Vietnamese: the voice is Vietnamese). */
+static void announce(struct player *p, const char *text)
+{
+    strv_push(&p->announce, xstrdup(text));
+    if (p->run == PLAYER_PAUSED)
+        p->run = PLAYER_PLAYING;
+    pthread_cond_broadcast(&p->cond);
+}
+
+static int set_speed(struct player *p, double speed)
+{
+    if (speed < MIN_SPEED)
+        speed = MIN_SPEED;
+    if (speed > MAX_SPEED)
+        speed = MAX_SPEED;
+    if (fabs(speed - p->speed) < 1e-9)
+        return 0;
+    struct slot *sl = find_slot(p, p->story, p->sentence);
+    if (sl && sl->pcm.n)
+        p->resume_frac = (double)p->pos / (double)sl->pcm.n;
+    p->speed = speed;
+    p->gen++;
+    p->pos = 0;
+    char sp[16];
+    fmt_speed(speed, sp, sizeof(sp));
+    emit(p, _("Speed %s"), sp);
+    changed(p);
+    return 0;
+}
+
+static int do_pause(struct player *p)
+{
+    if (p->run != PLAYER_PLAYING)
+        return 0;
+    p->run = PLAYER_PAUSED;
+    emit(p, "%s", _("Paused"));
+    changed(p);
+    return 0;
+}
+
+static int do_resume(struct player *p)
+{
+    if (p->run == PLAYER_PLAYING || p->finished)
+        return 0;
+    p->run = PLAYER_PLAYING;
+    if (p->story >= p->count && p->count > 0)
+        go_to(p, 0, 0);
+    emit(p, "%s", _("Playing"));
+    changed(p);
+    return 0;
+}
+
+static int do_next(struct player *p)
+{
+    size_t n = nsentences(p, p->story);
+    if (p->sentence + 1 < n) {
+        go_to(p, p->story, p->sentence + 1);
+        emit(p, _("Sentence %zu/%zu"), p->sentence + 1, n);
+    } else if (p->story + 1 < p->count) {
+        go_to(p, p->story + 1, 0);
+    } else {
+        return 0;
+    }
+    return 0;
+}
+
+static int do_prev(struct player *p)
+{
+    /* previous restarts the current sentence first, when more than a second was heard */
+    if (p->pos > (size_t)p->rate) {
+        go_to(p, p->story, p->sentence);
+        return 0;
+    }
+    if (p->sentence > 0) {
+        go_to(p, p->story, p->sentence - 1);
+        emit(p, _("Sentence %zu/%zu"), p->sentence + 1, nsentences(p, p->story));
+    } else if (p->story > 0) {
+        go_to(p, p->story - 1, 0);
+    } else {
+        go_to(p, p->story, 0);
+    }
+    return 0;
+}
+
+int player_command(struct player *p, const char *name, const char *arg)
+{
+    int rc = 0;
+    pthread_mutex_lock(&p->lock);
+    if (!strcmp(name, "pause")) {
+        rc = do_pause(p);
+    } else if (!strcmp(name, "resume") || !strcmp(name, "play")) {
+        rc = do_resume(p);
+    } else if (!strcmp(name, "toggle")) {
+        rc = p->run == PLAYER_PLAYING ? do_pause(p) : do_resume(p);
+    } else if (!strcmp(name, "stop")) {
+        if (p->run != PLAYER_STOPPED) {
+            p->run = PLAYER_STOPPED;
+            p->place_dirty = 1;
+            emit(p, "%s", _("Stopped"));
+            changed(p);
+        }
+    } else if (!strcmp(name, "next")) {
+        rc = do_next(p);
+    } else if (!strcmp(name, "prev")) {
+        rc = do_prev(p);
+    } else if (!strcmp(name, "next-article")) {
+        if (p->story + 1 < p->count)
+            go_to(p, p->story + 1, 0);
+    } else if (!strcmp(name, "prev-article")) {
+        if (p->story > 0 && p->story <= p->count)
+            go_to(p, p->story - 1, 0);
+        else if (p->count)
+            go_to(p, 0, 0);
+    } else if (!strcmp(name, "faster")) {
+        rc = set_speed(p, p->speed * 1.1);
+    } else if (!strcmp(name, "slower")) {
+        rc = set_speed(p, p->speed / 1.1);
+    } else if (!strcmp(name, "faster2")) {
+        rc = set_speed(p, p->speed * 2);
+    } else if (!strcmp(name, "slower2")) {
+        rc = set_speed(p, p->speed / 2);
+    } else if (!strcmp(name, "normal")) {
+        rc = set_speed(p, 1.0);
+    } else if (!strcmp(name, "speed")) {
+        char *end = NULL;
+        double v = arg ? strtod(arg, &end) : 0;
+        if (!arg || end == arg || *end || !(v >= MIN_SPEED && v <= MAX_SPEED))
+            rc = DB_EINVAL;
+        else
+            rc = set_speed(p, v);
+    } else if (!strcmp(name, "repeat")) {
+        go_to(p, p->story, p->sentence);
+    } else if (!strcmp(name, "title")) {
+        if (p->story < p->count) {
+            const char *t = p->src.title(p->src.ctx, p->story);
+            emit(p, _("Title: %s"), t);
+            announce(p, t);
+        }
+    } else if (!strcmp(name, "where")) {
+        size_t n = nsentences(p, p->story);
+        char spoken[160];
+        if (p->story < p->count) {
+            emit(p, _("Article %zu of %zu, sentence %zu of %zu"), p->story + 1, p->count,
+                 p->sentence + 1, n);
+            snprintf(spoken, sizeof(spoken), "Bài %zu trên %zu, câu %zu trên %zu.",
+                     p->story + 1, p->count, p->sentence + 1, n);
+        } else {
+            emit(p, "%s", _("No more stories."));
+            snprintf(spoken, sizeof(spoken), "Hết tin.");
+        }
+        announce(p, spoken);
+    } else if (!strcmp(name, "sleep")) {
+        static const int steps[] = {0, 15, 30, 60};
+        int next = 15;
+        for (size_t i = 0; i < 4; i++)
+            if (steps[i] == p->sleep_minutes)
+                next = steps[(i + 1) % 4];
+        if (arg && *arg)
+            next = atoi(arg);
+        p->sleep_minutes = next < 0 ? 0 : next;
+        p->sleep_deadline = next > 0 ? time(NULL) + (time_t)next * 60 : 0;
+        char spoken[80];
+        if (next > 0) {
+            emit(p, _("Sleep timer: %d minutes"), next);
+            snprintf(spoken, sizeof(spoken), "Hẹn giờ tắt sau %d phút.", next);
+        } else {
+            emit(p, "%s", _("Sleep timer off"));
+            snprintf(spoken, sizeof(spoken), "Tắt hẹn giờ.");
+        }
+        announce(p, spoken);
+        changed(p);
+    } else if (!strcmp(name, "enter")) {
+        if (p->headlines && p->story < p->count) {
+            p->full_story = (long)p->story;
+            emit(p, _("Reading in full: %s"), p->src.title(p->src.ctx, p->story));
+            p->gen++;
+            p->sentence = 0;
+            p->pos = 0;
+            /* the story's sentences change: reload it in full */
+            for (int i = 0; i < 2; i++)
+                if (p->texts[i].story == p->story)
+                    p->texts[i].full = 0;
+            changed(p);
+        }
+    } else if (!strcmp(name, "help")) {
+        emit(p, "%s", _("Keys: Space or p pause/resume; Right/l next sentence; Left/h previous "
+                        "sentence; Down/n next article; Up/b previous article; ] and [ speed "
+                        "up/down; } and { double/halve speed; Backspace normal speed; r repeat; "
+                        "t title; i where am I; s sleep timer; Enter read in full (headlines); "
+                        "q quit."));
+        announce(p, "Phím cách: tạm dừng hoặc đọc tiếp. Mũi tên phải, mũi tên trái: câu sau, "
+                    "câu trước. Mũi tên xuống, mũi tên lên: bài sau, bài trước. Ngoặc vuông: "
+                    "nhanh hơn, chậm hơn. Phím xóa: tốc độ thường. Phím r: đọc lại câu. Phím t: "
+                    "tiêu đề. Phím i: vị trí. Phím s: hẹn giờ tắt. Phím q: thoát.");
+    } else if (!strcmp(name, "quit")) {
+        p->place_dirty = 0;
+        save_place(p);
+        p->finished = 1;
+        p->run = PLAYER_STOPPED;
+        changed(p);
+    } else {
+        rc = DB_EINVAL;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+/* ---- life cycle ---------------------------------------------------------------------------- */
+
+int player_new(const struct player_opts *o, const struct player_source *src,
+               struct player **out)
+{
+    struct player *p = xcalloc(1, sizeof(*p));
+    p->src = *src;
+    p->speed = p->synth_speed = o->speed > 0 ? o->speed : 1.0;
+    p->headlines = o->headlines;
+    p->full_story = -1;
+    p->quit_at_end = o->quit_at_end;
+    p->run = PLAYER_PLAYING;
+    p->texts[0].story = p->texts[1].story = (size_t)-1;
+    struct tts_opts to = {.voice = o->voice ? o->voice : "vi", .speed = p->speed};
+    int rc = tts_open(NULL, &to, &p->tts);
+    if (rc < 0)
+        goto fail;
+    p->rate = tts_sample_rate(p->tts);
+    normalizer_new(NULL, o->dialect, &p->nz);
+    rc = out_open(o->out_driver ? o->out_driver : "portaudio", p->rate, o->out_target, &p->out);
+    if (rc < 0)
+        goto fail;
+    if (pipe(p->event_pipe) < 0) {
+        rc = DB_EIO;
+        goto fail;
+    }
+    fcntl(p->event_pipe[0], F_SETFL, O_NONBLOCK);
+    fcntl(p->event_pipe[1], F_SETFL, O_NONBLOCK);
+    fcntl(p->event_pipe[0], F_SETFD, FD_CLOEXEC);
+    fcntl(p->event_pipe[1], F_SETFD, FD_CLOEXEC);
+    if (o->place_key) {
+        p->place_key = xstrdup(o->place_key);
+        if (cache_open(NULL, &p->cache) < 0)
+            p->cache = NULL;
+    }
+    p->count = src->count(src->ctx);
+    p->story = o->start_story < p->count ? o->start_story : 0;
+    p->sentence = o->start_story < p->count ? o->start_sentence : 0;
+    if (o->sleep_minutes > 0) {
+        p->sleep_minutes = o->sleep_minutes;
+        p->sleep_deadline = time(NULL) + (time_t)o->sleep_minutes * 60;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->cond, NULL);
+    *out = p;
+    return 0;
+fail:
+    out_abort(p->out);
+    normalizer_free(p->nz);
+    tts_close(p->tts);
+    free(p);
+    return rc;
+}
+
+int player_start(struct player *p)
+{
+    pthread_mutex_lock(&p->lock);
+    if (p->story < p->count)
+        emit(p, _("Article %zu/%zu — %s"), p->story + 1, p->count,
+             p->src.title(p->src.ctx, p->story));
+    else
+        emit(p, "%s", _("No more stories."));
+    pthread_mutex_unlock(&p->lock);
+    if (pthread_create(&p->synth_thread, NULL, synth_main, p) != 0)
+        return DB_EIO;
+    if (pthread_create(&p->audio_thread, NULL, audio_main, p) != 0) {
+        pthread_mutex_lock(&p->lock);
+        p->quitting = 1;
+        pthread_cond_broadcast(&p->cond);
+        pthread_mutex_unlock(&p->lock);
+        pthread_join(p->synth_thread, NULL);
+        return DB_EIO;
+    }
+    p->started = 1;
+    return 0;
+}
+
+void player_get_state(struct player *p, struct player_state *st)
+{
+    pthread_mutex_lock(&p->lock);
+    memset(st, 0, sizeof(*st));
+    st->run = p->finished ? PLAYER_STOPPED : p->run;
+    st->speed = p->speed;
+    st->story = p->story;
+    st->count = p->count;
+    st->sentence = p->sentence;
+    st->nsentences = nsentences(p, p->story);
+    st->headlines = p->headlines;
+    st->sleep_minutes = p->sleep_minutes;
+    st->version = p->version;
+    free(p->st_title);
+    free(p->st_url);
+    free(p->st_site);
+    p->st_title = p->st_url = p->st_site = NULL;
+    if (p->story < p->count) {
+        const char *t = p->src.title(p->src.ctx, p->story);
+        const char *u = p->src.url(p->src.ctx, p->story);
+        const char *s = p->src.site(p->src.ctx, p->story);
+        p->st_title = t ? xstrdup(t) : NULL;
+        p->st_url = u ? xstrdup(u) : NULL;
+        p->st_site = s ? xstrdup(s) : NULL;
+    }
+    st->title = p->st_title;
+    st->url = p->st_url;
+    st->site = p->st_site;
+    pthread_mutex_unlock(&p->lock);
+}
+
+int player_event_fd(struct player *p)
+{
+    return p->event_pipe[0];
+}
+
+char *player_next_event(struct player *p)
+{
+    char drain[64];
+    while (read(p->event_pipe[0], drain, sizeof(drain)) > 0)
+        ;
+    pthread_mutex_lock(&p->lock);
+    char *line = NULL;
+    if (p->events.n) {
+        line = p->events.v[0];
+        memmove(p->events.v, p->events.v + 1, (p->events.n - 1) * sizeof(char *));
+        p->events.n--;
+        if (p->events.n)
+            wake_events(p);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return line;
+}
+
+int player_finished(struct player *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int f = p->finished;
+    pthread_mutex_unlock(&p->lock);
+    return f;
+}
+
+int player_free(struct player *p)
+{
+    if (!p)
+        return 0;
+    pthread_mutex_lock(&p->lock);
+    if (!p->finished)
+        save_place(p);
+    p->quitting = 1;
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+    if (p->started) {
+        pthread_join(p->audio_thread, NULL);
+        pthread_join(p->synth_thread, NULL);
+    }
+    int rc = p->out_error;
+    if (p->finished && !p->out_error)
+        rc = out_close(p->out);
+    else
+        out_abort(p->out);
+    for (int i = 0; i < NSLOTS; i++)
+        pcm_free(&p->slots[i].pcm);
+    for (int i = 0; i < 2; i++)
+        strv_free(&p->texts[i].sents);
+    strv_free(&p->announce);
+    strv_free(&p->events);
+    pcm_free(&p->announce_pcm);
+    normalizer_free(p->nz);
+    tts_close(p->tts);
+    cache_free(p->cache);
+    close(p->event_pipe[0]);
+    close(p->event_pipe[1]);
+    free(p->place_key);
+    free(p->st_title);
+    free(p->st_url);
+    free(p->st_site);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->cond);
+    free(p);
+    return rc;
+}
