@@ -27,8 +27,8 @@ DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasou
              libcurl4-openssl-dev libxml2-dev libsndfile1-dev libutf8proc-dev \
              libjansson-dev libsqlite3-dev libsoxr-dev libebur128-dev gettext
 DEB_RUN   := espeak-ng-data ca-certificates
-DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils dbus playerctl \
-             socat
+DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils libasound2-plugins \
+             dbus playerctl socat
 
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2

@@ -775,6 +775,7 @@ static int listen_interactive(const struct opts *o, struct news *news, struct ca
         .sleep_minutes = o->sleep_minutes,
         .place_key = key,
         .quit_at_end = 1,
+        .verbose = o->verbose,
     };
     char *url = NULL;
     int sentence = 0;

@@ -3,7 +3,8 @@
  *
  * An output plays or stores 16-bit mono PCM. Drivers are const tables of function pointers
  * (see out_driver.h), like cmus's output plugins and mpv's ao drivers: "portaudio" plays
- * through the sound card, "file" writes an audio file (WAV/FLAC/OGG by extension). Export is
+ * through the sound card, "file" writes an audio file (WAV/FLAC/OGG by extension), "null"
+ * discards (at a sound card's pace with the target "realtime"). Export is
  * "just another output". The core never includes an audio library's headers.
  */
 #ifndef DOCBAO_OUT_H

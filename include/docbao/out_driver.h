@@ -31,5 +31,6 @@ struct out {
 
 extern const struct out_driver out_portaudio_driver;
 extern const struct out_driver out_file_driver;
+extern const struct out_driver out_null_driver;
 
 #endif

@@ -38,6 +38,7 @@
 #define NSLOTS (AHEAD + 2)
 #define CHUNK_MS 20
 #define FADE_MS 1500        /* the sleep timer fades the last sentence out over this long */
+#define TITLE_PAUSE_MS 500 /* after a story's title, before its body */
 #define MIN_SPEED 0.5
 #define MAX_SPEED 4.0
 
@@ -65,6 +66,7 @@ struct player {
     struct cache *cache;     /* our own connection, for places; may be NULL */
     char *place_key;
     int quit_at_end;
+    int verbose;
     int rate;
 
     pthread_mutex_t lock;
@@ -440,6 +442,8 @@ static void *synth_main(void *arg)
         sl->story = story;
         sl->sentence = sentence;
         pcm_append(&sl->pcm, pcm.s, pcm.n);
+        if (sentence == 0 && text_for(p, story) && text_for(p, story)->full)
+            pcm_append_silence(&sl->pcm, (size_t)p->rate * TITLE_PAUSE_MS / 1000);
         if (sl->pcm.n == 0)
             pcm_append_silence(&sl->pcm, 1);
         pthread_cond_broadcast(&p->cond);
@@ -594,6 +598,11 @@ static void *audio_main(void *arg)
         }
         size_t n = sl->pcm.n - p->pos < chunk ? sl->pcm.n - p->pos : chunk;
         memcpy(buf, sl->pcm.s + p->pos, n * sizeof(*buf));
+        if (p->pos == 0 && p->verbose) {
+            struct story_text *t = text_for(p, p->story);
+            if (t && !t->failed && p->sentence < t->sents.n)
+                emit(p, "» %s", t->sents.v[p->sentence]);
+        }
         if (p->sleep_deadline && time(NULL) >= p->sleep_deadline) {
             /* fade the last sentence out */
             size_t fade = (size_t)p->rate * FADE_MS / 1000;
@@ -845,6 +854,7 @@ int player_new(const struct player_opts *o, const struct player_source *src,
     p->headlines = o->headlines;
     p->full_story = -1;
     p->quit_at_end = o->quit_at_end;
+    p->verbose = o->verbose;
     p->run = PLAYER_PLAYING;
     p->texts[0].story = p->texts[1].story = (size_t)-1;
     struct tts_opts to = {.voice = o->voice ? o->voice : "vi", .speed = p->speed};

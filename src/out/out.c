@@ -9,8 +9,8 @@
 #include "docbao/util.h"
 
 static const struct out_driver *const drivers[] = {&out_portaudio_driver, &out_file_driver,
-                                                   NULL};
-static const char *const driver_names[] = {"portaudio", "file", NULL};
+                                                   &out_null_driver, NULL};
+static const char *const driver_names[] = {"portaudio", "file", "null", NULL};
 
 const char *const *out_driver_names(void)
 {

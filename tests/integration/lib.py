@@ -256,3 +256,100 @@ def article_page(title, paragraphs, caption=None):
             "<div class=\"share\">Chia sẻ Facebook</div>"
             "<section class=\"comments\"><h3>Ý kiến (0)</h3></section>"
             "<footer>Liên kết website</footer></body></html>")
+
+
+class Pulse:
+    """A private PulseAudio daemon with a null sink "cap" (real-time, 22050 Hz mono), reached
+    through ALSA's pulse plugin, and a recorder of the sink's monitor (parec)."""
+
+    def __init__(self, sb):
+        self.sb = sb
+        self.home = sb.path("pulse-home")
+        self.run_dir = sb.path("pulse-run")
+        os.makedirs(self.home, exist_ok=True)
+        os.makedirs(self.run_dir, mode=0o700, exist_ok=True)
+        self.env = {"HOME": self.home, "XDG_RUNTIME_DIR": self.run_dir,
+                    "PULSE_RUNTIME_PATH": os.path.join(self.run_dir, "pulse")}
+        e = dict(os.environ)
+        e.update(self.env)
+        subprocess.run(["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1",
+                        "--use-pid-file=yes", "-L", "module-native-protocol-unix",
+                        "-L", "module-null-sink sink_name=cap rate=22050 channels=1 "
+                              "norewinds=1"],
+                       env=e, check=True, capture_output=True, timeout=30)
+        import time
+        for _ in range(100):
+            if subprocess.run(["pactl", "info"], env=e, capture_output=True).returncode == 0:
+                break
+            time.sleep(0.05)
+        conf = sb.path("asound-pulse.conf")
+        with open(conf, "w") as f:
+            f.write("</usr/share/alsa/alsa.conf>\n"
+                    "pcm.!default { type pulse }\nctl.!default { type pulse }\n")
+        self.env["ALSA_CONFIG_PATH"] = conf
+        sb.env.update(self.env)
+        self.rec = None
+        self.rec_path = sb.path("rec.raw")
+
+    def record(self):
+        e = dict(os.environ)
+        e.update(self.env)
+        self.rec_file = open(self.rec_path, "wb")
+        self.rec = subprocess.Popen(["parec", "-d", "cap.monitor", "--format=s16le",
+                                     "--rate=22050", "--channels=1", "--latency-msec=10"],
+                                    stdout=self.rec_file, env=e)
+
+    def position(self):
+        """The number of samples recorded so far (the recording's 'now')."""
+        self.rec_file.flush()
+        return os.path.getsize(self.rec_path) // 2
+
+    def samples(self):
+        return read_raw(self.rec_path)
+
+    def close(self):
+        if self.rec:
+            self.rec.terminate()
+            self.rec.wait()
+            self.rec_file.close()
+        e = dict(os.environ)
+        e.update(self.env)
+        subprocess.run(["pulseaudio", "--kill"], env=e, capture_output=True)
+
+
+class Tmux:
+    """A private tmux server running one command in a pane, for typing keys and reading the
+    screen as a person would."""
+
+    def __init__(self, sb, command, env):
+        self.sock = sb.path("tmux.sock")
+        self.env = dict(os.environ)
+        self.env.update(env)
+        subprocess.run(["tmux", "-S", self.sock, "new-session", "-d", "-x", "160", "-y", "50",
+                        command], env=self.env, check=True, timeout=10)
+
+    def keys(self, *keys):
+        subprocess.run(["tmux", "-S", self.sock, "send-keys", *keys], env=self.env, timeout=10)
+
+    def screen(self):
+        r = subprocess.run(["tmux", "-S", self.sock, "capture-pane", "-p", "-S", "-200"],
+                           env=self.env, capture_output=True, timeout=10)
+        return r.stdout.decode("utf-8", "replace")
+
+    def wait_for(self, text, timeout=10.0):
+        import time
+        end = time.time() + timeout
+        while time.time() < end:
+            if text in self.screen():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def alive(self):
+        r = subprocess.run(["tmux", "-S", self.sock, "list-panes"], env=self.env,
+                           capture_output=True)
+        return r.returncode == 0
+
+    def close(self):
+        subprocess.run(["tmux", "-S", self.sock, "kill-server"], env=self.env,
+                       capture_output=True)
