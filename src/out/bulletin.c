@@ -1,0 +1,1064 @@
+/*
+ * bulletin.c — the broadcast file writer (see bulletin.h): libsoxr resampling, EBU R128
+ * loudness with libebur128, a look-ahead peak limiter, Broadcast WAV metadata with
+ * libsndfile, and a two-pass spool so memory stays flat however long the bulletin is.
+ *
+ * Pass 1 (bulletin_write): int16 at the input rate → soxr (HQ) → float at the output rate,
+ * measured by an ebur128 meter (integrated loudness + true peak) and spooled as raw floats to
+ * an unnamed temporary file in the target folder.
+ *
+ * Pass 2 (bulletin_close): gain = target - measured loudness. If the true peak after that
+ * gain stays under the ceiling (minus a 0.2 dB safety margin for other meters' oversampling
+ * filters), the gain is all. Otherwise the limiter is needed; dry runs over the spool
+ * (limiter + meter, nothing written) trim the gain and the limiter ceiling until the result
+ * meets the loudness target within 0.1 LU and the true-peak ceiling. Then the spool is read
+ * once more and the file is written.
+ *
+ * libsndfile 1.2.0 writes the `bext` and `cue ` chunks itself but not cue labels; the
+ * LIST/adtl chunk with one `labl` per cue is handed to it as a custom chunk (sf_set_chunk),
+ * which it writes in the header. Labels are the marker texts folded to ASCII.
+ */
+#define _GNU_SOURCE /* O_TMPFILE, linkat's AT_EMPTY_PATH */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ebur128.h>
+#include <sndfile.h>
+#include <soxr.h>
+
+#include "docbao/bulletin.h"
+#include "docbao/err.h"
+#include "docbao/utf8.h"
+#include "docbao/util.h"
+
+#define BLOCK 4096                 /* samples per block in both passes */
+#define PEAK_MARGIN_DB 0.2         /* headroom kept under the true-peak ceiling */
+#define LIMIT_ATTACK_S 0.005       /* limiter look-ahead = attack ramp */
+#define LIMIT_RELEASE_S 0.080      /* limiter release time constant */
+#define MAX_TRIM_RUNS 12           /* dry runs allowed to trim gain and ceiling */
+
+/* ---- true peak ----------------------------------------------------------------------- */
+
+/* The inter-sample peak is estimated as a true-peak meter does (ITU-R BS.1770 annex 2): 4x
+ * oversampling with a windowed-sinc interpolator, 12 taps per phase. Only the neighbourhood
+ * of samples within 6 dB of the largest peak so far is interpolated (audio resampled from
+ * 22.05 kHz is band-limited far below the output Nyquist, so its inter-sample overshoot is a
+ * fraction of a dB), which keeps metering nearly free. */
+#define TP_HALF 6
+#define TP_TAPS (2 * TP_HALF)
+#define TP_PHASES 3
+
+static void tp_coefs(double coef[TP_PHASES][TP_TAPS])
+{
+    const double pi = 3.14159265358979323846;
+    for (int k = 0; k < TP_PHASES; k++) {
+        double sum = 0;
+        for (int j = 0; j < TP_TAPS; j++) {
+            double t = (double)(j - (TP_HALF - 1)) - (k + 1) / 4.0;
+            double w = 0.5 * (1.0 + cos(pi * t / (TP_HALF + 0.5)));
+            coef[k][j] = w * sin(pi * t) / (pi * t);
+            sum += coef[k][j];
+        }
+        for (int j = 0; j < TP_TAPS; j++)
+            coef[k][j] /= sum;
+    }
+}
+
+/* The largest interpolated value between hist[TP_HALF - 1] and hist[TP_HALF]. */
+static double tp_between(const double coef[TP_PHASES][TP_TAPS], const float *hist)
+{
+    double p = 0;
+    for (int k = 0; k < TP_PHASES; k++) {
+        double v = 0;
+        for (int j = 0; j < TP_TAPS; j++)
+            v += coef[k][j] * hist[j];
+        if (fabs(v) > p)
+            p = fabs(v);
+    }
+    return p;
+}
+
+struct tpeak {
+    double coef[TP_PHASES][TP_TAPS];
+    float hist[2 * TP_TAPS];  /* the last TP_TAPS samples twice over, for a linear window */
+    size_t pos;
+    double max;
+};
+
+static void tpeak_init(struct tpeak *t)
+{
+    memset(t, 0, sizeof(*t));
+    tp_coefs(t->coef);
+}
+
+static void tpeak_add(struct tpeak *t, const float *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        t->hist[t->pos] = t->hist[t->pos + TP_TAPS] = f[i];
+        t->pos = (t->pos + 1) % TP_TAPS;
+        const float *h = t->hist + t->pos; /* oldest first */
+        double a = fabs((double)h[TP_HALF - 1]), b2 = fabs((double)h[TP_HALF]);
+        double m = a > b2 ? a : b2;
+        if (m > t->max)
+            t->max = m;
+        if (m > 0.5 * t->max && m > 1e-4) {
+            double p = tp_between(t->coef, h);
+            if (p > t->max)
+                t->max = p;
+        }
+    }
+}
+
+/* The true peak (linear) after the last samples went through. */
+static double tpeak_end(struct tpeak *t)
+{
+    static const float zeros[TP_HALF];
+    tpeak_add(t, zeros, TP_HALF);
+    return t->max;
+}
+
+struct cue {
+    uint64_t pos;  /* in output samples */
+    char *label;   /* ASCII */
+};
+
+struct bulletin {
+    char *path;        /* final name; NULL for standard output */
+    char *dir;         /* folder for temporary files */
+    int format;        /* SF_FORMAT_* */
+    int in_rate, out_rate;
+    double target, ceiling;
+    char *title;       /* ASCII */
+    time_t date;
+    int spool;         /* fd of the float spool */
+    soxr_t soxr;
+    ebur128_state *meter;
+    uint64_t in_frames, out_frames;
+    double ext_peak;   /* largest true peak handed in with bulletin_add_peak(), linear */
+    struct tpeak tp;   /* true peak of the int16 path */
+    struct cue *cues;
+    size_t ncue, capcue;
+    float obuf[BLOCK];
+    int failed;
+};
+
+/* ---- ASCII folding ------------------------------------------------------------------- */
+
+/* Each base letter followed by the Vietnamese letters that fold to it. */
+static const char *const fold_table[] = {
+    "aàáảãạăằắẳẵặâầấẩẫậ", "AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", "dđ", "DĐ",
+    "eèéẻẽẹêềếểễệ", "EÈÉẺẼẸÊỀẾỂỄỆ", "iìíỉĩị", "IÌÍỈĨỊ",
+    "oòóỏõọôồốổỗộơờớởỡợ", "OÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ",
+    "uùúủũụưừứửữự", "UÙÚỦŨỤƯỪỨỬỮỰ", "yỳýỷỹỵ", "YỲÝỶỸỴ",
+};
+
+/* Punctuation with an ASCII look-alike. */
+static const struct {
+    int cp;
+    const char *ascii;
+} fold_punct[] = {
+    {0x2013, "-"}, {0x2014, "-"}, {0x2018, "'"}, {0x2019, "'"}, {0x201C, "\""},
+    {0x201D, "\""}, {0x2026, "..."}, {0x00A0, " "}, {0x00AB, "\""}, {0x00BB, "\""},
+};
+
+static int fold_cp(int cp)
+{
+    for (size_t i = 0; i < sizeof(fold_table) / sizeof(*fold_table); i++) {
+        const char *p = fold_table[i];
+        size_t n = strlen(p);
+        for (size_t k = 1; k < n;) {
+            int c;
+            k += utf8_decode(p + k, n - k, &c);
+            if (c == cp)
+                return (unsigned char)p[0];
+        }
+    }
+    return 0;
+}
+
+char *bulletin_ascii_fold(const char *s)
+{
+    struct buf b = BUF_INIT;
+    size_t n = s ? strlen(s) : 0;
+    buf_puts(&b, "");
+    for (size_t i = 0; i < n;) {
+        int cp;
+        i += utf8_decode(s + i, n - i, &cp);
+        if (cp < 0x80) {
+            buf_putc(&b, (char)cp);
+            continue;
+        }
+        int base = fold_cp(cp);
+        if (base) {
+            buf_putc(&b, (char)base);
+            continue;
+        }
+        for (size_t k = 0; k < sizeof(fold_punct) / sizeof(*fold_punct); k++)
+            if (fold_punct[k].cp == cp) {
+                buf_puts(&b, fold_punct[k].ascii);
+                break;
+            }
+    }
+    return buf_steal(&b);
+}
+
+/* ---- temporary files ----------------------------------------------------------------- */
+
+/* An unnamed file in dir (O_TMPFILE), or a named one unlinked at once. Returns the fd or
+ * -1. */
+static int tmp_anon(const char *dir)
+{
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        return fd;
+    size_t n = strlen(dir) + 32;
+    char *name = xmalloc(n);
+    snprintf(name, n, "%s/.docbao-XXXXXX", dir);
+    fd = mkstemp(name);
+    if (fd >= 0)
+        unlink(name);
+    free(name);
+    return fd;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return xstrdup(".");
+    if (slash == path)
+        return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return DB_EIO;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Reads up to n floats; returns the count read, 0 at the end, -1 on error. */
+static ssize_t read_floats(int fd, float *f, size_t n)
+{
+    size_t got = 0;
+    char *c = (char *)f;
+    size_t want = n * sizeof(float);
+    while (got < want) {
+        ssize_t r = read(fd, c + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)(got / sizeof(float));
+}
+
+/* ---- format -------------------------------------------------------------------------- */
+
+static int format_for(const char *path)
+{
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    if (dot && strcasecmp(dot, ".flac") == 0)
+        return SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+    if (dot && (strcasecmp(dot, ".ogg") == 0 || strcasecmp(dot, ".oga") == 0))
+        return SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+    if (dot && strcasecmp(dot, ".opus") == 0)
+        return SF_FORMAT_OGG | SF_FORMAT_OPUS;
+    if (dot && strcasecmp(dot, ".mp3") == 0)
+        return SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III;
+    return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+}
+
+/* ---- resampling ---------------------------------------------------------------------- */
+
+/* A high-quality single-threaded libsoxr resampler, int16 in, float out. */
+static soxr_t soxr_new(int in_rate, int out_rate)
+{
+    soxr_error_t err = NULL;
+    soxr_io_spec_t io = soxr_io_spec(SOXR_INT16_I, SOXR_FLOAT32_I);
+    soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
+    soxr_runtime_spec_t rt = soxr_runtime_spec(1);
+    soxr_t s = soxr_create(in_rate, out_rate, 1, &err, &io, &q, &rt);
+    if (s && err) {
+        soxr_delete(s);
+        s = NULL;
+    }
+    return s;
+}
+
+struct bulletin_resampler {
+    soxr_t soxr;
+    struct tpeak tp;
+    int ended;
+    uint64_t frames;
+    float obuf[BLOCK];
+};
+
+int bulletin_resampler_new(int in_rate, int out_rate, struct bulletin_resampler **out)
+{
+    if (in_rate < 8000 || in_rate > 192000 || (out_rate != 48000 && out_rate != 44100))
+        return DB_EINVAL;
+    struct bulletin_resampler *r = xcalloc(1, sizeof(*r));
+    r->soxr = soxr_new(in_rate, out_rate);
+    tpeak_init(&r->tp);
+    if (!r->soxr) {
+        bulletin_resampler_free(r);
+        return DB_EIO;
+    }
+    *out = r;
+    return 0;
+}
+
+
+int bulletin_resample(struct bulletin_resampler *r, const int16_t *s, size_t n, int fd)
+{
+    for (;;) {
+        size_t idone = 0, odone = 0;
+        if (soxr_process(r->soxr, s, n, &idone, r->obuf, BLOCK, &odone))
+            return DB_EIO;
+        if (odone) {
+            tpeak_add(&r->tp, r->obuf, odone);
+            if (write_all(fd, r->obuf, odone * sizeof(float)) < 0)
+                return DB_EIO;
+            r->frames += odone;
+        }
+        if (s) {
+            s += idone;
+            n -= idone;
+            if (n == 0 && odone < BLOCK)
+                return 0;
+        } else if (odone == 0) {
+            return 0;
+        }
+    }
+}
+
+double bulletin_resampler_peak(struct bulletin_resampler *r)
+{
+    if (!r->ended) {
+        tpeak_end(&r->tp);
+        r->ended = 1;
+    }
+    return r->tp.max;
+}
+
+size_t bulletin_resampler_frames(const struct bulletin_resampler *r)
+{
+    return (size_t)r->frames;
+}
+
+void bulletin_resampler_free(struct bulletin_resampler *r)
+{
+    if (!r)
+        return;
+    if (r->soxr)
+        soxr_delete(r->soxr);
+    free(r);
+}
+
+/* ---- pass 1 -------------------------------------------------------------------------- */
+
+int bulletin_new(const char *path, const struct bulletin_opts *opts, struct bulletin **out)
+{
+    if (!path || !*path || !opts ||
+        (opts->in_rate && (opts->in_rate < 8000 || opts->in_rate > 192000)) ||
+        opts->in_rate < 0)
+        return DB_EINVAL;
+    int rate = opts->out_rate ? opts->out_rate : BULLETIN_RATE_DEFAULT;
+    double lufs = opts->loudness != 0 ? opts->loudness : BULLETIN_LUFS_DEFAULT;
+    double peak = opts->true_peak != 0 ? opts->true_peak : BULLETIN_PEAK_DEFAULT;
+    if ((rate != 48000 && rate != 44100) || !(lufs >= -60 && lufs <= -5) ||
+        !(peak >= -20 && peak <= 0))
+        return DB_EINVAL;
+    int stdout_target = strcmp(path, "-") == 0;
+    int format = stdout_target ? (SF_FORMAT_WAV | SF_FORMAT_PCM_16) : format_for(path);
+    SF_INFO check = {.samplerate = rate, .channels = 1, .format = format};
+    if (!sf_format_check(&check))
+        return DB_EINVAL;
+
+    struct bulletin *b = xcalloc(1, sizeof(*b));
+    b->spool = -1;
+    if (stdout_target) {
+        const char *t = getenv("TMPDIR");
+        b->dir = xstrdup(t && *t ? t : "/tmp");
+    } else {
+        b->path = xstrdup(path);
+        b->dir = dir_of(path);
+    }
+    b->format = format;
+    b->in_rate = opts->in_rate;
+    b->out_rate = rate;
+    b->target = lufs;
+    b->ceiling = peak;
+    b->title = bulletin_ascii_fold(opts->title ? opts->title : "");
+    b->date = opts->date ? opts->date : time(NULL);
+    b->spool = tmp_anon(b->dir);
+    if (b->spool < 0)
+        goto fail;
+    if (b->in_rate && !(b->soxr = soxr_new(b->in_rate, rate)))
+        goto fail;
+    /* With input already resampled elsewhere, its true peak comes from bulletin_add_peak(). */
+    b->meter = ebur128_init(1, (unsigned long)rate,
+                            EBUR128_MODE_I);
+    tpeak_init(&b->tp);
+    if (!b->meter)
+        goto fail;
+    *out = b;
+    return 0;
+fail:
+    bulletin_free(b);
+    return DB_EIO;
+}
+
+int bulletin_mark(struct bulletin *b, const char *label)
+{
+    if (b->ncue == b->capcue) {
+        b->capcue = b->capcue ? b->capcue * 2 : 16;
+        b->cues = xrealloc(b->cues, b->capcue * sizeof(*b->cues));
+    }
+    struct cue *c = &b->cues[b->ncue++];
+    if (b->in_rate)
+        c->pos = (b->in_frames * (uint64_t)b->out_rate + (uint64_t)b->in_rate / 2) /
+                 (uint64_t)b->in_rate;
+    else
+        c->pos = b->out_frames;
+    c->label = bulletin_ascii_fold(label ? label : "");
+    return 0;
+}
+
+/* Measures and spools n resampled samples from b->obuf. */
+static int spool_block(struct bulletin *b, size_t n)
+{
+    if (!n)
+        return 0;
+    if (ebur128_add_frames_float(b->meter, b->obuf, n) != EBUR128_SUCCESS)
+        return DB_EIO;
+    tpeak_add(&b->tp, b->obuf, n);
+    b->out_frames += n;
+    return write_all(b->spool, b->obuf, n * sizeof(float));
+}
+
+/* Runs in (n samples; in == NULL flushes) through the resampler into the spool. */
+static int resample(struct bulletin *b, const int16_t *in, size_t n)
+{
+    for (;;) {
+        size_t idone = 0, odone = 0;
+        if (soxr_process(b->soxr, in, n, &idone, b->obuf, BLOCK, &odone))
+            return DB_EIO;
+        int rc = spool_block(b, odone);
+        if (rc < 0)
+            return rc;
+        if (in) {
+            in += idone;
+            n -= idone;
+            if (n == 0 && odone < BLOCK)
+                return 0;
+        } else if (odone == 0) {
+            return 0;
+        }
+    }
+}
+
+int bulletin_write(struct bulletin *b, const int16_t *s, size_t n)
+{
+    if (!b->in_rate)
+        return DB_EINVAL;
+    if (b->failed)
+        return DB_EIO;
+    if (!n)
+        return 0;
+    int rc = resample(b, s, n);
+    if (rc < 0)
+        b->failed = 1;
+    b->in_frames += n;
+    return rc;
+}
+
+int bulletin_write_float(struct bulletin *b, const float *f, size_t n)
+{
+    if (b->in_rate)
+        return DB_EINVAL;
+    if (b->failed)
+        return DB_EIO;
+    int rc = 0;
+    if (n && (ebur128_add_frames_float(b->meter, f, n) != EBUR128_SUCCESS ||
+              write_all(b->spool, f, n * sizeof(float)) < 0))
+        rc = DB_EIO;
+    if (rc < 0)
+        b->failed = 1;
+    b->out_frames += n;
+    return rc;
+}
+
+void bulletin_add_peak(struct bulletin *b, double peak)
+{
+    if (peak > b->ext_peak)
+        b->ext_peak = peak;
+}
+
+/* ---- the limiter --------------------------------------------------------------------- */
+
+/* A look-ahead true-peak limiter. A first stage estimates the peak between samples with a
+ * 4x windowed-sinc interpolator (12 taps per phase, as a true-peak meter does) and gives
+ * each sample the gain its neighbourhood needs to stay under the ceiling. The main stage
+ * makes the gain at sample n the average over the last L samples of a release-smoothed
+ * running minimum of the gains each of the next L samples needs, so the gain has ramped
+ * down fully when a peak arrives. Output is delayed by L - 1 + TP_HALF samples. */
+struct limiter {
+    size_t len;
+    double ceiling;
+    double rel;        /* release coefficient per sample */
+    double coef[TP_PHASES][TP_TAPS];
+    float hist[TP_TAPS];  /* the last TP_TAPS input samples, oldest first */
+    double peak_prev;  /* peak of the interval before the sample in the middle */
+    float *x;          /* delay line, len */
+    double *need;      /* ring of needed gains, len */
+    size_t *dq;        /* monotonic deque of sample indices, len + 1 slots */
+    size_t dq_head, dq_n;
+    double *r;         /* ring of smoothed gains for the box average, len */
+    double rsum, rlast;
+    uint64_t pre_n;    /* samples pushed into the first stage */
+    uint64_t n;        /* samples pushed into the main stage */
+    size_t skip;       /* outputs still to drop (the priming silence) */
+    int acted;
+};
+
+static int limiter_main(struct limiter *l, float x, double need, float *y);
+
+static void limiter_init(struct limiter *l, int rate, double ceiling)
+{
+    memset(l, 0, sizeof(*l));
+    l->len = (size_t)(rate * LIMIT_ATTACK_S);
+    l->ceiling = ceiling;
+    l->rel = 1.0 - exp(-1.0 / (LIMIT_RELEASE_S * rate));
+    tp_coefs(l->coef);
+    l->x = xcalloc(l->len, sizeof(*l->x));
+    l->need = xcalloc(l->len, sizeof(*l->need));
+    l->dq = xcalloc(l->len + 1, sizeof(*l->dq));
+    l->r = xcalloc(l->len, sizeof(*l->r));
+    for (size_t i = 0; i < l->len; i++)
+        l->r[i] = 1.0;
+    l->rsum = (double)l->len;
+    l->rlast = 1.0;
+    /* Prime the main stage with len - 1 samples of silence (their outputs are dropped), so
+     * the gain can ramp down before a peak in the very first samples too. */
+    float y;
+    for (size_t i = 0; i + 1 < l->len; i++)
+        limiter_main(l, 0.0f, 1.0, &y);
+    l->skip = l->len - 1;
+}
+
+static void limiter_free(struct limiter *l)
+{
+    free(l->x);
+    free(l->need);
+    free(l->dq);
+    free(l->r);
+}
+
+/* The main stage: pushes sample x with the gain it needs; returns 1 and stores the delayed,
+ * limited sample in *y once the delay line is full. */
+static int limiter_main(struct limiter *l, float x, double need, float *y)
+{
+    size_t len = l->len, slot = (size_t)(l->n % len), cap = len + 1;
+    l->x[slot] = x;
+    float delayed = l->x[(slot + 1) % len]; /* sample n - len + 1 */
+    l->need[slot] = need;
+    /* Drop from the back every index whose need is not smaller, then push n. */
+    while (l->dq_n) {
+        size_t back = l->dq[(l->dq_head + l->dq_n - 1) % cap];
+        if (l->need[back % len] < need)
+            break;
+        l->dq_n--;
+    }
+    l->dq[(l->dq_head + l->dq_n) % cap] = (size_t)l->n;
+    l->dq_n++;
+    /* The window is samples n-len+1 .. n. */
+    while (l->dq[l->dq_head] + len <= l->n) {
+        l->dq_head = (l->dq_head + 1) % cap;
+        l->dq_n--;
+    }
+    l->n++;
+    if (l->n < len)
+        return 0;
+    double h = l->need[l->dq[l->dq_head] % len];
+    double r = l->rlast + (1.0 - l->rlast) * l->rel;
+    if (h < r)
+        r = h;
+    l->rlast = r;
+    /* Box average of r over the last len values; r's ring shares slot numbering. */
+    l->rsum += r - l->r[slot];
+    l->r[slot] = r;
+    double g = l->rsum / (double)len;
+    if (g > 1.0)
+        g = 1.0;
+    if (g < 1.0 - 1e-9)
+        l->acted = 1;
+    double v = (double)delayed * g;
+    if (v > l->ceiling)
+        v = l->ceiling;
+    else if (v < -l->ceiling)
+        v = -l->ceiling;
+    *y = (float)v;
+    return 1;
+}
+
+/* Pushes one sample through both stages; returns 1 when *y holds an output sample. */
+static int limiter_push(struct limiter *l, float x, float *y)
+{
+    memmove(l->hist, l->hist + 1, (TP_TAPS - 1) * sizeof(*l->hist));
+    l->hist[TP_TAPS - 1] = x;
+    l->pre_n++;
+    /* The interval between m = hist[TP_HALF - 1] and m + 1. */
+    float xm = l->hist[TP_HALF - 1];
+    double p = fabs((double)xm), p1 = fabs((double)l->hist[TP_HALF]);
+    if (p1 > p)
+        p = p1;
+    double pb = tp_between(l->coef, l->hist);
+    if (pb > p)
+        p = pb;
+    double peak = p > l->peak_prev ? p : l->peak_prev;
+    l->peak_prev = p;
+    if (l->pre_n < TP_HALF + 1)
+        return 0;
+    if (!limiter_main(l, xm, peak > l->ceiling ? l->ceiling / peak : 1.0, y))
+        return 0;
+    if (l->skip) {
+        l->skip--;
+        return 0;
+    }
+    return 1;
+}
+
+/* Samples to push after the last one to get every output out. */
+static size_t limiter_tail(const struct limiter *l)
+{
+    return l->len - 1 + TP_HALF;
+}
+
+/* ---- pass 2 -------------------------------------------------------------------------- */
+
+/* One run over the spool: gain (linear), then the limiter when ceiling > 0, then either into
+ * the meter (dry run) or the file. */
+struct run {
+    double gain;
+    double ceiling;     /* sample ceiling, linear; 0 = no limiter */
+    ebur128_state *meter;
+    SNDFILE *sf;
+    int acted;
+};
+
+static int run_emit(struct run *r, float *f, size_t n, short *s)
+{
+    if (!n)
+        return 0;
+    if (r->meter && ebur128_add_frames_float(r->meter, f, n) != EBUR128_SUCCESS)
+        return DB_EIO;
+    if (r->sf) {
+        for (size_t i = 0; i < n; i++) {
+            double v = lrint((double)f[i] * 32768.0);
+            s[i] = (short)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+        }
+        if (sf_write_short(r->sf, s, (sf_count_t)n) != (sf_count_t)n)
+            return DB_EIO;
+    }
+    return 0;
+}
+
+static int run_pass(struct bulletin *b, struct run *r)
+{
+    float *in = xmalloc(BLOCK * sizeof(*in));
+    float *outb = xmalloc(BLOCK * sizeof(*outb));
+    short *s = xmalloc(BLOCK * sizeof(*s));
+    struct limiter lim;
+    int rc = 0;
+    if (r->ceiling > 0)
+        limiter_init(&lim, b->out_rate, r->ceiling);
+    if (lseek(b->spool, 0, SEEK_SET) != 0) {
+        rc = DB_EIO;
+        goto out;
+    }
+    for (;;) {
+        ssize_t got = read_floats(b->spool, in, BLOCK);
+        if (got < 0) {
+            rc = DB_EIO;
+            goto out;
+        }
+        if (got == 0)
+            break;
+        size_t m = 0;
+        for (ssize_t i = 0; i < got; i++) {
+            float x = (float)(in[i] * r->gain);
+            if (r->ceiling > 0) {
+                if (limiter_push(&lim, x, &outb[m]))
+                    m++;
+            } else {
+                outb[m++] = x;
+            }
+        }
+        if ((rc = run_emit(r, outb, m, s)) < 0)
+            goto out;
+    }
+    if (r->ceiling > 0) {
+        /* Flush the delay line with silence. */
+        size_t m = 0;
+        for (size_t i = 0, tail = limiter_tail(&lim); i < tail; i++) {
+            if (limiter_push(&lim, 0.0f, &outb[m]))
+                m++;
+            if (m == BLOCK) {
+                if ((rc = run_emit(r, outb, m, s)) < 0)
+                    goto out;
+                m = 0;
+            }
+        }
+        if ((rc = run_emit(r, outb, m, s)) < 0)
+            goto out;
+        r->acted = lim.acted;
+    }
+out:
+    if (r->ceiling > 0)
+        limiter_free(&lim);
+    free(in);
+    free(outb);
+    free(s);
+    return rc;
+}
+
+static double db(double lin)
+{
+    return 20.0 * log10(lin > 1e-12 ? lin : 1e-12);
+}
+
+static double lin(double dbv)
+{
+    return pow(10.0, dbv / 20.0);
+}
+
+/* Dry runs trimming gain and limiter ceiling until loudness and peak hold. Under limiting
+ * the loudness grows less than the gain, so the gain steps follow the secant. */
+static int trim(struct bulletin *b, double *gain_db, double *ceil_lin)
+{
+    double want_peak = b->ceiling - PEAK_MARGIN_DB;
+    double prev_gain = 0, prev_l = 0, slope = 1.0;
+    int have_prev = 0;
+    *ceil_lin = lin(want_peak);
+    for (int i = 0; i < MAX_TRIM_RUNS; i++) {
+        struct run r = {.gain = lin(*gain_db), .ceiling = *ceil_lin};
+        r.meter = ebur128_init(1, (unsigned long)b->out_rate,
+                               EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+        if (!r.meter)
+            return DB_EIO;
+        int rc = run_pass(b, &r);
+        double l = -HUGE_VAL, tp = 0;
+        if (rc == 0 && (ebur128_loudness_global(r.meter, &l) != EBUR128_SUCCESS ||
+                        ebur128_true_peak(r.meter, 0, &tp) != EBUR128_SUCCESS))
+            rc = DB_EIO;
+        ebur128_destroy(&r.meter);
+        if (rc < 0)
+            return rc;
+        if (!isfinite(l))
+            return 0;
+        double err = b->target - l, over = db(tp) - (want_peak + 0.05);
+        if (fabs(err) <= 0.1 && over <= 0)
+            return 0;
+        if (over > 0) {
+            *ceil_lin *= lin(-over - 0.02);
+            have_prev = 0; /* the curve changed: start the secant again */
+            slope = 1.0;
+        } else if (have_prev && fabs(*gain_db - prev_gain) > 1e-3) {
+            slope = (l - prev_l) / (*gain_db - prev_gain);
+            if (slope < 0.1)
+                slope = 0.1;
+            if (slope > 1.0)
+                slope = 1.0;
+        }
+        prev_gain = *gain_db;
+        prev_l = l;
+        have_prev = over <= 0;
+        *gain_db += err / slope;
+    }
+    return 0; /* close enough; the last settings stand */
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+/* The LIST/adtl payload (without the LIST header): one labl per cue. Each labl's text is
+ * NUL-padded so every sub-chunk length is a multiple of 4 (libsndfile pads custom chunks to
+ * 4 bytes). */
+static unsigned char *labels_chunk(const struct bulletin *b, size_t *len)
+{
+    size_t n = 4;
+    for (size_t i = 0; i < b->ncue; i++)
+        n += 8 + ((4 + strlen(b->cues[i].label) + 1 + 3) & ~(size_t)3);
+    unsigned char *p = xcalloc(1, n), *q = p;
+    memcpy(q, "adtl", 4);
+    q += 4;
+    for (size_t i = 0; i < b->ncue; i++) {
+        size_t t = strlen(b->cues[i].label);
+        size_t sz = (4 + t + 1 + 3) & ~(size_t)3;
+        memcpy(q, "labl", 4);
+        put_le32(q + 4, (uint32_t)sz);
+        put_le32(q + 8, (uint32_t)(i + 1));
+        memcpy(q + 12, b->cues[i].label, t);
+        q += 8 + sz;
+    }
+    *len = n;
+    return p;
+}
+
+struct cues_hdr {
+    uint32_t cue_count;
+    SF_CUE_POINT cue_points[];
+};
+
+static int set_metadata(struct bulletin *b, SNDFILE *sf, double lufs, double tp_db)
+{
+    if ((b->format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV)
+        return 0;
+    SF_BROADCAST_INFO bi;
+    memset(&bi, 0, sizeof(bi));
+    snprintf(bi.description, sizeof(bi.description), "%s", b->title);
+    memcpy(bi.originator, "docbao", 6);
+    memcpy(bi.originator_reference, "docbao", 6);
+    struct tm tm;
+    localtime_r(&b->date, &tm);
+    char tmp[32];
+    strftime(tmp, sizeof(tmp), "%Y-%m-%d", &tm);
+    memcpy(bi.origination_date, tmp, sizeof(bi.origination_date));
+    strftime(tmp, sizeof(tmp), "%H:%M:%S", &tm);
+    memcpy(bi.origination_time, tmp, sizeof(bi.origination_time));
+    bi.version = 2;
+    if (isfinite(lufs))
+        bi.loudness_value = (int16_t)lrint(lufs * 100.0);
+    bi.max_true_peak_level = (int16_t)lrint(tp_db * 100.0);
+    bi.loudness_range = 0x7fff;   /* not measured */
+    bi.max_momentary_loudness = 0x7fff;
+    bi.max_shortterm_loudness = 0x7fff;
+    int n = snprintf(bi.coding_history, sizeof(bi.coding_history),
+                     "A=PCM,F=%d,W=16,M=mono,T=docbao\r\n", b->out_rate);
+    bi.coding_history_size = (uint32_t)n;
+    if (sf_command(sf, SFC_SET_BROADCAST_INFO, &bi, sizeof(bi)) != SF_TRUE)
+        return DB_EIO;
+    if (!b->ncue)
+        return 0;
+    size_t sz = sizeof(struct cues_hdr) + b->ncue * sizeof(SF_CUE_POINT);
+    struct cues_hdr *c = xcalloc(1, sz);
+    c->cue_count = (uint32_t)b->ncue;
+    for (size_t i = 0; i < b->ncue; i++) {
+        SF_CUE_POINT *p = &c->cue_points[i];
+        uint64_t pos = b->cues[i].pos;
+        if (pos > UINT32_MAX)
+            pos = UINT32_MAX;
+        p->indx = (int32_t)(i + 1);
+        p->position = (uint32_t)pos;
+        memcpy(&p->fcc_chunk, "data", 4);
+        p->sample_offset = (uint32_t)pos;
+        snprintf(p->name, sizeof(p->name), "%s", b->cues[i].label);
+    }
+    int ok = sf_command(sf, SFC_SET_CUE, c, (int)sz) == SF_TRUE;
+    free(c);
+    if (!ok)
+        return DB_EIO;
+    size_t len;
+    unsigned char *list = labels_chunk(b, &len);
+    SF_CHUNK_INFO ci;
+    memset(&ci, 0, sizeof(ci));
+    memcpy(ci.id, "LIST", 4);
+    ci.id_size = 4;
+    ci.datalen = (unsigned)len;
+    ci.data = list;
+    int rc = sf_set_chunk(sf, &ci) == SF_ERR_NO_ERROR ? 0 : DB_EIO;
+    free(list);
+    return rc;
+}
+
+/* Creates the file to write: an unnamed file in the folder, or NAME.part-PID. */
+static int final_open(struct bulletin *b, char **part)
+{
+    *part = NULL;
+    int fd = open(b->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+    if (fd >= 0 || !b->path)
+        return fd >= 0 ? fd : tmp_anon(b->dir);
+    size_t n = strlen(b->path) + 32;
+    *part = xmalloc(n);
+    snprintf(*part, n, "%s.part-%ld", b->path, (long)getpid());
+    fd = open(*part, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        free(*part);
+        *part = NULL;
+    }
+    return fd;
+}
+
+/* Gives the finished file its name (or copies it to standard output). */
+static int final_place(struct bulletin *b, int fd, const char *part)
+{
+    if (fsync(fd) != 0 && errno != EINVAL)
+        return DB_EIO;
+    if (!b->path) {
+        char *buf = xmalloc(65536);
+        int rc = lseek(fd, 0, SEEK_SET) == 0 ? 0 : DB_EIO;
+        while (rc == 0) {
+            ssize_t r = read(fd, buf, 65536);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0)
+                rc = DB_EIO;
+            if (r <= 0)
+                break;
+            rc = write_all(STDOUT_FILENO, buf, (size_t)r);
+        }
+        free(buf);
+        return rc;
+    }
+    if (part)
+        return rename(part, b->path) == 0 ? 0 : DB_EIO;
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, b->path, AT_SYMLINK_FOLLOW) == 0)
+        return 0;
+    if (errno != EEXIST && linkat(fd, "", AT_FDCWD, b->path, AT_EMPTY_PATH) == 0)
+        return 0;
+    /* The name exists (or linking failed): link under a private name, then rename over. */
+    size_t n = strlen(b->path) + 32;
+    char *tmp = xmalloc(n);
+    snprintf(tmp, n, "%s.part-%ld", b->path, (long)getpid());
+    unlink(tmp);
+    int rc = DB_EIO;
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0 ||
+        linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH) == 0) {
+        rc = rename(tmp, b->path) == 0 ? 0 : DB_EIO;
+        if (rc < 0)
+            unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
+{
+    int rc = b->failed ? DB_EIO : b->in_rate ? resample(b, NULL, 0) : 0;
+    int fd = -1;
+    char *part = NULL;
+    SNDFILE *sf = NULL;
+    if (rc < 0)
+        goto out;
+    if (b->out_frames == 0) {
+        rc = DB_EEMPTY;
+        goto out;
+    }
+    double in_lufs = -HUGE_VAL, tp = 0;
+    if (ebur128_loudness_global(b->meter, &in_lufs) != EBUR128_SUCCESS) {
+        rc = DB_EIO;
+        goto out;
+    }
+    if (b->in_rate)
+        tp = tpeak_end(&b->tp);
+    if (b->ext_peak > tp)
+        tp = b->ext_peak;
+    double in_peak = db(tp);
+    double gain_db = isfinite(in_lufs) ? b->target - in_lufs : 0.0;
+    double ceil_lin = 0;
+    if (in_peak + gain_db > b->ceiling - PEAK_MARGIN_DB && tp > 0) {
+        if ((rc = trim(b, &gain_db, &ceil_lin)) < 0)
+            goto out;
+    }
+    fd = final_open(b, &part);
+    if (fd < 0) {
+        rc = DB_EIO;
+        goto out;
+    }
+    SF_INFO info = {.samplerate = b->out_rate, .channels = 1, .format = b->format};
+    sf = sf_open_fd(fd, SFM_WRITE, &info, 0);
+    if (!sf) {
+        rc = DB_EIO;
+        goto out;
+    }
+    double out_lufs = isfinite(in_lufs) ? in_lufs + gain_db : in_lufs;
+    double out_peak = in_peak + gain_db;
+    if (ceil_lin > 0) {
+        out_lufs = b->target;
+        if (out_peak > b->ceiling)
+            out_peak = b->ceiling - PEAK_MARGIN_DB;
+    }
+    if ((rc = set_metadata(b, sf, out_lufs, out_peak)) < 0)
+        goto out;
+    struct run r = {.gain = lin(gain_db), .ceiling = ceil_lin, .sf = sf};
+    if ((rc = run_pass(b, &r)) < 0)
+        goto out;
+    int cerr = sf_close(sf);
+    sf = NULL;
+    if (cerr != 0) {
+        rc = DB_EIO;
+        goto out;
+    }
+    if ((rc = final_place(b, fd, part)) < 0)
+        goto out;
+    if (rep) {
+        rep->in_lufs = in_lufs;
+        rep->in_peak = in_peak;
+        rep->gain = gain_db;
+        rep->limited = r.acted;
+        rep->frames = (size_t)b->out_frames;
+        rep->cues = (b->format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV ? b->ncue : 0;
+    }
+    free(part);
+    part = NULL;
+out:
+    if (sf)
+        sf_close(sf);
+    if (part) {
+        unlink(part);
+        free(part);
+    }
+    if (fd >= 0)
+        close(fd);
+    bulletin_free(b);
+    return rc;
+}
+
+void bulletin_free(struct bulletin *b)
+{
+    if (!b)
+        return;
+    if (b->spool >= 0)
+        close(b->spool);
+    if (b->soxr)
+        soxr_delete(b->soxr);
+    if (b->meter)
+        ebur128_destroy(&b->meter);
+    for (size_t i = 0; i < b->ncue; i++)
+        free(b->cues[i].label);
+    free(b->cues);
+    free(b->title);
+    free(b->path);
+    free(b->dir);
+    free(b);
+}
