@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""docbao daemon: the control socket, the thin client and MPRIS against the real player.
+
+NEEDS (it fails until these exist; the socket/MPRIS layer itself is unit-tested with a fake
+player in tests/unit/test_ctl.c):
+  - `docbao daemon` wired in src/main.c (daemon_new → player_new/player_start → daemon_serve),
+    taking the listening options (-c SLUG, --sources FILE) like plain `docbao`;
+  - the thin client commands `docbao pause|resume|...|status [--json]` (ctl_client_run);
+  - the real player (src/core/player.c, src/core/cmd.c) saving its place at every sentence;
+  - a build with MPRIS (libsystemd) for the media-key part, plus dbus-daemon, playerctl,
+    busctl (Debian: dbus, playerctl, systemd); that part is skipped without them.
+
+A private session bus, a private XDG_RUNTIME_DIR, audio into a private PulseAudio null sink
+(real-time, so the daemon plays at a listener's pace), news from a
+real HTTP server on loopback.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import time
+
+from lib import DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, check, done, rss
+
+SENTENCES = [
+    "Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với sân bay.",
+    "Mỗi ngày tuyến xe chạy một trăm hai mươi chuyến, giá vé bằng xe buýt thường.",
+    "Người dân có thể mua vé bằng thẻ hoặc điện thoại.",
+    "Ban quản lý cho biết xe chạy từ năm giờ sáng đến mười một giờ đêm.",
+    "Nhiều hành khách khen xe sạch và êm.",
+    "Thành phố dự định mở thêm ba tuyến nữa trong năm tới.",
+    "Các tuyến mới sẽ nối các khu dân cư phía tây với bệnh viện và trường học.",
+    "Xe buýt điện giúp giảm khói bụi và tiếng ồn trên đường phố.",
+]
+TITLES = ["Khai trương tuyến xe buýt điện", "Hội chợ sách mùa đông", "Thư viện xanh"]
+
+
+def rpc(path, line, timeout=5.0):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(path)
+    s.sendall(line.encode() + b"\n")
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return json.loads(data) if data else None
+
+
+def start_bus():
+    if not (shutil.which("dbus-daemon") and shutil.which("playerctl") and shutil.which("busctl")):
+        return None, None
+    out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
+                          "--print-pid=1"], capture_output=True, text=True, timeout=10)
+    lines = out.stdout.split()
+    if out.returncode != 0 or len(lines) < 2:
+        return None, None
+    return lines[0], int(lines[1])
+
+
+sb = Sandbox()
+news = NewsServer("127.0.0.1")
+bus_addr, bus_pid = start_bus()
+daemon = None
+pulse = None
+try:
+    def rfc822(hours_ago):
+        return time.strftime("%a, %d %b %Y %H:%M:%S +0000",
+                             time.gmtime(time.time() - hours_ago * 3600))
+
+    news.routes["/rss/xa-hoi.rss"] = Route(rss([
+        {"title": t, "link": news.url(f"/a{i}.html"), "pubDate": rfc822(i)}
+        for i, t in enumerate(TITLES)]))
+    for i, t in enumerate(TITLES):
+        news.routes[f"/a{i}.html"] = Route(article_page(t, SENTENCES * 2),
+                                           ctype="text/html; charset=utf-8")
+    src = sb.path("sources.json")
+    with open(src, "w") as f:
+        json.dump({"category_names": {"xa-hoi": "Xã hội"},
+                   "sources": [{"id": "thu", "name": "Báo Thử",
+                                "categories": {"xa-hoi": news.url("/rss/xa-hoi.rss")}}]},
+                  f, ensure_ascii=False)
+    pulse = Pulse(sb)
+    env = dict(sb.env)
+    env["DOCBAO_TIMEOUT_MS"] = "3000"
+    if bus_addr:
+        env["DBUS_SESSION_BUS_ADDRESS"] = bus_addr
+    else:
+        env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + sb.path("no-bus")
+    sb.env = env
+    rt = env["XDG_RUNTIME_DIR"]
+    sock = os.path.join(rt, "docbao", "control")
+    args = [DOCBAO, "daemon", "-c", "xa-hoi", "--sources", src]
+
+    def start():
+        p = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(200):
+            if p.poll() is not None:
+                break
+            try:
+                st = rpc(sock, '{"cmd":"status"}', 1.0)
+                if st and st.get("ok") and st["state"]["sentence"]["count"] > 0:
+                    return p
+            except OSError:
+                pass
+            time.sleep(0.1)
+        return p
+
+    def status():
+        return rpc(sock, '{"cmd":"status"}')["state"]
+
+    daemon = start()
+    if not check(daemon.poll() is None, "docbao daemon starts and reads the first story",
+                 daemon.stderr.read().decode() if daemon.poll() is not None else ""):
+        done()                   # nothing else can be tested (the finally below cleans up)
+
+    # --- the socket's place and permissions ------------------------------------------------
+    st_dir = os.lstat(os.path.dirname(sock))
+    check(stat.S_IMODE(st_dir.st_mode) == 0o700, "the socket directory is 0700",
+          oct(st_dir.st_mode))
+    st_sock = os.lstat(sock)
+    check(stat.S_ISSOCK(st_sock.st_mode) and stat.S_IMODE(st_sock.st_mode) == 0o600,
+          "the control socket is 0600", oct(st_sock.st_mode))
+
+    r = sb.run("daemon", "-c", "xa-hoi", "--sources", src, timeout=30)
+    check(r.returncode == 1 and b"already running" in r.stderr,
+          "a second daemon refuses to start with a clear line", r.stderr.decode())
+
+    # --- the thin client ---------------------------------------------------------------------
+    r = sb.run("status", "--json")
+    s = json.loads(r.stdout or b"{}")
+    check(r.returncode == 0 and set(s) == {"state", "speed", "article", "sentence"}
+          and set(s["article"]) == {"index", "count", "title", "url", "site"}
+          and set(s["sentence"]) == {"index", "count"}, "status --json has SPEC §2's shape",
+          r.stdout.decode() + r.stderr.decode())
+    check(s.get("state") == "playing" and s["article"]["index"] == 1
+          and s["article"]["count"] == 3 and s["article"]["title"] == TITLES[0],
+          "the daemon plays the first story", s)
+    r = sb.run("pause")
+    check(r.returncode == 0 and status()["state"] == "paused", "docbao pause", r.stderr.decode())
+    r = sb.run("status")
+    check(r.returncode == 0 and r.stdout.decode().startswith("Paused at story 1 of 3"),
+          "docbao status prints a line in words", r.stdout.decode())
+    r = sb.run("resume")
+    check(r.returncode == 0 and status()["state"] == "playing", "docbao resume")
+    r = sb.run("speed", "1.5")
+    check(r.returncode == 0 and abs(status()["speed"] - 1.5) < 0.01, "docbao speed 1.5")
+    r = sb.run("speed", "9")
+    check(r.returncode == 1, "docbao speed 9 is refused with exit 1", r.stderr.decode())
+    r = sb.run("next-article")
+    check(r.returncode == 0 and status()["article"]["index"] == 2, "docbao next-article")
+    r = sb.run("prev-article")
+    check(r.returncode == 0 and status()["article"]["index"] == 1, "docbao prev-article")
+    for c in ("toggle", "toggle", "next", "prev", "faster", "slower", "stop", "resume"):
+        r = sb.run(c)
+        check(r.returncode == 0, f"docbao {c}", r.stderr.decode())
+
+    # --- bad clients ---------------------------------------------------------------------------
+    for line, want in (("{\"cmd\":", "invalid JSON"), ("{\"cmd\":\"dance\"}", "unknown command")):
+        rep = rpc(sock, line)
+        check(rep and rep["ok"] is False and want in rep["error"], f"{line!r} → {want}", rep)
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.settimeout(5)
+    c.connect(sock)
+    try:
+        c.sendall(b"x" * (1024 * 1024) + b"\n")
+    except OSError:
+        pass
+    data = c.recv(65536)
+    check(b"too long" in data, "a 1 MB line gets an error", data[:200])
+    c.close()
+    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.connect(sock)
+    c.sendall(b'{"cmd":"pau')
+    c.close()
+    check(status()["state"] == "playing", "a client leaving mid-line changes nothing")
+    clients = []
+    for _ in range(100):
+        k = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        k.settimeout(10)
+        k.connect(sock)
+        clients.append(k)
+    for k in clients:
+        k.sendall(b'{"cmd":"status"}\n')
+    answered = 0
+    for k in clients:
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = k.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        answered += b'"ok":true' in buf
+        k.close()
+    check(answered == 100, "100 clients at once are all answered", answered)
+
+    # idle: the answer comes with the next change
+    idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    idle.settimeout(10)
+    idle.connect(sock)
+    idle.sendall(b'{"cmd":"idle"}\n')
+    rpc(sock, '{"cmd":"pause"}')
+    rep = json.loads(idle.recv(65536))
+    check(rep["ok"] and rep["state"]["state"] == "paused", "idle answers after a pause", rep)
+    idle.close()
+    rpc(sock, '{"cmd":"resume"}')
+
+    # --- MPRIS ---------------------------------------------------------------------------------
+    if bus_addr:
+        def pc(*a):
+            return subprocess.run(["playerctl", "-p", "docbao", *a], capture_output=True,
+                                  text=True, env=env, timeout=10).stdout.strip()
+        check(pc("status") == "Playing", "playerctl status: Playing")
+        pc("play-pause")
+        check(status()["state"] == "paused" and pc("status") == "Paused",
+              "playerctl play-pause pauses")
+        pc("play-pause")
+        check(status()["state"] == "playing", "playerctl play-pause resumes")
+        pc("next")
+        check(status()["article"]["index"] == 2, "playerctl next: the next article")
+        check(pc("metadata", "xesam:title") == status()["article"]["title"],
+              "metadata xesam:title is the story's title")
+        pc("previous")
+        check(status()["article"]["index"] == 1, "playerctl previous")
+        check(pc("metadata", "xesam:artist") == "Báo Thử", "metadata xesam:artist is the site")
+        pos = pc("position")
+        check(pos.replace(".", "").isdigit(), "playerctl position gives a number", pos)
+        b = ["busctl", "--user", "get-property", "org.mpris.MediaPlayer2.docbao",
+             "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2.Player"]
+        out = subprocess.run(b + ["CanGoNext", "CanGoPrevious"], capture_output=True,
+                             text=True, env=env).stdout.split("\n")
+        check(out[:2] == ["b true", "b false"], "CanGoNext / CanGoPrevious on story 1", out)
+        subprocess.run(["busctl", "--user", "set-property", "org.mpris.MediaPlayer2.docbao",
+                        "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2.Player", "Rate",
+                        "d", "1.2"], env=env)
+        check(abs(status()["speed"] - 1.2) < 0.01, "setting Rate changes the speed")
+    else:
+        print("ok - # SKIP MPRIS: no dbus-daemon/playerctl/busctl")
+        check(True, "(without a bus the daemon runs; see stderr)")
+
+    # --- SIGKILL and resume --------------------------------------------------------------------
+    rpc(sock, '{"cmd":"next-article"}')
+    for _ in range(3):
+        rpc(sock, '{"cmd":"next"}')
+    rpc(sock, '{"cmd":"pause"}')
+    time.sleep(0.5)
+    before = status()
+    daemon.kill()
+    daemon.wait()
+    check(os.path.exists(sock), "(kill -9 leaves a stale socket)")
+    daemon = start()
+    after = status()
+    check(after["article"]["url"] == before["article"]["url"]
+          and after["sentence"]["index"] == before["sentence"]["index"],
+          "after kill -9 the daemon resumes at the same article and sentence",
+          f"before {before}\nafter {after}")
+
+    # --- the end -------------------------------------------------------------------------------
+    daemon.send_signal(signal.SIGTERM)
+    try:
+        rc = daemon.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        daemon.kill()
+        rc = None
+    check(rc == 0, "SIGTERM ends the daemon with status 0", rc)
+    check(not os.path.exists(sock), "the socket is removed on exit")
+    daemon = None
+    r = sb.run("status")
+    check(r.returncode == 1 and r.stderr.decode().strip() ==
+          "docbao: no docbao daemon is running; start it with 'docbao daemon' or "
+          "'systemctl --user start docbao'", "with no daemon: one clear line, exit 1",
+          r.stderr.decode())
+finally:
+    if daemon and daemon.poll() is None:
+        daemon.kill()
+        daemon.wait()
+    if bus_pid:
+        try:
+            os.kill(bus_pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    news.close()
+    if pulse:
+        pulse.close()
+    sb.close()
+done()
