@@ -25,15 +25,27 @@ PKGS      := espeak-ng portaudio-2.0 libcurl libxml-2.0 sndfile libutf8proc alsa
 # Debian packages: build, run and test. One list, used by `make deps` (and later packaging).
 DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasound2-dev \
              libcurl4-openssl-dev libxml2-dev libsndfile1-dev libutf8proc-dev \
-             libjansson-dev libsqlite3-dev libsoxr-dev libebur128-dev gettext
+             libjansson-dev libsqlite3-dev libsoxr-dev libebur128-dev libsystemd-dev gettext
 DEB_RUN   := espeak-ng-data ca-certificates
 DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils libasound2-plugins \
              dbus playerctl socat
 
+# MPRIS (media keys over D-Bus) needs sd-bus from libsystemd: yes, no, or auto (when found).
+USE_MPRIS ?= auto
+ifeq ($(USE_MPRIS),auto)
+USE_MPRIS := $(shell $(PKG_CONFIG) --exists libsystemd && echo yes || echo no)
+endif
+ifeq ($(USE_MPRIS),yes)
+PKGS      += libsystemd
+MPRIS_DEF := -DDOCBAO_MPRIS=1
+else
+MPRIS_DEF := -DDOCBAO_MPRIS=0
+endif
+
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 DEFS      := -D_POSIX_C_SOURCE=200809L -DDOCBAO_VERSION='"$(VERSION)"' \
-             -DDOCBAO_DATADIR='"$(DATADIR)"' -DDOCBAO_LOCALEDIR='"$(LOCALEDIR)"'
+             -DDOCBAO_DATADIR='"$(DATADIR)"' -DDOCBAO_LOCALEDIR='"$(LOCALEDIR)"' $(MPRIS_DEF)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)
@@ -74,6 +86,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libdocbao.a tests/unit/t.h
 $(BUILD)/locale/%/LC_MESSAGES/docbao.mo: po/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
+
+# test_ctl drives the control socket and MPRIS against a fake player, not player.o.
+$(BUILD)/tests/test_ctl: tests/unit/test_ctl.c tests/unit/fake_player.c $(BUILD)/libdocbao.a \
+		tests/unit/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/test_ctl.c tests/unit/fake_player.c \
+		$(BUILD)/libdocbao.a $(LDLIBS)
 
 -include $(OBJS:.o=.d)
 

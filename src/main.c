@@ -27,6 +27,9 @@
 #include "docbao/player.h"
 #include "docbao/cmd.h"
 #include "docbao/keys.h"
+#include "docbao/ctl.h"
+#include "docbao/daemon.h"
+#include "docbao/export.h"
 #include "docbao/sources.h"
 #include "docbao/normalize.h"
 #include "docbao/out.h"
@@ -59,6 +62,13 @@ struct opts {
     const char *sources_path;
     int headlines;
     int sleep_minutes;
+    /* bulletins */
+    const char *intro;
+    const char *outro;
+    int no_intro;
+    int headlines_only;
+    int rate;
+    double loudness;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -69,10 +79,12 @@ static void on_signal(int sig)
     interrupted = 1;
 }
 
+static char **split_list(const char *s);
 static void err_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void err_line(const char *fmt, ...)
 {
     va_list ap;
+    stderr_wait(); /* standard error is silenced while the sound system starts */
     fputs("docbao: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -91,6 +103,10 @@ static void usage(FILE *f)
             "                            newest first, skipping those already heard\n"
             "  list                      print the stories, numbered, without speaking\n"
             "  categories                print the sites and categories known\n"
+            "  daemon                    the background player: control socket and media keys\n"
+            "  pause|resume|toggle|next|prev|next-article|prev-article|faster|slower|\n"
+            "  speed X|stop|quit|status [--json]\n"
+            "                            control the running daemon\n"
             "  read URL|FILE...          read the given article(s) aloud (HTML page or text)\n"
             "  text [--sentences] [FILE|-]\n"
             "                            print the text as it will be spoken, one sentence a\n"
@@ -115,6 +131,13 @@ static void usage(FILE *f)
             "  -o, --export FILE         write the speech to FILE (WAV; FLAC/OGG by extension;\n"
             "                            - for standard output) instead of playing it\n"
             "      --dialect north|south number words: nghìn/linh (north) or ngàn/lẻ (south)\n"
+            "Bulletins (docbao -c SLUG --export FILE):\n"
+            "      --intro TEXT          the opening line (default: \"Bản tin <category>, <date>\")\n"
+            "      --outro TEXT          the closing line (default: \"Kết thúc bản tin.\")\n"
+            "      --no-intro            no opening line\n"
+            "      --headlines-only      titles only, for a headline round-up\n"
+            "      --rate HZ             48000 (default) or 44100\n"
+            "      --loudness LUFS       loudness target, -23 (EBU R128, default) .. -5\n"
             "  -q, --quiet               no status lines\n"
             "  -v, --verbose             also print each sentence as it is spoken\n"
             "  -h, --help                show this help\n"
@@ -450,6 +473,7 @@ static void print_categories_hint(const struct sources *src)
             buf_puts(&b, ", ");
         buf_puts(&b, cats[i]);
     }
+    stderr_wait();
     fprintf(stderr, _("Known categories: %s.\n"), buf_str(&b));
     buf_free(&b);
     free(cats);
@@ -820,14 +844,277 @@ static int listen_interactive(const struct opts *o, struct news *news, struct ca
     return run_player(o, pl);
 }
 
+/* Writes the selection as a broadcast bulletin (SPEC §7). */
+static int export_news(const struct opts *o, const struct sources *src, struct news *news)
+{
+    news_prefetch(news);
+    size_t n = news_count(news), k = 0;
+    struct article **arts = xcalloc(n + 1, sizeof(*arts));
+    size_t *index = xcalloc(n + 1, sizeof(*index));
+    for (size_t i = 0; i < n && !interrupted; i++)
+        if (news_article(news, i, &arts[k]) == 0)
+            index[k++] = i;
+    int st = 0;
+    if (interrupted) {
+        st = 130;
+    } else if (k == 0) {
+        err_line(_("none of the stories could be read."));
+        st = EXIT_RUNTIME;
+    } else {
+        int to_stdout = strcmp(o->export_path, "-") == 0;
+        struct export_job job = {
+            .articles = arts,
+            .narticles = k,
+            .category = sources_category_name(src, o->category),
+            .intro = o->no_intro ? "" : o->intro,
+            .outro = o->outro,
+            .no_intro = o->no_intro,
+            .headlines_only = o->headlines_only,
+            .voice = o->voice,
+            .speed = o->speed,
+            .dialect = o->dialect,
+            .rate = o->rate,
+            .loudness = o->loudness,
+            .path = o->export_path,
+            .log = o->quiet ? NULL : (to_stdout ? stderr : stdout),
+            .interrupted = &interrupted,
+        };
+        int rc = export_bulletin(&job);
+        if (rc == 0) {
+            for (size_t i = 0; i < k; i++)
+                news_mark_heard(news, index[i]);
+        } else if (interrupted) {
+            st = 130;
+        } else {
+            st = rc == DB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+            if (rc == DB_ENOVOICE)
+                err_line(_("the voice '%s' is not installed. Install the espeak-ng-data "
+                           "package, or choose vi, vi-vn-x-central or vi-vn-x-south."),
+                         o->voice);
+            else if (rc == DB_EINVAL)
+                err_line(_("the bulletin options are not valid: --rate takes 48000 or 44100, "
+                           "--loudness a level from -60 to -5 LUFS."));
+            else
+                err_line(_("cannot write the bulletin %s: %s. Check that the folder exists "
+                           "and is writable."),
+                         o->export_path, db_strerror(rc));
+        }
+    }
+    for (size_t i = 0; i < k; i++)
+        article_free(arts[i]);
+    free(arts);
+    free(index);
+    return st;
+}
+
+/* ---- the daemon ------------------------------------------------------------------------- */
+
+/* A player source over articles already loaded (docbao read, the daemon's "play URL"). */
+struct list_src {
+    struct article **arts;
+    size_t n;
+};
+
+static size_t list_count(void *ctx)
+{
+    return ((struct list_src *)ctx)->n;
+}
+
+static const char *list_title(void *ctx, size_t i)
+{
+    struct list_src *l = ctx;
+    return i < l->n ? (l->arts[i]->title ? l->arts[i]->title : "") : NULL;
+}
+
+static const char *list_url(void *ctx, size_t i)
+{
+    struct list_src *l = ctx;
+    return i < l->n ? l->arts[i]->url : NULL;
+}
+
+static const char *list_site(void *ctx, size_t i)
+{
+    struct list_src *l = ctx;
+    return i < l->n ? l->arts[i]->site : NULL;
+}
+
+static int list_article(void *ctx, size_t i, struct article **out)
+{
+    struct list_src *l = ctx;
+    if (i >= l->n)
+        return DB_EINVAL;
+    *out = article_dup(l->arts[i]);
+    return 0;
+}
+
+static void list_free(struct list_src *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        article_free(l->arts[i]);
+    free(l->arts);
+    free(l);
+}
+
+/* What the daemon is playing from: news for a selection, or loaded articles. */
+struct daemon_queue {
+    struct sources *src;
+    struct cache *cache;
+    struct news *news;
+    struct list_src *list;
+    struct opts sel;          /* the selection (category, sites, limit) */
+    char *category;
+    char **sites;
+};
+
+static void queue_clear(struct daemon_queue *q)
+{
+    news_free(q->news);
+    cache_free(q->cache);
+    sources_free(q->src);
+    list_free(q->list);
+    free(q->category);
+    for (size_t i = 0; q->sites && q->sites[i]; i++)
+        free(q->sites[i]);
+    free(q->sites);
+    memset(q, 0, sizeof(*q));
+}
+
+/* Starts a player on q; prints errors itself. */
+static struct player *daemon_player(const struct opts *o, struct daemon_queue *q)
+{
+    struct player_opts po = {
+        .voice = o->voice,
+        .speed = o->speed,
+        .dialect = o->dialect,
+        .out_driver = "portaudio",
+        .quit_at_end = 0,
+    };
+    struct player_source ps;
+    char *key = NULL;
+    if (q->list) {
+        ps = (struct player_source){q->list, list_count, list_title, list_url, list_site,
+                                    list_article, NULL};
+    } else {
+        ps = (struct player_source){q->news, src_count,   src_title, src_url,
+                                    src_site, src_article, src_heard};
+        key = place_key(&q->sel);
+        po.place_key = key;
+        char *url = NULL;
+        int sentence = 0;
+        if (q->cache && cache_place_load(q->cache, key, &url, &sentence) == 0 && url) {
+            for (size_t i = 0; i < news_count(q->news); i++)
+                if (strcmp(news_story(q->news, i)->url, url) == 0) {
+                    po.start_story = i;
+                    po.start_sentence = sentence > 0 ? (size_t)sentence : 0;
+                }
+        }
+        free(url);
+        news_prefetch(q->news);
+    }
+    struct player *pl = NULL;
+    int rc = player_new(&po, &ps, &pl);
+    free(key);
+    if (rc < 0) {
+        err_line(rc == DB_ENODEV ? _("no audio output device found. Connect speakers or "
+                                     "headphones, or write the speech to a file with --export "
+                                     "FILE.wav.")
+                                 : _("the speech synthesizer eSpeak NG could not start. Check "
+                                     "that espeak-ng-data is installed."));
+        return NULL;
+    }
+    if (player_start(pl) < 0) {
+        player_free(pl);
+        return NULL;
+    }
+    return pl;
+}
+
+/* Loads the news for q->sel into q (the daemon keeps running when nothing can be had). */
+static void daemon_load(struct daemon_queue *q)
+{
+    q->src = load_sources(&q->sel);
+    if (!q->src)
+        return;
+    if (check_selection(&q->sel, q->src) != 0)
+        return;
+    q->cache = open_cache();
+    struct news_opts no;
+    fill_news_opts(&q->sel, &no, 1500);
+    if (news_new(q->src, q->cache, &no, &q->news) == 0 && news_load(q->news) < 0)
+        err_line(_("no news could be fetched and none is saved: check your network connection "
+                   "and try again."));
+}
+
+static int cmd_daemon(const struct opts *o)
+{
+    struct daemon *d = NULL;
+    struct daemon_opts dopts = {.no_mpris = 0, .quiet = o->quiet};
+    if (daemon_new(&dopts, &d) < 0)
+        return EXIT_RUNTIME;
+    struct daemon_queue q;
+    memset(&q, 0, sizeof(q));
+    q.sel = *o;
+    daemon_load(&q);
+    if (!q.news) { /* no usable selection: an empty list, waiting for "queue" or "play" */
+        q.list = xcalloc(1, sizeof(*q.list));
+    }
+    struct player *pl = daemon_player(o, &q);
+    int st = pl ? 0 : EXIT_RUNTIME;
+    while (pl) {
+        struct ctl_request req = {CTL_REQ_NONE, NULL, NULL, -1, NULL};
+        if (daemon_serve(d, pl, &req) < 0 || req.kind == CTL_REQ_NONE) {
+            ctl_request_clear(&req);
+            break;
+        }
+        struct daemon_queue next;
+        memset(&next, 0, sizeof(next));
+        next.sel = *o;
+        if (req.kind == CTL_REQ_QUEUE) {
+            next.category = xstrdup(req.category ? req.category : q.sel.category);
+            next.sel.category = next.category;
+            if (req.sources) {
+                next.sites = split_list(req.sources);
+                next.sel.sites = next.sites;
+            } else {
+                next.sel.sites = q.sel.sites;
+            }
+            if (req.limit >= 0)
+                next.sel.limit = (size_t)req.limit;
+            daemon_load(&next);
+            if (!next.news)
+                next.list = xcalloc(1, sizeof(*next.list));
+        } else {
+            struct article *a = NULL;
+            next.list = xcalloc(1, sizeof(*next.list));
+            if (load_article(req.url, &a) == 0) {
+                next.list->arts = xcalloc(1, sizeof(*next.list->arts));
+                next.list->arts[0] = a;
+                next.list->n = 1;
+            }
+        }
+        ctl_request_clear(&req);
+        player_free(pl);
+        queue_clear(&q);
+        q = next;
+        pl = daemon_player(o, &q);
+        if (!pl)
+            st = EXIT_RUNTIME;
+    }
+    if (pl && player_free(pl) < 0)
+        st = EXIT_RUNTIME;
+    queue_clear(&q);
+    daemon_free(d);
+    return st;
+}
+
 /* docbao --category SLUG: today's stories aloud (or into a file with --export). */
 static int cmd_listen(const struct opts *o)
 {
     struct sources *src = NULL;
     struct cache *cache = NULL;
     struct news *news = NULL;
-    struct audio au;
-    memset(&au, 0, sizeof(au));
     int st = load_news(o, &src, &cache, &news, 1500);
     if (st != 0 || news_count(news) == 0)
         goto out;
@@ -835,36 +1122,24 @@ static int cmd_listen(const struct opts *o)
         st = listen_interactive(o, news, cache);
         goto out;
     }
-    st = audio_open(o, &au);
-    if (st == 0) {
-        news_prefetch(news);
-        size_t spoken = 0;
-        for (size_t i = 0; i < news_count(news) && !interrupted; i++) {
-            struct article *a = NULL;
-            if (news_article(news, i, &a) < 0)
-                continue;
-            int rc = speak_article(&au.ctx, a, i + 1, news_count(news));
-            article_free(a);
-            if (rc < 0) {
-                st = speak_error(rc);
-                break;
-            }
-            if (!interrupted) {
-                news_mark_heard(news, i);
-                spoken++;
-            }
-        }
-        if (spoken == 0 && st == 0 && !interrupted) {
-            err_line(_("none of the stories could be read."));
-            st = EXIT_RUNTIME;
-        }
-    }
-    st = audio_close(o, &au, st);
+    st = export_news(o, src, news);
 out:
     news_free(news);
     cache_free(cache);
     sources_free(src);
     return st;
+}
+
+/* The commands sent to a running daemon (SPEC §2). */
+static int is_client_command(const char *cmd)
+{
+    static const char *const names[] = {"pause", "resume", "toggle", "next", "prev",
+                                        "next-article", "prev-article", "faster", "slower",
+                                        "speed", "stop", "status", "quit", NULL};
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(cmd, names[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* Splits "a,b,c" into a NULL-terminated array of new strings. */
@@ -899,7 +1174,13 @@ int main(int argc, char **argv)
         OPT_ALL,
         OPT_SOURCES,
         OPT_HEADLINES,
-        OPT_SLEEP
+        OPT_SLEEP,
+        OPT_INTRO,
+        OPT_OUTRO,
+        OPT_NO_INTRO,
+        OPT_HEADLINES_ONLY,
+        OPT_RATE,
+        OPT_LOUDNESS
     };
     static const struct option longopts[] = {
         {"speed", required_argument, NULL, OPT_SPEED},
@@ -916,6 +1197,12 @@ int main(int argc, char **argv)
         {"sources", required_argument, NULL, OPT_SOURCES},
         {"headlines", no_argument, NULL, OPT_HEADLINES},
         {"sleep", required_argument, NULL, OPT_SLEEP},
+        {"intro", required_argument, NULL, OPT_INTRO},
+        {"outro", required_argument, NULL, OPT_OUTRO},
+        {"no-intro", no_argument, NULL, OPT_NO_INTRO},
+        {"headlines-only", no_argument, NULL, OPT_HEADLINES_ONLY},
+        {"rate", required_argument, NULL, OPT_RATE},
+        {"loudness", required_argument, NULL, OPT_LOUDNESS},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -986,6 +1273,36 @@ int main(int argc, char **argv)
         case OPT_HEADLINES:
             o.headlines = 1;
             break;
+        case OPT_INTRO:
+            o.intro = optarg;
+            break;
+        case OPT_OUTRO:
+            o.outro = optarg;
+            break;
+        case OPT_NO_INTRO:
+            o.no_intro = 1;
+            break;
+        case OPT_HEADLINES_ONLY:
+            o.headlines_only = 1;
+            break;
+        case OPT_RATE:
+            o.rate = atoi(optarg);
+            if (o.rate != 48000 && o.rate != 44100) {
+                err_line(_("--rate takes 48000 or 44100, not '%s'."), optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case OPT_LOUDNESS: {
+            char *end;
+            o.loudness = strtod(optarg, &end);
+            if (end == optarg || *end || !(o.loudness >= -60 && o.loudness <= -5)) {
+                err_line(_("--loudness takes a level in LUFS from -60 to -5 (e.g. -23), not "
+                           "'%s'."),
+                         optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        }
         case OPT_SLEEP: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -1034,10 +1351,17 @@ int main(int argc, char **argv)
 
     int status;
     fetch_global_init();
+    /* playing to the sound card: start the sound system now, in parallel with the rest */
+    if (!o.export_path && (!cmd || strcmp(cmd, "read") == 0 || strcmp(cmd, "daemon") == 0))
+        out_prepare();
     if (!cmd) {
         status = cmd_listen(&o);
     } else if (strcmp(cmd, "list") == 0) {
         status = cmd_list(&o, cargc);
+    } else if (strcmp(cmd, "daemon") == 0) {
+        status = cmd_daemon(&o);
+    } else if (is_client_command(cmd)) {
+        status = ctl_client_run(argc - optind, argv + optind, o.json);
     } else if (strcmp(cmd, "categories") == 0) {
         status = cmd_categories(&o);
     } else if (strcmp(cmd, "read") == 0) {

@@ -21,6 +21,9 @@ struct article {
 struct article *article_new(void);
 /* Frees a; article_free(NULL) is a no-op. */
 void article_free(struct article *a);
+/* A deep copy of a. */
+struct article *article_dup(const struct article *a);
+
 /* Adds a copy of the n bytes at p as a paragraph after collapsing white space; empty
  * paragraphs are ignored. */
 void article_add_para(struct article *a, const char *p, size_t n);

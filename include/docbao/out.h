@@ -40,6 +40,14 @@ size_t out_pending(struct out *o);
  * file, then frees o. out_abort(NULL) is a no-op. */
 void out_abort(struct out *o);
 
+/* Starts initializing the sound system on a thread, so that a later out_open("portaudio")
+ * is quick. While it runs, standard error is silenced (the sound system's probes print
+ * noise); call out_prepared() before writing to standard error. */
+void out_prepare(void);
+
+/* Waits until out_prepare()'s work is done; a no-op when it was not started. */
+void out_prepared(void);
+
 /* Names of the available drivers, NULL-terminated. */
 const char *const *out_driver_names(void);
 

@@ -33,4 +33,8 @@ extern const struct out_driver out_portaudio_driver;
 extern const struct out_driver out_file_driver;
 extern const struct out_driver out_null_driver;
 
+/* PortAudio's early initialization (see out_prepare). */
+void out_portaudio_prepare(void);
+void out_portaudio_prepared(void);
+
 #endif

@@ -50,6 +50,12 @@ struct strv {
 void strv_push(struct strv *sv, char *s);
 void strv_free(struct strv *sv);
 
+/* Standard error can be silenced for a moment (the sound system's start-up probes print
+ * noise). Code about to write to standard error calls stderr_wait(), which returns once it is
+ * writable again; stderr_set_waiter() registers who knows (NULL: always writable). */
+void stderr_wait(void);
+void stderr_set_waiter(void (*wait)(void));
+
 /* Reads a whole file (or standard input when path is "-") into b, refusing more than max
  * bytes (DB_ETOOBIG). Returns 0, DB_ENOENT, DB_EIO or DB_ETOOBIG. */
 int read_file(const char *path, size_t max, struct buf *b);

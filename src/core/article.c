@@ -120,3 +120,23 @@ void article_set(char **field, const char *s)
     else
         free(v);
 }
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+struct article *article_dup(const struct article *a)
+{
+    struct article *d = article_new();
+    d->title = dup_or_null(a->title);
+    d->byline = dup_or_null(a->byline);
+    d->published = dup_or_null(a->published);
+    d->site = dup_or_null(a->site);
+    d->url = dup_or_null(a->url);
+    d->cap = a->npara ? a->npara : 1;
+    d->paras = xcalloc(d->cap, sizeof(*d->paras));
+    for (size_t i = 0; i < a->npara; i++)
+        d->paras[d->npara++] = xstrdup(a->paras[i]);
+    return d;
+}

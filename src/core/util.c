@@ -89,6 +89,11 @@ int buf_puts(struct buf *b, const char *s)
 
 int buf_putc(struct buf *b, char c)
 {
+    if (b->len + 2 <= b->cap && (!b->max || b->len < b->max)) { /* the common case */
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
     return buf_append(b, &c, 1);
 }
 
@@ -159,4 +164,17 @@ out:
     if (f != stdin)
         fclose(f);
     return rc;
+}
+
+static void (*stderr_waiter)(void);
+
+void stderr_set_waiter(void (*wait)(void))
+{
+    stderr_waiter = wait;
+}
+
+void stderr_wait(void)
+{
+    if (stderr_waiter)
+        stderr_waiter();
 }

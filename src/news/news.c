@@ -62,6 +62,7 @@ struct news {
 static void logline(struct news *n, const char *msg)
 {
     if (n->o.log) {
+        stderr_wait();
         fprintf(n->o.log, "docbao: %s\n", msg);
         fflush(n->o.log);
     }

@@ -73,3 +73,14 @@ size_t out_pending(struct out *o)
 {
     return o->drv->pending ? o->drv->pending(o) : 0;
 }
+
+void out_prepare(void)
+{
+    stderr_set_waiter(out_portaudio_prepared);
+    out_portaudio_prepare();
+}
+
+void out_prepared(void)
+{
+    out_portaudio_prepared();
+}

@@ -321,8 +321,11 @@ class Tmux:
     """A private tmux server running one command in a pane, for typing keys and reading the
     screen as a person would."""
 
+    count = 0
+
     def __init__(self, sb, command, env):
-        self.sock = sb.path("tmux.sock")
+        Tmux.count += 1  # a fresh server each time: a killed one may still hold its socket
+        self.sock = sb.path(f"tmux-{Tmux.count}.sock")
         self.env = dict(os.environ)
         self.env.update(env)
         subprocess.run(["tmux", "-S", self.sock, "new-session", "-d", "-x", "160", "-y", "50",
