@@ -114,16 +114,23 @@ deps:
 		$(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
 install: $(BUILD)/docbao
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/voices/vi $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/voices/vi $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(PREFIX)/lib/systemd/user $(DESTDIR)$(PREFIX)/share/applications
 	install -m 755 $(BUILD)/docbao $(DESTDIR)$(BINDIR)/docbao
 	cp -R voices/. $(DESTDIR)$(DATADIR)/voices/
+	install -m 644 sources.json $(DESTDIR)$(DATADIR)/sources.json
 	install -m 644 packaging/docbao.1 $(DESTDIR)$(MANDIR)/man1/docbao.1
+	sed 's|/usr/bin/docbao|$(BINDIR)/docbao|' packaging/docbao.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/user/docbao.service
+	install -m 644 packaging/docbao.desktop $(DESTDIR)$(PREFIX)/share/applications/docbao.desktop
 	for mo in $(MO_FILES); do lang=$$(basename $$(dirname $$(dirname $$mo))); \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
 		install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/docbao.mo; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/docbao $(DESTDIR)$(MANDIR)/man1/docbao.1
+	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/user/docbao.service
+	rm -f $(DESTDIR)$(PREFIX)/share/applications/docbao.desktop
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/docbao.mo
 

@@ -80,6 +80,7 @@ static void on_signal(int sig)
 }
 
 static char **split_list(const char *s);
+static int read_interactive(const struct opts *o, struct article **arts, size_t n);
 static void err_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void err_line(const char *fmt, ...)
 {
@@ -328,6 +329,14 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
     struct audio au;
     if (n == 0) {
         status = EXIT_RUNTIME;
+        goto out;
+    }
+    if (!o->export_path && isatty(STDIN_FILENO)) {
+        /* a person at the keyboard: the player, with every key of SPEC §5 */
+        status = read_interactive(o, arts, n);
+        if (status == 0 && failed)
+            status = EXIT_RUNTIME;
+        n = 0; /* the player's source owns the articles now */
         goto out;
     }
     status = audio_open(o, &au);
@@ -955,6 +964,42 @@ static void list_free(struct list_src *l)
         article_free(l->arts[i]);
     free(l->arts);
     free(l);
+}
+
+/* docbao read with a keyboard: the player over the loaded articles (it takes them). */
+static int read_interactive(const struct opts *o, struct article **arts, size_t n)
+{
+    struct list_src *l = xcalloc(1, sizeof(*l));
+    l->arts = xcalloc(n, sizeof(*l->arts));
+    memcpy(l->arts, arts, n * sizeof(*arts));
+    l->n = n;
+    struct player_opts po = {
+        .voice = o->voice,
+        .speed = o->speed,
+        .dialect = o->dialect,
+        .out_driver = "portaudio",
+        .quit_at_end = 1,
+        .verbose = o->verbose,
+        .sleep_minutes = o->sleep_minutes,
+    };
+    struct player_source ps = {l, list_count, list_title, list_url, list_site, list_article,
+                               NULL};
+    struct player *pl = NULL;
+    int rc = player_new(&po, &ps, &pl);
+    int st;
+    if (rc == DB_ENODEV) {
+        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
+                   "speech to a file with --export FILE.wav."));
+        st = EXIT_RUNTIME;
+    } else if (rc < 0) {
+        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
+                   "is installed."));
+        st = EXIT_RUNTIME;
+    } else {
+        st = run_player(o, pl);
+    }
+    list_free(l);
+    return st;
 }
 
 /* What the daemon is playing from: news for a selection, or loaded articles. */

@@ -49,7 +49,12 @@ void i18n_init(void)
     char dir[PATH_MAX + 16];
     struct stat st;
     if (exe && (snprintf(dir, sizeof(dir), "%s/locale", exe), stat(dir, &st) == 0))
-        bindtextdomain("docbao", dir);
+        bindtextdomain("docbao", dir); /* the build tree */
+    else if (exe && (snprintf(dir, sizeof(dir), "%s/../share/locale/vi/LC_MESSAGES/docbao.mo",
+                              exe),
+                     stat(dir, &st) == 0) &&
+             (snprintf(dir, sizeof(dir), "%s/../share/locale", exe), 1))
+        bindtextdomain("docbao", dir); /* installed next to PREFIX/bin */
     else
         bindtextdomain("docbao", DOCBAO_LOCALEDIR);
     bind_textdomain_codeset("docbao", "UTF-8");

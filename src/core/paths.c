@@ -1,5 +1,7 @@
 /*
- * paths.c — data and executable folders (see paths.h).
+ * paths.c — data and executable folders (see paths.h). An installed docbao finds its data
+ * next to itself (PREFIX/bin/../share/docbao) before the folder compiled in, so an install
+ * under another PREFIX or DESTDIR still works.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -50,7 +52,10 @@ const char *paths_data_dir(void)
     if (env && *env) {
         snprintf(data_dir, sizeof(data_dir), "%s", env);
     } else if (exe && (snprintf(probe, sizeof(probe), "%s/../voices", exe), is_dir(probe))) {
-        snprintf(data_dir, sizeof(data_dir), "%s/..", exe);
+        snprintf(data_dir, sizeof(data_dir), "%s/..", exe); /* the build tree */
+    } else if (exe && (snprintf(probe, sizeof(probe), "%s/../share/docbao/voices", exe),
+                       is_dir(probe))) {
+        snprintf(data_dir, sizeof(data_dir), "%s/../share/docbao", exe); /* PREFIX/bin/.. */
     } else {
         snprintf(data_dir, sizeof(data_dir), "%s", DOCBAO_DATADIR);
     }

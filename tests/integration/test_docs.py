@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""The documentation is in step with the program: every option of `docbao --help` is in the
+man page and the README; the man page renders; --help speaks both languages; an installed
+docbao (make install DESTDIR=…) finds its data without the source tree."""
+import os
+import re
+import subprocess
+
+from lib import ROOT, Sandbox, check, done
+
+sb = Sandbox()
+try:
+    r = sb.run("--help")
+    check(r.returncode == 0, "--help exits 0")
+    help_text = r.stdout.decode()
+    opts = sorted(set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", help_text)))
+    check(len(opts) >= 20, "--help lists the options", opts)
+    man = open(os.path.join(ROOT, "packaging", "docbao.1")).read().replace("\\-", "-")
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    for o in opts:
+        check(o in man, f"{o} is in the man page")
+        check(o in readme, f"{o} is in the README")
+    for cmd in ("list", "categories", "read", "extract", "text", "daemon", "status"):
+        check(cmd in help_text and re.search(rf"^\.BI? {cmd}\b", open(os.path.join(
+            ROOT, "packaging", "docbao.1")).read(), re.M),
+              f"the command {cmd} is in --help and the man page")
+    r = subprocess.run(["man", "-l", os.path.join(ROOT, "packaging", "docbao.1")],
+                       capture_output=True, env={**os.environ, "MANWIDTH": "80"})
+    check(r.returncode == 0 and b"EXIT STATUS" in r.stdout and not r.stderr.strip(),
+          "the man page renders without warnings", r.stderr.decode())
+    r = sb.run("--help", env={"LANGUAGE": "vi"})
+    check("Cách dùng" in r.stdout.decode() and "Phím khi nghe" in r.stdout.decode(),
+          "--help in Vietnamese with LANGUAGE=vi")
+    r = sb.run("--help", env={"LANG": "vi_VN.UTF-8", "LC_ALL": ""})
+    check("Cách dùng" in r.stdout.decode(), "--help in Vietnamese with LANG=vi_VN.UTF-8")
+    r = sb.run("-V")
+    check(r.returncode == 0 and r.stdout.startswith(b"docbao "), "--version")
+
+    dest = sb.path("root")
+    r = subprocess.run(["make", "-s", "install", "PREFIX=/usr", f"DESTDIR={dest}",
+                        f"BUILD={os.path.relpath(os.path.dirname(os.environ.get('DOCBAO', 'build/docbao')), ROOT)}"],
+                       cwd=ROOT, capture_output=True)
+    check(r.returncode == 0, "make install DESTDIR=… works", r.stderr.decode())
+    inst = os.path.join(dest, "usr", "bin", "docbao")
+    env = dict(sb.env)
+    env.pop("DOCBAO_DATADIR", None)
+    r = subprocess.run([inst, "categories"], capture_output=True, env=env, cwd="/")
+    check(r.returncode == 0 and b"xa-hoi" in r.stdout, "the installed docbao finds its sources",
+          r.stderr.decode())
+    r = subprocess.run([inst, "text"], input="UBND TP.HCM ngày 15/9".encode(),
+                       capture_output=True, env=env, cwd="/")
+    check(r.stdout.decode().strip() == "ủy ban nhân dân thành phố Hồ Chí Minh ngày mười lăm "
+                                       "tháng chín", "the installed docbao finds its lexicons",
+          r.stdout.decode())
+    r = subprocess.run([inst, "--bogus"], capture_output=True, env={**env, "LANGUAGE": "vi"},
+                       cwd="/")
+    check("không có tùy chọn" in r.stderr.decode(), "the installed docbao speaks Vietnamese",
+          r.stderr.decode())
+    for f in ("usr/lib/systemd/user/docbao.service", "usr/share/applications/docbao.desktop",
+              "usr/share/man/man1/docbao.1"):
+        check(os.path.exists(os.path.join(dest, f)), f"{f} is installed")
+    unit = open(os.path.join(dest, "usr/lib/systemd/user/docbao.service")).read()
+    check("ExecStart=/usr/bin/docbao daemon" in unit, "the unit starts the installed daemon")
+finally:
+    sb.close()
+done()
