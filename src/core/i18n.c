@@ -22,6 +22,7 @@
 
 void i18n_init(void)
 {
+    char lang[16];
     const char *loc = setlocale(LC_ALL, "");
     if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0) {
         /* The C locale, or a locale the system has not generated (vi_VN.UTF-8 on a minimal
@@ -36,7 +37,6 @@ void i18n_init(void)
         const char *language = getenv("LANGUAGE");
         if (want && strcmp(want, "C") != 0 && strcmp(want, "POSIX") != 0 &&
             strncmp(want, "C.", 2) != 0 && (!language || !*language)) {
-            char lang[16];
             size_t n = strcspn(want, "_.@");
             snprintf(lang, sizeof(lang), "%.*s", (int)(n < 15 ? n : 15), want);
             setenv("LANGUAGE", lang, 1);
