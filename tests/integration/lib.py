@@ -269,7 +269,12 @@ class Pulse:
         os.makedirs(self.home, exist_ok=True)
         os.makedirs(self.run_dir, mode=0o700, exist_ok=True)
         self.env = {"HOME": self.home, "XDG_RUNTIME_DIR": self.run_dir,
-                    "PULSE_RUNTIME_PATH": os.path.join(self.run_dir, "pulse")}
+                    "PULSE_RUNTIME_PATH": os.path.join(self.run_dir, "pulse"),
+                    # Under `make SAN=1`: ALSA's pulse plugin is dlopen()ed and closed again by
+                    # PortAudio, so LeakSanitizer reports its allocations from an "<unknown
+                    # module>" that cannot be suppressed by name. docbao's own leaks are checked
+                    # by the unit tests and the ALSA-file-plugin tests, which keep detection on.
+                    "ASAN_OPTIONS": "detect_leaks=0"}
         e = dict(os.environ)
         e.update(self.env)
         subprocess.run(["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1",
