@@ -244,32 +244,39 @@ struct audio {
     struct speak_ctx ctx;
 };
 
+/* One clear line for a failure to open the voice or the audio output. */
+static void report_audio_error(int rc, const struct opts *o)
+{
+    if (rc == DB_ENODEV)
+        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
+                   "speech to a file with --export FILE.wav."));
+    else if (rc == DB_ENOVOICE)
+        err_line(_("the voice '%s' is not installed. Install the espeak-ng-data package, or "
+                   "choose vi, vi-vn-x-central or vi-vn-x-south."),
+                 o->voice);
+    else if (rc == DB_EIO)
+        err_line(_("cannot write %s: check that the folder exists and is writable."),
+                 o->export_path ? o->export_path : "audio");
+    else
+        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
+                   "is installed."));
+}
+
 /* Opens the voice and the output; prints the error line itself. Returns 0 or EXIT_RUNTIME. */
 static int audio_open(const struct opts *o, struct audio *au)
 {
     memset(au, 0, sizeof(*au));
     struct tts_opts to = {.voice = o->voice, .speed = o->speed};
     int rc = tts_open(NULL, &to, &au->tts);
-    if (rc == DB_ENOVOICE) {
-        err_line(_("the voice '%s' is not installed. Install the espeak-ng-data package, or "
-                   "choose vi, vi-vn-x-central or vi-vn-x-south."),
-                 o->voice);
-        return EXIT_RUNTIME;
-    } else if (rc < 0) {
-        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
-                   "is installed."));
+    if (rc < 0) {
+        report_audio_error(rc, o);
         return EXIT_RUNTIME;
     }
     normalizer_new(NULL, o->dialect, &au->nz);
     rc = out_open(o->export_path ? "file" : "portaudio", tts_sample_rate(au->tts),
                   o->export_path, &au->out);
-    if (rc == DB_ENODEV) {
-        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
-                   "speech to a file with --export FILE.wav."));
-        return EXIT_RUNTIME;
-    } else if (rc < 0) {
-        err_line(_("cannot write %s: check that the folder exists and is writable."),
-                 o->export_path ? o->export_path : "audio");
+    if (rc < 0) {
+        report_audio_error(rc == DB_ENODEV ? rc : (o->export_path ? DB_EIO : DB_ENODEV), o);
         return EXIT_RUNTIME;
     }
     int export_stdout = o->export_path && strcmp(o->export_path, "-") == 0;
@@ -836,18 +843,8 @@ static int listen_interactive(const struct opts *o, struct news *news, struct ca
     struct player *pl = NULL;
     int rc = player_new(&po, &ps, &pl);
     free(key);
-    if (rc == DB_ENODEV) {
-        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
-                   "speech to a file with --export FILE.wav."));
-        return EXIT_RUNTIME;
-    } else if (rc == DB_ENOVOICE) {
-        err_line(_("the voice '%s' is not installed. Install the espeak-ng-data package, or "
-                   "choose vi, vi-vn-x-central or vi-vn-x-south."),
-                 o->voice);
-        return EXIT_RUNTIME;
-    } else if (rc < 0) {
-        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
-                   "is installed."));
+    if (rc < 0) {
+        report_audio_error(rc, o);
         return EXIT_RUNTIME;
     }
     return run_player(o, pl);
@@ -897,9 +894,7 @@ static int export_news(const struct opts *o, const struct sources *src, struct n
         } else {
             st = rc == DB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
             if (rc == DB_ENOVOICE)
-                err_line(_("the voice '%s' is not installed. Install the espeak-ng-data "
-                           "package, or choose vi, vi-vn-x-central or vi-vn-x-south."),
-                         o->voice);
+                report_audio_error(rc, o);
             else if (rc == DB_EINVAL)
                 err_line(_("the bulletin options are not valid: --rate takes 48000 or 44100, "
                            "--loudness a level from -60 to -5 LUFS."));
@@ -987,13 +982,8 @@ static int read_interactive(const struct opts *o, struct article **arts, size_t 
     struct player *pl = NULL;
     int rc = player_new(&po, &ps, &pl);
     int st;
-    if (rc == DB_ENODEV) {
-        err_line(_("no audio output device found. Connect speakers or headphones, or write the "
-                   "speech to a file with --export FILE.wav."));
-        st = EXIT_RUNTIME;
-    } else if (rc < 0) {
-        err_line(_("the speech synthesizer eSpeak NG could not start. Check that espeak-ng-data "
-                   "is installed."));
+    if (rc < 0) {
+        report_audio_error(rc, o);
         st = EXIT_RUNTIME;
     } else {
         st = run_player(o, pl);
@@ -1062,11 +1052,7 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
     int rc = player_new(&po, &ps, &pl);
     free(key);
     if (rc < 0) {
-        err_line(rc == DB_ENODEV ? _("no audio output device found. Connect speakers or "
-                                     "headphones, or write the speech to a file with --export "
-                                     "FILE.wav.")
-                                 : _("the speech synthesizer eSpeak NG could not start. Check "
-                                     "that espeak-ng-data is installed."));
+        report_audio_error(rc, o);
         return NULL;
     }
     if (player_start(pl) < 0) {

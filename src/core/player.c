@@ -176,6 +176,21 @@ static void spoken_sentences(struct player *p, const char *text, struct strv *ou
     strv_free(&raw);
 }
 
+/* The spoken form of a title: one sentence, whatever its punctuation. */
+static char *spoken_title(struct player *p, const char *title)
+{
+    struct strv t = STRV_INIT;
+    struct buf joined = BUF_INIT;
+    spoken_sentences(p, title ? title : "", &t);
+    for (size_t i = 0; i < t.n; i++) {
+        if (i)
+            buf_putc(&joined, ' ');
+        buf_puts(&joined, t.v[i]);
+    }
+    strv_free(&t);
+    return buf_steal(&joined);
+}
+
 /* Loads story's text into a free text slot (synthesis thread; called unlocked). */
 static void load_text(struct player *p, size_t story, int full, struct story_text *dst)
 {
@@ -185,17 +200,7 @@ static void load_text(struct player *p, size_t story, int full, struct story_tex
     if (full) {
         struct article *a = NULL;
         if (p->src.article(p->src.ctx, story, &a) == 0) {
-            struct strv t = STRV_INIT;
-            spoken_sentences(p, a->title ? a->title : (title ? title : ""), &t);
-            /* the title is one sentence, whatever its punctuation */
-            struct buf joined = BUF_INIT;
-            for (size_t i = 0; i < t.n; i++) {
-                if (i)
-                    buf_putc(&joined, ' ');
-                buf_puts(&joined, t.v[i]);
-            }
-            strv_push(&sents, buf_steal(&joined));
-            strv_free(&t);
+            strv_push(&sents, spoken_title(p, a->title ? a->title : title));
             for (size_t i = 0; i < a->npara; i++)
                 spoken_sentences(p, a->paras[i], &sents);
             article_free(a);
@@ -203,16 +208,7 @@ static void load_text(struct player *p, size_t story, int full, struct story_tex
             failed = 1;
         }
     } else {
-        struct strv t = STRV_INIT;
-        spoken_sentences(p, title ? title : "", &t);
-        struct buf joined = BUF_INIT;
-        for (size_t i = 0; i < t.n; i++) {
-            if (i)
-                buf_putc(&joined, ' ');
-            buf_puts(&joined, t.v[i]);
-        }
-        strv_push(&sents, buf_steal(&joined));
-        strv_free(&t);
+        strv_push(&sents, spoken_title(p, title));
     }
     pthread_mutex_lock(&p->lock);
     strv_free(&dst->sents);

@@ -254,6 +254,19 @@ struct fetcher {
     int stop;
 };
 
+/* Hands a finished transfer to fetcher_next() (lock held). */
+static void push_done(struct fetcher *f, struct fetch_done *d)
+{
+    struct done_node *n = xcalloc(1, sizeof(*n));
+    n->d = d;
+    if (f->done_tail)
+        f->done_tail->next = n;
+    else
+        f->done = n;
+    f->done_tail = n;
+    pthread_cond_broadcast(&f->cond);
+}
+
 static void *fetcher_main(void *arg)
 {
     struct fetcher *f = arg;
@@ -274,14 +287,7 @@ static void *fetcher_main(void *arg)
                 x->next = f->active;
                 f->active = x;
             } else {
-                struct done_node *n = xcalloc(1, sizeof(*n));
-                n->d = xfer_finish(x, CURLE_FAILED_INIT);
-                if (f->done_tail)
-                    f->done_tail->next = n;
-                else
-                    f->done = n;
-                f->done_tail = n;
-                pthread_cond_broadcast(&f->cond);
+                push_done(f, xfer_finish(x, CURLE_FAILED_INIT));
             }
         }
         pthread_mutex_unlock(&f->lock);
@@ -305,16 +311,10 @@ static void *fetcher_main(void *arg)
                     break;
                 }
             pthread_mutex_unlock(&f->lock);
-            struct done_node *n = xcalloc(1, sizeof(*n));
-            n->d = xfer_finish(x, cc);
+            struct fetch_done *d = xfer_finish(x, cc);
             pthread_mutex_lock(&f->lock);
             f->running--;
-            if (f->done_tail)
-                f->done_tail->next = n;
-            else
-                f->done = n;
-            f->done_tail = n;
-            pthread_cond_broadcast(&f->cond);
+            push_done(f, d);
             pthread_mutex_unlock(&f->lock);
         }
         curl_multi_poll(f->multi, NULL, 0, 1000, NULL);
