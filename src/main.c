@@ -186,6 +186,7 @@ static int load_article(const char *arg, struct article **out)
         }
         body = res.body;
         res.body.data = NULL;
+        fetch_body_to_utf8(res.content_type, &body); /* the header's charset, when not UTF-8 */
         html = (res.content_type && (strncasecmp(res.content_type, "text/html", 9) == 0 ||
                                  strncasecmp(res.content_type, "application/xhtml", 17) == 0)) ||
                extract_is_html(body.data ? body.data : "", body.len);

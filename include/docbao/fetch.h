@@ -39,6 +39,12 @@ int fetch_url(const char *url, const struct fetch_opts *opts, struct fetch_resul
 
 void fetch_result_free(struct fetch_result *res);
 
+/* When the Content-Type header content_type (may be NULL) names a charset other than UTF-8
+ * (e.g. "text/html; charset=windows-1258"), converts body to UTF-8 in place with iconv; bytes
+ * that do not convert become U+FFFD. Returns 0 (also when there was nothing to do), or
+ * DB_EFORMAT for a charset iconv does not know (body unchanged). */
+int fetch_body_to_utf8(const char *content_type, struct buf *body);
+
 /*
  * Concurrent downloads: a fetcher runs libcurl's multi interface on its own thread, at most
  * max_conns transfers at once, and hands finished transfers back through fetcher_next() in

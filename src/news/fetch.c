@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include <curl/curl.h>
+#include <iconv.h>
 
 #include "docbao/err.h"
 #include "docbao/fetch.h"
@@ -441,4 +442,56 @@ void fetcher_free(struct fetcher *f)
     pthread_mutex_destroy(&f->lock);
     pthread_cond_destroy(&f->cond);
     free(f);
+}
+
+int fetch_body_to_utf8(const char *content_type, struct buf *body)
+{
+    if (!content_type || !body->data)
+        return 0;
+    const char *cs = NULL;
+    for (const char *p = content_type; *p; p++)
+        if (strncasecmp(p, "charset=", 8) == 0) {
+            cs = p + 8;
+            break;
+        }
+    if (!cs)
+        return 0;
+    char name[64];
+    size_t n = 0;
+    if (*cs == '"' || *cs == '\'')
+        cs++;
+    while (cs[n] && cs[n] != ';' && cs[n] != '"' && cs[n] != '\'' && cs[n] != ' ' &&
+           n < sizeof(name) - 1) {
+        name[n] = cs[n];
+        n++;
+    }
+    name[n] = '\0';
+    if (!n || !strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8") ||
+        !strcasecmp(name, "us-ascii"))
+        return 0;
+    iconv_t cd = iconv_open("UTF-8", name);
+    if (cd == (iconv_t)-1)
+        return DB_EFORMAT;
+    struct buf out = BUF_INIT;
+    char *in = body->data;
+    size_t left = body->len;
+    char chunk[16384];
+    while (left > 0) {
+        char *o = chunk;
+        size_t room = sizeof(chunk);
+        size_t r = iconv(cd, &in, &left, &o, &room);
+        buf_append(&out, chunk, sizeof(chunk) - room);
+        if (r == (size_t)-1 && errno != E2BIG) { /* a byte that does not convert */
+            buf_append(&out, "\xef\xbf\xbd", 3);
+            in++;
+            left--;
+            iconv(cd, NULL, NULL, NULL, NULL);
+        }
+    }
+    iconv_close(cd);
+    size_t max = body->max;
+    buf_free(body);
+    *body = out;
+    body->max = max;
+    return 0;
 }

@@ -575,6 +575,7 @@ static void article_done(struct news *n, struct slot *sl, struct fetch_done *d)
     }
     const struct source *src = sl->story.site ? sources_find(n->src, sl->story.site) : NULL;
     struct article *a = NULL;
+    fetch_body_to_utf8(d->content_type, &d->body); /* the header's charset, when not UTF-8 */
     int rc = extract_html_rules(buf_str(&d->body), d->body.len, sl->story.url,
                                 src && src->has_rules ? &src->rules : NULL, &a);
     if (rc < 0) {

@@ -100,6 +100,37 @@ try:
               "a 404 page is one clear error line, exit 1", r.stderr.decode())
     finally:
         srv.close()
+    # --- the charset named only by the HTTP header (Vietnamese windows-1258) ------------------
+    import unicodedata
+    from lib import NewsServer, Route
+
+    def cp1258(text):
+        out = b""
+        for ch in text:
+            try:
+                out += ch.encode("cp1258")
+            except UnicodeEncodeError:  # a tone mark on a base letter: base + combining mark
+                d = unicodedata.normalize("NFD", ch)
+                tone = [m for m in d if m in "\u0300\u0301\u0303\u0309\u0323"][0]
+                base = unicodedata.normalize("NFC", d.replace(tone, ""))
+                out += base.encode("cp1258") + tone.encode("cp1258")
+        return out
+    paras = ["Hà Nội hôm nay trời nắng đẹp, nhiều người dân đi dạo quanh hồ Gươm và phố cổ "
+             "vào buổi sáng sớm cuối tuần.",
+             "Chính quyền thành phố khuyến khích người dân đi bộ và dùng xe buýt để giảm khói "
+             "bụi trong nội đô, nhất là vào những ngày cuối năm."]
+    page = ("<html><head><title>Phố cổ cuối tuần</title></head><body><article>" +
+            "".join(f"<p>{p}</p>" for p in paras) + "</article></body></html>")
+    ns = NewsServer()
+    try:
+        ns.routes["/cp1258.html"] = Route(cp1258(page), ctype="text/html; charset=windows-1258")
+        r = sb.run("extract", ns.url("/cp1258.html"))
+        got = r.stdout.decode("utf-8", "replace")
+        check(r.returncode == 0 and all(p in got for p in paras),
+              "a page whose charset only the HTTP header names (windows-1258) reads right", got)
+    finally:
+        ns.close()
+
     r = sb.run("read", "-o", sb.path("ftp.wav"), "ftp://127.0.0.1/x.html")
     check(r.returncode == 1 and b"http" in r.stderr, "an ftp:// address is refused",
           r.stderr.decode())
