@@ -28,7 +28,7 @@ DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasou
              libjansson-dev libsqlite3-dev libsoxr-dev libebur128-dev libsystemd-dev gettext
 DEB_RUN   := espeak-ng-data ca-certificates
 DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils libasound2-plugins \
-             dbus playerctl socat
+             dbus playerctl socat dpkg-dev debhelper lintian man-db zsh
 
 # MPRIS (media keys over D-Bus) needs sd-bus from libsystemd: yes, no, or auto (when found).
 USE_MPRIS ?= auto
@@ -65,7 +65,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PO_FILES  := $(wildcard po/*.po)
 MO_FILES  := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/docbao.mo)
 
-.PHONY: all test bench deps install uninstall clean format update-po
+.PHONY: all test bench deps install uninstall clean format update-po deb print-deps fuzz fuzz-build
 all: $(BUILD)/docbao $(MO_FILES)
 
 $(BUILD)/docbao: $(OBJS)
@@ -108,6 +108,15 @@ test: all $(UNIT_BINS)
 bench: $(BUILD)/docbao
 	@BUILD=$(BUILD) tests/bench/run
 
+print-deps:
+	@echo "DEB_BUILD=$(strip $(DEB_BUILD))"
+	@echo "DEB_RUN=$(strip $(DEB_RUN))"
+	@echo "DEB_TEST=$(strip $(DEB_TEST))"
+
+# A Debian package built from a copy of the tree (packaging/debian); the .deb lands in $(BUILD).
+deb:
+	packaging/make-deb.sh $(BUILD)
+
 deps:
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -115,7 +124,9 @@ deps:
 
 install: $(BUILD)/docbao
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/voices/vi $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(PREFIX)/lib/systemd/user $(DESTDIR)$(PREFIX)/share/applications
+		$(DESTDIR)$(PREFIX)/lib/systemd/user $(DESTDIR)$(PREFIX)/share/applications \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 	install -m 755 $(BUILD)/docbao $(DESTDIR)$(BINDIR)/docbao
 	cp -R voices/. $(DESTDIR)$(DATADIR)/voices/
 	install -m 644 sources.json $(DESTDIR)$(DATADIR)/sources.json
@@ -123,6 +134,10 @@ install: $(BUILD)/docbao
 	sed 's|/usr/bin/docbao|$(BINDIR)/docbao|' packaging/docbao.service \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/user/docbao.service
 	install -m 644 packaging/docbao.desktop $(DESTDIR)$(PREFIX)/share/applications/docbao.desktop
+	install -m 644 packaging/completion/docbao.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/docbao
+	install -m 644 packaging/completion/_docbao \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_docbao
 	for mo in $(MO_FILES); do lang=$$(basename $$(dirname $$(dirname $$mo))); \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
 		install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/docbao.mo; done
@@ -131,6 +146,8 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/docbao $(DESTDIR)$(MANDIR)/man1/docbao.1
 	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/user/docbao.service
 	rm -f $(DESTDIR)$(PREFIX)/share/applications/docbao.desktop
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/docbao
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_docbao
 	rm -rf $(DESTDIR)$(DATADIR)
 	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/docbao.mo
 

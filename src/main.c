@@ -26,6 +26,7 @@
 #include "docbao/news.h"
 #include "docbao/player.h"
 #include "docbao/cmd.h"
+#include "docbao/config.h"
 #include "docbao/keys.h"
 #include "docbao/ctl.h"
 #include "docbao/daemon.h"
@@ -62,6 +63,7 @@ struct opts {
     const char *sources_path;
     int headlines;
     int sleep_minutes;
+    int print;             /* config --print */
     /* bulletins */
     const char *intro;
     const char *outro;
@@ -114,6 +116,8 @@ static void usage(FILE *f)
             "                            line (--sentences: split only, no normalization)\n"
             "  extract URL|FILE [--json] print the extracted article: title, blank line, one\n"
             "                            paragraph a line; --json: a JSON object\n"
+            "  config [--print]          the settings file's path; --print: the settings in\n"
+            "                            effect (config.json, then the command line)\n"
             "\n"
             "Options:\n"
             "  -c, --category SLUG       xa-hoi (default), thoi-su, the-gioi, kinh-te, giao-duc,\n"
@@ -1162,6 +1166,39 @@ out:
     return st;
 }
 
+/* docbao config [--print]: the settings file's path, or the effective settings (the file, then
+ * the command line) as a config file. */
+static int cmd_config(const struct opts *o)
+{
+    if (!o->print) {
+        char path[4096];
+        if (config_default_path(path, sizeof(path)) < 0) {
+            err_line(_("no settings file: neither XDG_CONFIG_HOME nor HOME is set."));
+            return EXIT_RUNTIME;
+        }
+        printf("%s\n", path);
+        return 0;
+    }
+    struct config eff = {
+        .category = (char *)o->category,
+        .sites = o->sites,
+        .limit = o->limit,
+        .voice = (char *)o->voice,
+        .speed = o->speed,
+        .dialect = o->dialect,
+        .headlines = o->headlines,
+        .bulletin = {.rate = o->rate,
+                     .loudness = o->loudness,
+                     .intro = o->no_intro ? "" : (char *)o->intro,
+                     .outro = (char *)o->outro},
+    };
+    if (config_print(&eff, stdout) < 0) {
+        err_line(_("cannot print the settings: %s."), db_strerror(DB_EIO));
+        return EXIT_RUNTIME;
+    }
+    return 0;
+}
+
 /* The commands sent to a running daemon (SPEC §2). */
 static int is_client_command(const char *cmd)
 {
@@ -1195,7 +1232,30 @@ static char **split_list(const char *s)
 int main(int argc, char **argv)
 {
     i18n_init();
-    struct opts o = {.speed = 1.0, .voice = "vi", .dialect = NORM_NORTH};
+    /* Settings: the built-in defaults, then the config file, then the command line. static:
+     * o borrows its strings until exit, on every path. */
+    static struct config cfg;
+    struct strv warnings = STRV_INIT;
+    int crc = config_load(NULL, &cfg, &warnings);
+    for (size_t i = 0; i < warnings.n; i++)
+        err_line("%s", warnings.v[i]);
+    strv_free(&warnings);
+    if (crc == DB_EFORMAT)
+        return EXIT_USAGE;
+    struct opts o = {
+        .speed = cfg.speed,
+        .voice = cfg.voice,
+        .dialect = cfg.dialect,
+        .category = cfg.category,
+        .sites = cfg.sites,
+        .limit = cfg.limit,
+        .headlines = cfg.headlines,
+        .rate = cfg.bulletin.rate,
+        .loudness = cfg.bulletin.loudness,
+        .intro = cfg.bulletin.intro,
+        .outro = cfg.bulletin.outro,
+    };
+    cfg.sites = NULL; /* o.sites is freed at the end */
     enum {
         OPT_SPEED = 256,
         OPT_VOICE,
@@ -1212,7 +1272,8 @@ int main(int argc, char **argv)
         OPT_NO_INTRO,
         OPT_HEADLINES_ONLY,
         OPT_RATE,
-        OPT_LOUDNESS
+        OPT_LOUDNESS,
+        OPT_PRINT
     };
     static const struct option longopts[] = {
         {"speed", required_argument, NULL, OPT_SPEED},
@@ -1235,6 +1296,7 @@ int main(int argc, char **argv)
         {"headlines-only", no_argument, NULL, OPT_HEADLINES_ONLY},
         {"rate", required_argument, NULL, OPT_RATE},
         {"loudness", required_argument, NULL, OPT_LOUDNESS},
+        {"print", no_argument, NULL, OPT_PRINT},
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
@@ -1281,6 +1343,9 @@ int main(int argc, char **argv)
             o.category = optarg;
             break;
         case 's':
+            for (size_t i = 0; o.sites && o.sites[i]; i++)
+                free(o.sites[i]);
+            free(o.sites);
             o.sites = split_list(optarg);
             break;
         case 'n': {
@@ -1346,6 +1411,9 @@ int main(int argc, char **argv)
             o.sleep_minutes = (int)v;
             break;
         }
+        case OPT_PRINT:
+            o.print = 1;
+            break;
         case OPT_SENTENCES:
             o.sentences = 1;
             break;
@@ -1400,6 +1468,8 @@ int main(int argc, char **argv)
         status = cmd_read(&o, cargc, cargv);
     } else if (strcmp(cmd, "text") == 0) {
         status = cmd_text(&o, cargc, cargv);
+    } else if (strcmp(cmd, "config") == 0) {
+        status = cmd_config(&o);
     } else if (strcmp(cmd, "extract") == 0) {
         status = cmd_extract(&o, cargc, cargv);
     } else {
@@ -1410,5 +1480,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; o.sites && o.sites[i]; i++)
         free(o.sites[i]);
     free(o.sites);
+    config_free(&cfg);
     return status;
 }
