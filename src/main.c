@@ -1427,7 +1427,8 @@ int main(int argc, char **argv)
             usage(stdout);
             return 0;
         case 'V':
-            printf("docbao %s\n", DOCBAO_VERSION);
+            printf("docbao %s (%s, %s, %s)\n", DOCBAO_VERSION, tts_version(), out_version(),
+                   fetch_version());
             return 0;
         case ':':
             err_line(_("option '%s' needs a value. Try 'docbao --help'."), argv[optind - 1]);

@@ -27,6 +27,9 @@ struct fetch_result {
 int fetch_global_init(void);
 void fetch_global_cleanup(void);
 
+/* libcurl's version, e.g. "libcurl 7.88.1" (static storage). */
+const char *fetch_version(void);
+
 /* Nonzero when s starts with http:// or https:// (case-insensitive). */
 int fetch_is_url(const char *s);
 

@@ -48,6 +48,9 @@ void out_prepare(void);
 /* Waits until out_prepare()'s work is done; a no-op when it was not started. */
 void out_prepared(void);
 
+/* The sound library's name and version, e.g. "PortAudio V19.6.0-devel" (static storage). */
+const char *out_version(void);
+
 /* Names of the available drivers, NULL-terminated. */
 const char *const *out_driver_names(void);
 

@@ -36,5 +36,6 @@ extern const struct out_driver out_null_driver;
 /* PortAudio's early initialization (see out_prepare). */
 void out_portaudio_prepare(void);
 void out_portaudio_prepared(void);
+const char *out_portaudio_version(void);
 
 #endif

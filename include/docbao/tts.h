@@ -50,6 +50,9 @@ int tts_set_speed(struct tts *t, double speed);
 /* The sample rate of the PCM this backend produces, in Hz. */
 int tts_sample_rate(const struct tts *t);
 
+/* The speech synthesizer's name and version, e.g. "eSpeak NG 1.51" (static storage). */
+const char *tts_version(void);
+
 /* Names of the available drivers, NULL-terminated. */
 const char *const *tts_driver_names(void);
 

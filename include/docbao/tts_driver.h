@@ -27,4 +27,7 @@ struct tts {
 
 extern const struct tts_driver tts_espeak_driver;
 
+/* "eSpeak NG <version>" (static storage). */
+const char *tts_espeak_version(void);
+
 #endif

@@ -33,6 +33,13 @@ void fetch_global_cleanup(void)
     curl_global_cleanup();
 }
 
+const char *fetch_version(void)
+{
+    static char v[64];
+    snprintf(v, sizeof(v), "libcurl %s", curl_version_info(CURLVERSION_NOW)->version);
+    return v;
+}
+
 int fetch_is_url(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;

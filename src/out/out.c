@@ -74,6 +74,11 @@ size_t out_pending(struct out *o)
     return o->drv->pending ? o->drv->pending(o) : 0;
 }
 
+const char *out_version(void)
+{
+    return out_portaudio_version();
+}
+
 void out_prepare(void)
 {
     stderr_set_waiter(out_portaudio_prepared);

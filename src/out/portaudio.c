@@ -181,6 +181,11 @@ static void pa_abort(struct out *o)
     free(pp);
 }
 
+const char *out_portaudio_version(void)
+{
+    return Pa_GetVersionText();
+}
+
 const struct out_driver out_portaudio_driver = {
     .name = "portaudio",
     .open = pa_open,

@@ -8,6 +8,7 @@
  * Speed maps to words per minute, 175 × speed; above 450 wpm eSpeak NG time-compresses with
  * its built-in sonic, which keeps the pitch.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,14 @@ static int espeak_synth(struct tts *t, const char *text, struct pcm *out)
      * espeak_ng_Synchronize() is for the asynchronous mode (and can hang after a
      * terminate/initialize cycle). */
     return st == ENS_OK ? 0 : DB_ETTS;
+}
+
+const char *tts_espeak_version(void)
+{
+    static char v[64];
+    const char *path = NULL;
+    snprintf(v, sizeof(v), "eSpeak NG %s", espeak_Info(&path));
+    return v;
 }
 
 const struct tts_driver tts_espeak_driver = {

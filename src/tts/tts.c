@@ -11,6 +11,11 @@
 static const struct tts_driver *const drivers[] = {&tts_espeak_driver, NULL};
 static const char *const driver_names[] = {"espeak", NULL};
 
+const char *tts_version(void)
+{
+    return tts_espeak_version();
+}
+
 const char *const *tts_driver_names(void)
 {
     return driver_names;

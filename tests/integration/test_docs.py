@@ -34,7 +34,9 @@ try:
     r = sb.run("--help", env={"LANG": "vi_VN.UTF-8", "LC_ALL": ""})
     check("Cách dùng" in r.stdout.decode(), "--help in Vietnamese with LANG=vi_VN.UTF-8")
     r = sb.run("-V")
-    check(r.returncode == 0 and r.stdout.startswith(b"docbao "), "--version")
+    check(r.returncode == 0 and r.stdout.startswith(b"docbao ") and b"eSpeak NG" in r.stdout
+          and b"PortAudio" in r.stdout and b"libcurl" in r.stdout,
+          "--version names eSpeak NG, PortAudio and libcurl", r.stdout)
 
     dest = sb.path("root")
     r = subprocess.run(["make", "-s", "install", "PREFIX=/usr", f"DESTDIR={dest}",
