@@ -4,22 +4,25 @@
  * a file a radio station can put on air (SPEC §7):
  *
  *   - resampled with libsoxr (high quality) to 48 kHz (or 44.1 kHz), 16-bit, mono;
- *   - loudness normalized to -23 LUFS integrated (EBU R128, libebur128), true peak at most
- *     -1 dBTP (true peak estimated with a 4x windowed-sinc interpolator like BS.1770's; the
- *     files are checked with libebur128 and ffmpeg's ebur128 in the tests). The gain is the
- *     target gain; when that gain would push the true peak above the ceiling, a look-ahead
- *     true-peak limiter (5 ms attack, 80 ms release, deterministic) holds the peaks and the
- *     gain is re-trimmed so the loudness still meets the target;
+ *   - loudness normalized to -23 LUFS integrated (EBU R128: the BS.1770 K-weighting and
+ *     two-stage gating, computed here from 100 ms segment energies so parts can be measured in
+ *     other processes; it agrees with libebur128 within 0.1 LU), true peak at most -1 dBTP
+ *     (true peak estimated with a 4x windowed-sinc interpolator like BS.1770's; the files are
+ *     checked with libebur128 and ffmpeg's ebur128 in the tests). The gain is the target
+ *     gain; when that gain would push the true peak above the ceiling, a look-ahead true-peak
+ *     limiter (5 ms attack, 80 ms release, deterministic) holds the peaks and the gain is
+ *     re-trimmed (dry runs measured by libebur128) so the loudness still meets the target;
  *   - WAV gets a Broadcast WAV `bext` chunk (description = the title folded to ASCII,
  *     originator "docbao", origination date and time, loudness values), a `cue ` chunk with
  *     one point per marker and a LIST/adtl chunk with a `labl` (the marker's label) per
  *     point; .flac, .ogg/.oga (Vorbis), .opus and .mp3 are chosen by the file extension and
  *     carry no cues;
- *   - two passes with flat memory: pass 1 streams the resampled float audio to an unnamed
- *     temporary file in the target folder while measuring loudness and true peak (the
- *     resampling and true-peak metering can also be done part by part in other processes:
- *     struct bulletin_resampler + bulletin_write_float()); pass 2
- *     reads it back in blocks, applies the gain (and limiter) and writes the file;
+ *   - two passes with flat memory: pass 1 measures loudness and true peak while the audio
+ *     goes, as floats at the output rate, to unnamed temporary files in the target folder —
+ *     the writer's own spool (bulletin_write, bulletin_write_float) or part files made in
+ *     other processes (struct bulletin_resampler, bulletin_add_part), which are adopted as
+ *     they are, not copied; pass 2 reads them back in blocks, applies the gain (and the
+ *     limiter when needed) and writes the file;
  *   - written safely: the file is built as an unnamed O_TMPFILE in the target folder and
  *     linked into place when complete (falling back to NAME.part-PID, renamed at the end), so
  *     a failed, interrupted or killed run leaves nothing. The target "-" writes WAV to
@@ -75,10 +78,17 @@ int bulletin_mark(struct bulletin *b, const char *label);
  * DB_EIO. */
 int bulletin_write(struct bulletin *b, const int16_t *s, size_t n);
 
-/* For in_rate 0: appends n float samples (full scale ±1.0) at the output rate, e.g. made
- * by a bulletin_resampler in another process. Returns 0, DB_EIO, or DB_EINVAL when the
- * bulletin takes int16 input. */
+/* For in_rate 0: appends n float samples (full scale ±1.0) at the output rate, measured
+ * here. Returns 0, DB_EIO, or DB_EINVAL when the bulletin takes int16 input. */
 int bulletin_write_float(struct bulletin *b, const float *f, size_t n);
+
+/* For in_rate 0: appends the part in fd, a complete part file written by
+ * bulletin_resampler_finish() (its audio, true peak and loudness segments; no audio is read
+ * now). Takes fd in every case: it is kept open until the bulletin is closed or freed (past
+ * 64 parts, the audio is copied into the spool and fd closed). Returns 0; DB_EIO when fd is
+ * not a complete part file; DB_EINVAL when the part's rate is not the output rate or the
+ * bulletin takes int16 input. */
+int bulletin_add_part(struct bulletin *b, int fd);
 
 /* For in_rate 0: reports the true peak (linear) of audio handed to bulletin_write_float();
  * the largest one counts. */
@@ -93,21 +103,25 @@ int bulletin_close(struct bulletin *b, struct bulletin_report *rep);
  * no-op. */
 void bulletin_free(struct bulletin *b);
 
-/* A part of a bulletin resampled apart (in a worker process, so that resampling and the
- * true-peak measurement run in parallel): the same libsoxr HQ conversion as bulletin_write(),
- * streamed as raw native-endian floats to a file descriptor, with the part's true peak
- * measured by libebur128. Resampling parts separately and joining them gives the same audio
- * as one resampler when the parts meet in silence (the filter's ringing dies within a few
- * milliseconds). */
+/* A part of a bulletin resampled apart (in a worker process, so that resampling and metering
+ * run in parallel): the same libsoxr HQ conversion as bulletin_write(), written with the
+ * part's true peak and loudness segments as a part file for bulletin_add_part(). Resampling
+ * parts separately and joining them gives the same audio as one resampler when the parts
+ * meet in silence (the filter's ringing dies within a few milliseconds). */
 struct bulletin_resampler;
 
 /* Returns 0 and stores a resampler in *out, or DB_EINVAL (rates) / DB_EIO. */
 int bulletin_resampler_new(int in_rate, int out_rate, struct bulletin_resampler **out);
-/* Resamples n samples at s (s = NULL, n = 0: the end, flushing the filter) and writes the
- * output to fd. Returns 0 or DB_EIO. */
+/* Resamples n samples at s and writes the output to fd, a new empty file (a header is
+ * reserved at its start; s = NULL, n = 0 flushes the filter). The same fd on every call.
+ * Returns 0 or DB_EIO. */
 int bulletin_resample(struct bulletin_resampler *r, const int16_t *s, size_t n, int fd);
+/* Ends the part: flushes the filter, pads the audio with silence to a whole number of
+ * 100 ms loudness segments, writes the segments and fills in the header. Returns 0 or
+ * DB_EIO. */
+int bulletin_resampler_finish(struct bulletin_resampler *r, int fd);
 /* The true peak (linear, 1.0 = full scale; call after the end) and the number of samples
- * written so far. */
+ * produced so far. */
 double bulletin_resampler_peak(struct bulletin_resampler *r);
 size_t bulletin_resampler_frames(const struct bulletin_resampler *r);
 /* bulletin_resampler_free(NULL) is a no-op. */

@@ -9,11 +9,13 @@
  *
  * Speed: stories are synthesized in parallel by worker processes (eSpeak NG keeps global
  * state, so each worker is a fresh fork that opens its own voice, synthesizes exactly one
- * part — the intro, one story or the outro — into an unnamed temporary file and exits).
+ * part — the intro, one story or the outro — resamples it, measures its true peak and
+ * loudness into an unnamed temporary part file and exits; the longest parts start first).
  * One process per part makes the samples independent of the number of workers: the same
- * input gives the same file on any machine. The parent assembles the parts in order and
- * hands them to the bulletin writer (bulletin.h: 48 kHz, -23 LUFS, true peak <= -1 dBTP,
- * bext + cue points), which streams; memory stays flat however many stories there are.
+ * input gives the same file on any machine. The parent hands the parts in order to the
+ * bulletin writer (bulletin.h: 48 kHz, -23 LUFS, true peak <= -1 dBTP, bext + cue points),
+ * which combines the measurements and streams the file; memory stays flat however many
+ * stories there are.
  */
 #ifndef DOCBAO_EXPORT_H
 #define DOCBAO_EXPORT_H

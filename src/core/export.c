@@ -5,12 +5,14 @@
  * Each part is one fresh worker: the parent opens the voice once and never speaks with
  * it; every worker is forked from that pristine eSpeak NG state (so it is as if freshly
  * started, and no part's samples depend on which worker or how many workers there are),
- * normalizes and synthesizes its part's sentences, resamples them (libsoxr, with the true
- * peak measured — see bulletin.h), writes the floats to an unnamed temporary file created
- * by the parent, and exits. At most `workers` run at once and at
- * most 2 × workers parts are waiting on disk, so memory and disk stay bounded. The parent
- * watches each worker through a pipe that closes when the worker exits (poll with a short
- * timeout, so an interruption is seen at once), then reaps it by pid — never another child.
+ * normalizes and synthesizes its part's sentences and resamples them into a part file
+ * (bulletin_resampler: 48 kHz floats with the part's true peak and loudness segments, so
+ * the measuring is parallel too) — an unnamed temporary file created by the parent — and
+ * exits. At most `workers` run at once, longest text first; the parent hands the finished
+ * parts to the bulletin in bulletin order, which keeps the files (on disk, not in memory)
+ * for its second pass. The parent watches each worker through a pipe that closes when the
+ * worker exits (poll with a short timeout, so an interruption is seen at once), then reaps
+ * it by pid — never another child.
  */
 #define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
@@ -36,15 +38,6 @@
 
 #define POLL_MS 100
 #define TAIL_MS 500         /* silence after the outro */
-#define READ_BLOCK 8192     /* samples */
-
-/* A part file: this header, then the part's audio as native floats at the output rate. */
-struct part_hdr {
-    int32_t rate;       /* output rate, checked by the parent */
-    int32_t done;       /* 1 once the worker finished */
-    double peak;        /* true peak, linear */
-    uint64_t frames;
-};
 
 /* Worker exit codes. */
 enum {
@@ -63,7 +56,7 @@ struct part {
     size_t story;               /* 1-based story number */
     pid_t pid;                  /* 0 = not started; -1 = reaped */
     int status;                 /* wait status once reaped */
-    int pcm;                    /* the part file (struct part_hdr, floats); -1 = closed */
+    int pcm;                    /* the part file (bulletin_resampler_finish); -1 = closed */
     int watch;                  /* read end of the exit pipe, -1 when closed */
 };
 
@@ -106,21 +99,6 @@ static int tmp_anon(void)
         unlink(name);
     free(name);
     return fd;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
 }
 
 /* ---- the worker side ----------------------------------------------------------------- */
@@ -214,9 +192,7 @@ static void worker_main(const struct export_job *job, int out_rate, struct norma
     struct worker w = {.nz = nz, .tts = tts, .fd = parts[k].pcm, .pcm = PCM_INIT};
     int rc;
     w.rate = tts_sample_rate(w.tts);
-    struct part_hdr hdr = {.rate = out_rate};
-    if (bulletin_resampler_new(w.rate, out_rate, &w.rs) < 0 ||
-        write_all(w.fd, &hdr, sizeof(hdr)) < 0)
+    if (bulletin_resampler_new(w.rate, out_rate, &w.rs) < 0)
         _exit(WK_EIO);
     if (parts[k].kind == PART_STORY) {
         rc = w_story(&w, parts[k].a, job->headlines_only);
@@ -225,15 +201,8 @@ static void worker_main(const struct export_job *job, int out_rate, struct norma
         if (rc == WK_OK)
             rc = w_pause(&w, last ? TAIL_MS : SPEAK_PAUSE_ARTICLE_MS);
     }
-    if (rc == WK_OK && bulletin_resample(w.rs, NULL, 0, w.fd) < 0)
+    if (rc == WK_OK && bulletin_resampler_finish(w.rs, w.fd) < 0)
         rc = WK_EIO;
-    if (rc == WK_OK) {
-        hdr.done = 1;
-        hdr.peak = bulletin_resampler_peak(w.rs);
-        hdr.frames = bulletin_resampler_frames(w.rs);
-        if (pwrite(w.fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
-            rc = WK_EIO;
-    }
     _exit(rc);
 }
 
@@ -327,35 +296,52 @@ static void kill_all(struct part *parts, size_t nparts)
     }
 }
 
-/* Copies a part's audio (after its header) into the bulletin. */
-static int consume(struct bulletin *b, struct part *p, int out_rate)
+/* Hands a finished part's file to the bulletin, which keeps it until the end. */
+static int consume(struct bulletin *b, struct part *p)
 {
-    float *buf = xmalloc(READ_BLOCK * sizeof(*buf));
-    struct part_hdr hdr;
-    uint64_t got = 0;
-    int rc = lseek(p->pcm, 0, SEEK_SET) == 0 ? 0 : DB_EIO;
-    if (rc == 0 && read(p->pcm, &hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr))
-        rc = DB_EIO;
-    if (rc == 0 && (hdr.rate != out_rate || !hdr.done))
-        rc = DB_ETTS;
-    while (rc == 0 && got < hdr.frames) {
-        size_t want = hdr.frames - got < READ_BLOCK ? (size_t)(hdr.frames - got) : READ_BLOCK;
-        ssize_t r = read(p->pcm, buf, want * sizeof(*buf));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0 || r % (ssize_t)sizeof(*buf)) {
-            rc = DB_EIO;
-            break;
-        }
-        rc = bulletin_write_float(b, buf, (size_t)r / sizeof(*buf));
-        got += (uint64_t)r / sizeof(*buf);
-    }
-    if (rc == 0)
-        bulletin_add_peak(b, hdr.peak);
-    free(buf);
-    close(p->pcm);
+    int fd = p->pcm;
     p->pcm = -1;
-    return rc;
+    int rc = bulletin_add_part(b, fd);
+    return rc == DB_EINVAL ? DB_ETTS : rc;
+}
+
+/* The order to start the parts in: longest text first (ties in bulletin order). A part is
+ * the unit of work, so starting the long ones first keeps every worker busy to the end
+ * (the parent still hands the parts to the bulletin in bulletin order). */
+struct job_order {
+    size_t idx;
+    size_t len;
+};
+
+static int by_length(const void *a, const void *b)
+{
+    const struct job_order *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? 1 : -1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static size_t *start_order(const struct part *parts, size_t nparts, int headlines_only)
+{
+    struct job_order *o = xcalloc(nparts, sizeof(*o));
+    for (size_t i = 0; i < nparts; i++) {
+        const struct part *p = &parts[i];
+        size_t len = 0;
+        if (p->kind == PART_TEXT) {
+            len = strlen(p->text);
+        } else {
+            len = p->a->title ? strlen(p->a->title) : 0;
+            for (size_t k = 0; !headlines_only && k < p->a->npara; k++)
+                len += strlen(p->a->paras[k]);
+        }
+        o[i] = (struct job_order){.idx = i, .len = len};
+    }
+    qsort(o, nparts, sizeof(*o), by_length);
+    size_t *order = xcalloc(nparts, sizeof(*order));
+    for (size_t i = 0; i < nparts; i++)
+        order[i] = o[i].idx;
+    free(o);
+    return order;
 }
 
 static int interrupted(const struct export_job *job)
@@ -400,6 +386,7 @@ int export_bulletin(const struct export_job *job)
 
     struct normalizer *nz = NULL;
     struct bulletin *b = NULL;
+    size_t *order = NULL;
     struct tts *tts = NULL;
     int rc = normalizer_new(job->voices_dir, job->dialect, &nz);
     if (rc < 0)
@@ -418,6 +405,9 @@ int export_bulletin(const struct export_job *job)
     if ((rc = bulletin_new(job->path, &bo, &b)) < 0)
         goto out;
 
+    /* Every part file stays on disk until the bulletin is closed, so parts may finish in
+     * any order: at most nworkers run at once. */
+    order = start_order(parts, nparts, job->headlines_only);
     size_t started = 0, done = 0, running = 0;
     while (done < nparts) {
         if (interrupted(job)) {
@@ -425,17 +415,17 @@ int export_bulletin(const struct export_job *job)
             goto out;
         }
         running = 0;
-        for (size_t i = done; i < started; i++)
+        for (size_t i = 0; i < nparts; i++)
             running += parts[i].pid > 0;
-        while (running < nworkers && started < nparts && started < done + 2 * nworkers) {
-            if ((rc = start_part(job, out_rate, nz, tts, parts, nparts, started)) < 0)
+        while (running < nworkers && started < nparts) {
+            if ((rc = start_part(job, out_rate, nz, tts, parts, nparts, order[started])) < 0)
                 goto out;
             started++;
             running++;
         }
         struct part *p = &parts[done];
-        if (p->pid > 0) {
-            if ((rc = wait_any(parts, done, started)) < 0)
+        if (p->pid >= 0) {
+            if ((rc = wait_any(parts, 0, nparts)) < 0)
                 goto out;
             continue;
         }
@@ -449,7 +439,7 @@ int export_bulletin(const struct export_job *job)
             }
             bulletin_mark(b, p->a->title ? p->a->title : "");
         }
-        if ((rc = consume(b, p, out_rate)) < 0)
+        if ((rc = consume(b, p)) < 0)
             goto out;
         done++;
     }
@@ -464,6 +454,7 @@ out:
     tts_close(tts);
     bulletin_free(b);
     normalizer_free(nz);
+    free(order);
     free(parts);
     return rc;
 }

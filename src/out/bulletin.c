@@ -40,11 +40,12 @@
 #include "docbao/utf8.h"
 #include "docbao/util.h"
 
-#define BLOCK 4096                 /* samples per block in both passes */
+#define BLOCK 4096                 /* samples per block of the int16 path's pass 1 */
 #define PEAK_MARGIN_DB 0.2         /* headroom kept under the true-peak ceiling */
 #define LIMIT_ATTACK_S 0.005       /* limiter look-ahead = attack ramp */
 #define LIMIT_RELEASE_S 0.080      /* limiter release time constant */
 #define MAX_TRIM_RUNS 12           /* dry runs allowed to trim gain and ceiling */
+#define WRITEBACK_FRAMES (1 << 21) /* frames written between writeback starts */
 
 /* ---- true peak ----------------------------------------------------------------------- */
 
@@ -87,10 +88,11 @@ static double tp_between(const double coef[TP_PHASES][TP_TAPS], const float *his
     return p;
 }
 
+#define TP_CHUNK 1024
+
 struct tpeak {
     double coef[TP_PHASES][TP_TAPS];
-    float hist[2 * TP_TAPS];  /* the last TP_TAPS samples twice over, for a linear window */
-    size_t pos;
+    float buf[TP_TAPS - 1 + TP_CHUNK]; /* the last TP_TAPS - 1 samples, then new ones */
     double max;
 };
 
@@ -100,21 +102,38 @@ static void tpeak_init(struct tpeak *t)
     tp_coefs(t->coef);
 }
 
+/* Scans buf[TP_TAPS - 1 .. TP_TAPS - 1 + m): the window of the sample at j is
+ * buf[j - TP_TAPS + 1 .. j], whose middle interval is checked. */
+static void tpeak_scan(struct tpeak *t, size_t m)
+{
+    double max = t->max;
+    for (size_t j = TP_TAPS - 1; j < TP_TAPS - 1 + m; j++) {
+        const float *h = t->buf + j - (TP_TAPS - 1); /* oldest first */
+        float a = fabsf(h[TP_HALF - 1]), b2 = fabsf(h[TP_HALF]);
+        double mm = a > b2 ? a : b2;
+        if (mm <= 0.5 * max || mm <= 1e-4) {
+            if (mm > max)
+                max = mm;
+            continue;
+        }
+        if (mm > max)
+            max = mm;
+        double p = tp_between(t->coef, h);
+        if (p > max)
+            max = p;
+    }
+    t->max = max;
+    memmove(t->buf, t->buf + m, (TP_TAPS - 1) * sizeof(*t->buf));
+}
+
 static void tpeak_add(struct tpeak *t, const float *f, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        t->hist[t->pos] = t->hist[t->pos + TP_TAPS] = f[i];
-        t->pos = (t->pos + 1) % TP_TAPS;
-        const float *h = t->hist + t->pos; /* oldest first */
-        double a = fabs((double)h[TP_HALF - 1]), b2 = fabs((double)h[TP_HALF]);
-        double m = a > b2 ? a : b2;
-        if (m > t->max)
-            t->max = m;
-        if (m > 0.5 * t->max && m > 1e-4) {
-            double p = tp_between(t->coef, h);
-            if (p > t->max)
-                t->max = p;
-        }
+    while (n) {
+        size_t m = n < TP_CHUNK ? n : TP_CHUNK;
+        memcpy(t->buf + TP_TAPS - 1, f, m * sizeof(*f));
+        tpeak_scan(t, m);
+        f += m;
+        n -= m;
     }
 }
 
@@ -126,9 +145,139 @@ static double tpeak_end(struct tpeak *t)
     return t->max;
 }
 
+/* ---- loudness ------------------------------------------------------------------------ */
+
+/* ITU-R BS.1770 integrated loudness, computed here rather than by libebur128 so that it can
+ * be measured piecewise in other processes: the K-weighting filter (the pre-filter shelf and
+ * the RLB high-pass, with libebur128's coefficients for any rate) runs over the audio and
+ * the mean square of every 100 ms segment is kept. A 400 ms gating block (75% overlap) is
+ * four consecutive segments, so the gating needs only the segment sums: parts measured apart
+ * and joined give the blocks of the whole, as long as each part is a whole number of
+ * segments (bulletin_resampler_finish pads with silence) and the filter has settled at the
+ * joins (the parts meet in silence). A trailing incomplete segment is not counted, as
+ * libebur128 counts no incomplete block. */
+struct kmeter {
+    double b[2][3], a[2][3];  /* the two biquads, a[.][0] = 1 */
+    double z[2][2];           /* their states (transposed direct form II) */
+    size_t seg_len, fill;     /* samples per segment; samples in the current one */
+    double sum;               /* sum of squares of the current segment */
+    double *seg;              /* mean squares of the complete segments */
+    size_t nseg, capseg;
+};
+
+static void kmeter_init(struct kmeter *k, int rate)
+{
+    const double pi = 3.14159265358979323846;
+    memset(k, 0, sizeof(*k));
+    double f0 = 1681.974450955533, g = 3.999843853973347, q = 0.7071752369554196;
+    double kk = tan(pi * f0 / rate), vh = pow(10.0, g / 20.0);
+    double vb = pow(vh, 0.4996667741545416), a0 = 1.0 + kk / q + kk * kk;
+    k->b[0][0] = (vh + vb * kk / q + kk * kk) / a0;
+    k->b[0][1] = 2.0 * (kk * kk - vh) / a0;
+    k->b[0][2] = (vh - vb * kk / q + kk * kk) / a0;
+    k->a[0][1] = 2.0 * (kk * kk - 1.0) / a0;
+    k->a[0][2] = (1.0 - kk / q + kk * kk) / a0;
+    f0 = 38.13547087602444;
+    q = 0.5003270373238773;
+    kk = tan(pi * f0 / rate);
+    a0 = 1.0 + kk / q + kk * kk;
+    k->b[1][0] = 1.0;
+    k->b[1][1] = -2.0;
+    k->b[1][2] = 1.0;
+    k->a[1][1] = 2.0 * (kk * kk - 1.0) / a0;
+    k->a[1][2] = (1.0 - kk / q + kk * kk) / a0;
+    k->seg_len = (size_t)rate / 10;
+}
+
+static void kmeter_push_seg(struct kmeter *k, double sum)
+{
+    if (k->nseg == k->capseg) {
+        k->capseg = k->capseg ? 2 * k->capseg : 256;
+        k->seg = xrealloc(k->seg, k->capseg * sizeof(*k->seg));
+    }
+    k->seg[k->nseg++] = sum;
+}
+
+static void kmeter_add(struct kmeter *k, const float *f, size_t n)
+{
+    const double b00 = k->b[0][0], b01 = k->b[0][1], b02 = k->b[0][2];
+    const double a01 = k->a[0][1], a02 = k->a[0][2];
+    const double a11 = k->a[1][1], a12 = k->a[1][2];
+    double z00 = k->z[0][0], z01 = k->z[0][1], z10 = k->z[1][0], z11 = k->z[1][1];
+    double sum = k->sum;
+    size_t fill = k->fill;
+    for (size_t i = 0; i < n; i++) {
+        double x = f[i];
+        double y = b00 * x + z00;
+        z00 = b01 * x - a01 * y + z01;
+        z01 = b02 * x - a02 * y;
+        double v = y + z10; /* the RLB high-pass: b = 1, -2, 1 */
+        z10 = -2.0 * y - a11 * v + z11;
+        z11 = y - a12 * v;
+        sum += v * v;
+        if (++fill == k->seg_len) {
+            kmeter_push_seg(k, sum / (double)k->seg_len);
+            sum = 0;
+            fill = 0;
+        }
+    }
+    k->z[0][0] = z00;
+    k->z[0][1] = z01;
+    k->z[1][0] = z10;
+    k->z[1][1] = z11;
+    k->sum = sum;
+    k->fill = fill;
+}
+
+static void kmeter_free(struct kmeter *k)
+{
+    free(k->seg);
+    k->seg = NULL;
+}
+
+/* The gated integrated loudness (LUFS; -HUGE_VAL when no block passes the gates) of nseg
+ * segment mean squares. */
+static double gated_loudness(const double *seg, size_t nseg)
+{
+    if (nseg < 4)
+        return -HUGE_VAL;
+    const double abs_gate = pow(10.0, (-70.0 + 0.691) / 10.0);
+    const double norm = 0.25;
+    double sum = 0, rel_gate;
+    size_t n = 0;
+    for (size_t j = 0; j + 4 <= nseg; j++) {
+        double e = (seg[j] + seg[j + 1] + seg[j + 2] + seg[j + 3]) * norm;
+        if (e >= abs_gate) {
+            sum += e;
+            n++;
+        }
+    }
+    if (!n)
+        return -HUGE_VAL;
+    rel_gate = sum / (double)n * 0.1; /* -10 LU */
+    sum = 0;
+    n = 0;
+    for (size_t j = 0; j + 4 <= nseg; j++) {
+        double e = (seg[j] + seg[j + 1] + seg[j + 2] + seg[j + 3]) * norm;
+        if (e >= abs_gate && e >= rel_gate) {
+            sum += e;
+            n++;
+        }
+    }
+    return n ? -0.691 + 10.0 * log10(sum / (double)n) : -HUGE_VAL;
+}
+
 struct cue {
     uint64_t pos;  /* in output samples */
     char *label;   /* ASCII */
+};
+
+/* A stretch of the bulletin's audio: frames native floats at offset off of fd. */
+struct stretch {
+    int fd;
+    int owned;         /* nonzero: a part file adopted by bulletin_add_part(), closed here */
+    off_t off;
+    uint64_t frames;
 };
 
 struct bulletin {
@@ -140,8 +289,11 @@ struct bulletin {
     char *title;       /* ASCII */
     time_t date;
     int spool;         /* fd of the float spool */
+    off_t spool_end;   /* bytes in the spool */
+    struct stretch *st;  /* the audio, in order: spool stretches and adopted parts */
+    size_t nst, capst, held;
     soxr_t soxr;
-    ebur128_state *meter;
+    struct kmeter km;  /* loudness of everything, parts' segments included */
     uint64_t in_frames, out_frames;
     double ext_peak;   /* largest true peak handed in with bulletin_add_peak(), linear */
     struct tpeak tp;   /* true peak of the int16 path */
@@ -255,14 +407,14 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* Reads up to n floats; returns the count read, 0 at the end, -1 on error. */
-static ssize_t read_floats(int fd, float *f, size_t n)
+/* Reads up to n floats at offset off; returns the count read, 0 at the end, -1 on error. */
+static ssize_t pread_floats(int fd, float *f, size_t n, off_t off)
 {
     size_t got = 0;
     char *c = (char *)f;
     size_t want = n * sizeof(float);
     while (got < want) {
-        ssize_t r = read(fd, c + got, want - got);
+        ssize_t r = pread(fd, c + got, want - got, off + (off_t)got);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
@@ -307,12 +459,31 @@ static soxr_t soxr_new(int in_rate, int out_rate)
     return s;
 }
 
+/* A part file (bulletin_resampler_finish, bulletin_add_part): this header, the audio as
+ * native floats at the output rate, then the part's loudness segment sums (doubles). */
+#define PART_MAGIC "DBPART1"
+#define RS_BUF 32768                /* floats buffered by a resampler between writes */
+#define MAX_HELD 64                 /* part files kept open; later ones are copied */
+
+struct part_hdr {
+    char magic[8];
+    int32_t rate;
+    int32_t done;       /* 1 once the part is complete */
+    double peak;        /* true peak, linear */
+    uint64_t frames;    /* audio frames, padding included */
+    uint64_t nseg;      /* loudness segments after the audio */
+};
+
 struct bulletin_resampler {
     soxr_t soxr;
+    int out_rate;
     struct tpeak tp;
-    int ended;
-    uint64_t frames;
-    float obuf[BLOCK];
+    struct kmeter km;     /* on the output: measuring the input would be cheaper but is off
+                           * by up to 0.25 LU when there is much energy near 11 kHz */
+    int started, ended;
+    uint64_t frames;    /* written so far */
+    size_t fill;        /* floats waiting in obuf */
+    float obuf[RS_BUF];
 };
 
 int bulletin_resampler_new(int in_rate, int out_rate, struct bulletin_resampler **out)
@@ -321,7 +492,9 @@ int bulletin_resampler_new(int in_rate, int out_rate, struct bulletin_resampler 
         return DB_EINVAL;
     struct bulletin_resampler *r = xcalloc(1, sizeof(*r));
     r->soxr = soxr_new(in_rate, out_rate);
+    r->out_rate = out_rate;
     tpeak_init(&r->tp);
+    kmeter_init(&r->km, out_rate);
     if (!r->soxr) {
         bulletin_resampler_free(r);
         return DB_EIO;
@@ -330,28 +503,75 @@ int bulletin_resampler_new(int in_rate, int out_rate, struct bulletin_resampler 
     return 0;
 }
 
+/* Measures and writes the buffered output. */
+static int rs_flush(struct bulletin_resampler *r, int fd)
+{
+    if (!r->fill)
+        return 0;
+    tpeak_add(&r->tp, r->obuf, r->fill);
+    kmeter_add(&r->km, r->obuf, r->fill);
+    if (write_all(fd, r->obuf, r->fill * sizeof(float)) < 0)
+        return DB_EIO;
+    r->frames += r->fill;
+    r->fill = 0;
+    return 0;
+}
 
 int bulletin_resample(struct bulletin_resampler *r, const int16_t *s, size_t n, int fd)
 {
-    for (;;) {
-        size_t idone = 0, odone = 0;
-        if (soxr_process(r->soxr, s, n, &idone, r->obuf, BLOCK, &odone))
+    if (!r->started) {
+        struct part_hdr h;
+        memset(&h, 0, sizeof(h));
+        if (write_all(fd, &h, sizeof(h)) < 0)
             return DB_EIO;
-        if (odone) {
-            tpeak_add(&r->tp, r->obuf, odone);
-            if (write_all(fd, r->obuf, odone * sizeof(float)) < 0)
-                return DB_EIO;
-            r->frames += odone;
-        }
+        r->started = 1;
+    }
+    for (;;) {
+        size_t room = RS_BUF - r->fill, idone = 0, odone = 0;
+        if (soxr_process(r->soxr, s, n, &idone, r->obuf + r->fill, room, &odone))
+            return DB_EIO;
+        r->fill += odone;
+        if (r->fill == RS_BUF && rs_flush(r, fd) < 0)
+            return DB_EIO;
         if (s) {
             s += idone;
             n -= idone;
-            if (n == 0 && odone < BLOCK)
+            if (n == 0 && odone < room)
                 return 0;
         } else if (odone == 0) {
             return 0;
         }
     }
+}
+
+int bulletin_resampler_finish(struct bulletin_resampler *r, int fd)
+{
+    if (bulletin_resample(r, NULL, 0, fd) < 0)
+        return DB_EIO;
+    size_t len = r->km.seg_len;
+    size_t pad = (size_t)((len - (r->frames + r->fill) % len) % len);
+    while (pad) {
+        size_t m = RS_BUF - r->fill < pad ? RS_BUF - r->fill : pad;
+        memset(r->obuf + r->fill, 0, m * sizeof(float));
+        r->fill += m;
+        pad -= m;
+        if (r->fill == RS_BUF && rs_flush(r, fd) < 0)
+            return DB_EIO;
+    }
+    if (rs_flush(r, fd) < 0)
+        return DB_EIO;
+    struct part_hdr h;
+    memset(&h, 0, sizeof(h));
+    memcpy(h.magic, PART_MAGIC, sizeof(h.magic));
+    h.rate = r->out_rate;
+    h.done = 1;
+    h.peak = bulletin_resampler_peak(r);
+    h.frames = r->frames;
+    h.nseg = r->km.nseg;
+    if (write_all(fd, r->km.seg, r->km.nseg * sizeof(*r->km.seg)) < 0 ||
+        pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+        return DB_EIO;
+    return 0;
 }
 
 double bulletin_resampler_peak(struct bulletin_resampler *r)
@@ -365,7 +585,7 @@ double bulletin_resampler_peak(struct bulletin_resampler *r)
 
 size_t bulletin_resampler_frames(const struct bulletin_resampler *r)
 {
-    return (size_t)r->frames;
+    return (size_t)(r->frames + r->fill);
 }
 
 void bulletin_resampler_free(struct bulletin_resampler *r)
@@ -374,6 +594,7 @@ void bulletin_resampler_free(struct bulletin_resampler *r)
         return;
     if (r->soxr)
         soxr_delete(r->soxr);
+    kmeter_free(&r->km);
     free(r);
 }
 
@@ -413,16 +634,12 @@ int bulletin_new(const char *path, const struct bulletin_opts *opts, struct bull
     b->ceiling = peak;
     b->title = bulletin_ascii_fold(opts->title ? opts->title : "");
     b->date = opts->date ? opts->date : time(NULL);
+    kmeter_init(&b->km, rate);
+    tpeak_init(&b->tp);
     b->spool = tmp_anon(b->dir);
     if (b->spool < 0)
         goto fail;
     if (b->in_rate && !(b->soxr = soxr_new(b->in_rate, rate)))
-        goto fail;
-    /* With input already resampled elsewhere, its true peak comes from bulletin_add_peak(). */
-    b->meter = ebur128_init(1, (unsigned long)rate,
-                            EBUR128_MODE_I);
-    tpeak_init(&b->tp);
-    if (!b->meter)
         goto fail;
     *out = b;
     return 0;
@@ -447,16 +664,43 @@ int bulletin_mark(struct bulletin *b, const char *label)
     return 0;
 }
 
+static void push_stretch(struct bulletin *b, int fd, int owned, off_t off, uint64_t frames)
+{
+    struct stretch *last = b->nst ? &b->st[b->nst - 1] : NULL;
+    if (last && !owned && last->fd == fd &&
+        last->off + (off_t)(last->frames * sizeof(float)) == off) {
+        last->frames += frames;
+        return;
+    }
+    if (b->nst == b->capst) {
+        b->capst = b->capst ? 2 * b->capst : 16;
+        b->st = xrealloc(b->st, b->capst * sizeof(*b->st));
+    }
+    b->st[b->nst++] = (struct stretch){.fd = fd, .owned = owned, .off = off, .frames = frames};
+    b->held += owned != 0;
+}
+
+/* Appends n floats to the spool (already measured). */
+static int spool_append(struct bulletin *b, const float *f, size_t n)
+{
+    if (!n)
+        return 0;
+    if (write_all(b->spool, f, n * sizeof(float)) < 0)
+        return DB_EIO;
+    push_stretch(b, b->spool, 0, b->spool_end, n);
+    b->spool_end += (off_t)(n * sizeof(float));
+    b->out_frames += n;
+    return 0;
+}
+
 /* Measures and spools n resampled samples from b->obuf. */
 static int spool_block(struct bulletin *b, size_t n)
 {
     if (!n)
         return 0;
-    if (ebur128_add_frames_float(b->meter, b->obuf, n) != EBUR128_SUCCESS)
-        return DB_EIO;
+    kmeter_add(&b->km, b->obuf, n);
     tpeak_add(&b->tp, b->obuf, n);
-    b->out_frames += n;
-    return write_all(b->spool, b->obuf, n * sizeof(float));
+    return spool_append(b, b->obuf, n);
 }
 
 /* Runs in (n samples; in == NULL flushes) through the resampler into the spool. */
@@ -501,13 +745,10 @@ int bulletin_write_float(struct bulletin *b, const float *f, size_t n)
         return DB_EINVAL;
     if (b->failed)
         return DB_EIO;
-    int rc = 0;
-    if (n && (ebur128_add_frames_float(b->meter, f, n) != EBUR128_SUCCESS ||
-              write_all(b->spool, f, n * sizeof(float)) < 0))
-        rc = DB_EIO;
+    kmeter_add(&b->km, f, n);
+    int rc = spool_append(b, f, n);
     if (rc < 0)
         b->failed = 1;
-    b->out_frames += n;
     return rc;
 }
 
@@ -515,6 +756,67 @@ void bulletin_add_peak(struct bulletin *b, double peak)
 {
     if (peak > b->ext_peak)
         b->ext_peak = peak;
+}
+
+/* Copies a part's audio into the spool (past MAX_HELD open parts). */
+static int copy_part(struct bulletin *b, int fd, off_t off, uint64_t frames)
+{
+    float *buf = xmalloc(RS_BUF * sizeof(*buf));
+    int rc = 0;
+    while (rc == 0 && frames) {
+        size_t want = frames < RS_BUF ? (size_t)frames : RS_BUF;
+        ssize_t got = pread_floats(fd, buf, want, off);
+        if (got != (ssize_t)want) {
+            rc = DB_EIO;
+            break;
+        }
+        rc = spool_append(b, buf, want);
+        off += (off_t)(want * sizeof(float));
+        frames -= want;
+    }
+    free(buf);
+    return rc;
+}
+
+int bulletin_add_part(struct bulletin *b, int fd)
+{
+    struct part_hdr h;
+    int rc = b->in_rate ? DB_EINVAL : b->failed ? DB_EIO : 0;
+    if (rc == 0 && (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+                    memcmp(h.magic, PART_MAGIC, sizeof(h.magic)) != 0 || h.done != 1 ||
+                    h.nseg > h.frames))
+        rc = DB_EIO;
+    if (rc == 0 && h.rate != b->out_rate)
+        rc = DB_EINVAL;
+    double *seg = NULL;
+    off_t audio = (off_t)sizeof(h), tail = audio + (off_t)(h.frames * sizeof(float));
+    if (rc == 0 && h.nseg) {
+        size_t bytes = (size_t)h.nseg * sizeof(*seg);
+        seg = xmalloc(bytes);
+        if (pread(fd, seg, bytes, tail) != (ssize_t)bytes)
+            rc = DB_EIO;
+    }
+    if (rc == 0) {
+        /* The part starts a new segment grid (see struct kmeter). */
+        b->km.fill = 0;
+        b->km.sum = 0;
+        for (uint64_t i = 0; i < h.nseg; i++)
+            kmeter_push_seg(&b->km, seg[i]);
+        bulletin_add_peak(b, h.peak);
+        if (b->held < MAX_HELD) {
+            push_stretch(b, fd, 1, audio, h.frames);
+            b->out_frames += h.frames;
+            fd = -1;
+        } else {
+            rc = copy_part(b, fd, audio, h.frames);
+        }
+    }
+    free(seg);
+    if (fd >= 0)
+        close(fd);
+    if (rc == DB_EIO)
+        b->failed = 1;
+    return rc;
 }
 
 /* ---- the limiter --------------------------------------------------------------------- */
@@ -666,8 +968,22 @@ struct run {
     double ceiling;     /* sample ceiling, linear; 0 = no limiter */
     ebur128_state *meter;
     SNDFILE *sf;
+    int fd;             /* sf's file: its writeback is started as the pass goes; -1 = none */
     int acted;
 };
+
+/* Converts n floats times gain to int16 (rounded to nearest, clipped at full scale). The
+ * rounding adds and removes 1.5 * 2^23, exact for |v| < 2^22, so the loop vectorizes. */
+static void to_s16(const float *f, size_t n, double gain, short *s)
+{
+    const float g = (float)(gain * 32768.0), magic = 12582912.0f;
+    for (size_t i = 0; i < n; i++) {
+        float v = f[i] * g;
+        v = v > 32767.0f ? 32767.0f : v < -32768.0f ? -32768.0f : v;
+        v = (v + magic) - magic;
+        s[i] = (short)v;
+    }
+}
 
 static int run_emit(struct run *r, float *f, size_t n, short *s)
 {
@@ -676,57 +992,73 @@ static int run_emit(struct run *r, float *f, size_t n, short *s)
     if (r->meter && ebur128_add_frames_float(r->meter, f, n) != EBUR128_SUCCESS)
         return DB_EIO;
     if (r->sf) {
-        for (size_t i = 0; i < n; i++) {
-            double v = lrint((double)f[i] * 32768.0);
-            s[i] = (short)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
-        }
+        to_s16(f, n, 1.0, s);
         if (sf_write_short(r->sf, s, (sf_count_t)n) != (sf_count_t)n)
             return DB_EIO;
     }
     return 0;
 }
 
+/* Pushes n samples (times the gain) through the limiter and on. */
+static int run_limit(struct run *r, struct limiter *lim, const float *in, size_t n,
+                     float *outb, short *s)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (limiter_push(lim, (float)(in[i] * r->gain), &outb[m]))
+            m++;
+    return run_emit(r, outb, m, s);
+}
+
 static int run_pass(struct bulletin *b, struct run *r)
 {
-    float *in = xmalloc(BLOCK * sizeof(*in));
-    float *outb = xmalloc(BLOCK * sizeof(*outb));
-    short *s = xmalloc(BLOCK * sizeof(*s));
+    float *in = xmalloc(RS_BUF * sizeof(*in));
+    float *outb = xmalloc(RS_BUF * sizeof(*outb));
+    short *s = xmalloc(RS_BUF * sizeof(*s));
     struct limiter lim;
+    uint64_t written = 0;
     int rc = 0;
     if (r->ceiling > 0)
         limiter_init(&lim, b->out_rate, r->ceiling);
-    if (lseek(b->spool, 0, SEEK_SET) != 0) {
-        rc = DB_EIO;
-        goto out;
-    }
-    for (;;) {
-        ssize_t got = read_floats(b->spool, in, BLOCK);
-        if (got < 0) {
-            rc = DB_EIO;
-            goto out;
-        }
-        if (got == 0)
-            break;
-        size_t m = 0;
-        for (ssize_t i = 0; i < got; i++) {
-            float x = (float)(in[i] * r->gain);
+    for (size_t k = 0; k < b->nst && rc == 0; k++) {
+        const struct stretch *st = &b->st[k];
+        off_t off = st->off;
+        for (uint64_t left = st->frames; left && rc == 0;) {
+            size_t want = left < RS_BUF ? (size_t)left : RS_BUF;
+            if (pread_floats(st->fd, in, want, off) != (ssize_t)want) {
+                rc = DB_EIO;
+                break;
+            }
+            off += (off_t)(want * sizeof(float));
+            left -= want;
             if (r->ceiling > 0) {
-                if (limiter_push(&lim, x, &outb[m]))
-                    m++;
+                rc = run_limit(r, &lim, in, want, outb, s);
+            } else if (r->sf && !r->meter) {
+                /* The common case: the gain alone, straight to int16. */
+                to_s16(in, want, r->gain, s);
+                if (sf_write_short(r->sf, s, (sf_count_t)want) != (sf_count_t)want)
+                    rc = DB_EIO;
+                written += want;
             } else {
-                outb[m++] = x;
+                for (size_t i = 0; i < want; i++)
+                    outb[i] = (float)(in[i] * r->gain);
+                rc = run_emit(r, outb, want, s);
+            }
+            if (r->fd >= 0 && written >= WRITEBACK_FRAMES) {
+                /* Start writing to disk now, so the final fsync has little left to wait
+                 * for. */
+                sync_file_range(r->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+                written = 0;
             }
         }
-        if ((rc = run_emit(r, outb, m, s)) < 0)
-            goto out;
     }
-    if (r->ceiling > 0) {
+    if (rc == 0 && r->ceiling > 0) {
         /* Flush the delay line with silence. */
         size_t m = 0;
         for (size_t i = 0, tail = limiter_tail(&lim); i < tail; i++) {
             if (limiter_push(&lim, 0.0f, &outb[m]))
                 m++;
-            if (m == BLOCK) {
+            if (m == RS_BUF) {
                 if ((rc = run_emit(r, outb, m, s)) < 0)
                     goto out;
                 m = 0;
@@ -764,7 +1096,7 @@ static int trim(struct bulletin *b, double *gain_db, double *ceil_lin)
     int have_prev = 0;
     *ceil_lin = lin(want_peak);
     for (int i = 0; i < MAX_TRIM_RUNS; i++) {
-        struct run r = {.gain = lin(*gain_db), .ceiling = *ceil_lin};
+        struct run r = {.gain = lin(*gain_db), .ceiling = *ceil_lin, .fd = -1};
         r.meter = ebur128_init(1, (unsigned long)b->out_rate,
                                EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
         if (!r.meter)
@@ -962,6 +1294,20 @@ static int final_place(struct bulletin *b, int fd, const char *part)
     return rc;
 }
 
+/* Closes the spool and the adopted part files. */
+static void release_audio(struct bulletin *b)
+{
+    if (b->spool >= 0)
+        close(b->spool);
+    b->spool = -1;
+    for (size_t i = 0; i < b->nst; i++)
+        if (b->st[i].owned)
+            close(b->st[i].fd);
+    free(b->st);
+    b->st = NULL;
+    b->nst = b->capst = b->held = 0;
+}
+
 int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
 {
     int rc = b->failed ? DB_EIO : b->in_rate ? resample(b, NULL, 0) : 0;
@@ -974,11 +1320,7 @@ int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
         rc = DB_EEMPTY;
         goto out;
     }
-    double in_lufs = -HUGE_VAL, tp = 0;
-    if (ebur128_loudness_global(b->meter, &in_lufs) != EBUR128_SUCCESS) {
-        rc = DB_EIO;
-        goto out;
-    }
+    double in_lufs = gated_loudness(b->km.seg, b->km.nseg), tp = 0;
     if (b->in_rate)
         tp = tpeak_end(&b->tp);
     if (b->ext_peak > tp)
@@ -1010,7 +1352,7 @@ int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
     }
     if ((rc = set_metadata(b, sf, out_lufs, out_peak)) < 0)
         goto out;
-    struct run r = {.gain = lin(gain_db), .ceiling = ceil_lin, .sf = sf};
+    struct run r = {.gain = lin(gain_db), .ceiling = ceil_lin, .sf = sf, .fd = fd};
     if ((rc = run_pass(b, &r)) < 0)
         goto out;
     int cerr = sf_close(sf);
@@ -1019,6 +1361,7 @@ int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
         rc = DB_EIO;
         goto out;
     }
+    release_audio(b); /* frees the temporary files while the file goes to disk */
     if ((rc = final_place(b, fd, part)) < 0)
         goto out;
     if (rep) {
@@ -1048,12 +1391,10 @@ void bulletin_free(struct bulletin *b)
 {
     if (!b)
         return;
-    if (b->spool >= 0)
-        close(b->spool);
+    release_audio(b);
     if (b->soxr)
         soxr_delete(b->soxr);
-    if (b->meter)
-        ebur128_destroy(&b->meter);
+    kmeter_free(&b->km);
     for (size_t i = 0; i < b->ncue; i++)
         free(b->cues[i].label);
     free(b->cues);

@@ -4,6 +4,7 @@
  * default intro of export.h.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +88,31 @@ static int16_t *bursty(size_t n)
     for (size_t i = 0; i < n; i++)
         if (i % IN_RATE < IN_RATE / 50)
             s[i] = (int16_t)((i / 20) % 2 ? -32767 : 32767);
+    return s;
+}
+
+/* Speech-like: a 120 Hz voice with falling harmonics up to 10 kHz in 4 Hz syllables, hiss
+ * bursts (fricatives) and pauses; deterministic. */
+static int16_t *speechy(size_t n, uint32_t seed)
+{
+    int16_t *s = malloc(n * sizeof(*s));
+    uint32_t x = seed;
+    double prev = 0;
+    for (size_t i = 0; i < n; i++) {
+        double t = (double)i / IN_RATE, v = 0;
+        double syl = fmod(t * 4.0, 1.0), word = fmod(t, 3.0);
+        for (int k = 1; k * 120 < 10000; k++)
+            v += sin(2 * PI * 120 * k * t + k) / k;
+        v *= 0.15 * sin(PI * syl);
+        x = x * 1664525u + 1013904223u;
+        double noise = ((double)(x >> 8) / (1 << 24) - 0.5);
+        if (syl > 0.8)
+            v = 0.3 * (noise - prev); /* high-passed hiss */
+        prev = noise;
+        if (word > 2.4)
+            v = 0; /* a pause between words */
+        s[i] = (int16_t)lrint(v * 32767.0);
+    }
     return s;
 }
 
@@ -333,6 +359,72 @@ static void test_peaks(void)
     clean();
 }
 
+/* Loudness measured here (BS.1770 gating over 100 ms segment energies) agrees with
+ * libebur128 within 0.1 LU, for the int16 path and for parts resampled and measured apart
+ * and joined. */
+static void test_loudness(void)
+{
+    size_t n = IN_RATE * 9;
+    int16_t *s = speechy(n, 7);
+    struct bulletin_opts o = {.in_rate = IN_RATE, .title = "tin"};
+    struct bulletin_report rep;
+    int rc = write_bulletin(path("speech.wav"), &o, s, n, 0, &rep);
+    struct measure m = measure(path("speech.wav"));
+    T_OK(rc == 0 && fabs(m.lufs - rep.gain - rep.in_lufs) <= 0.1,
+         "loudness: int16 path %.3f LUFS, libebur128 %.3f", rep.in_lufs, m.lufs - rep.gain);
+
+    /* Three parts, each in its own file, as export workers make them. */
+    for (int rate = 48000; rate >= 44100; rate -= 3900) {
+        struct bulletin *b;
+        struct bulletin_opts of = {.in_rate = 0, .out_rate = rate};
+        T_INT(bulletin_new(path("parts.wav"), &of, &b), 0, "parts: opened");
+        int ok = 1;
+        for (int k = 0; k < 3; k++) {
+            char name[32];
+            snprintf(name, sizeof(name), "part%d", k);
+            int fd = open(path(name), O_RDWR | O_CREAT | O_TRUNC, 0600);
+            unlink(path(name));
+            struct bulletin_resampler *r;
+            ok &= fd >= 0 && bulletin_resampler_new(IN_RATE, rate, &r) == 0;
+            if (!ok)
+                break;
+            size_t len = n / 3 + (size_t)k * 1000; /* not whole segments */
+            int16_t *p = speechy(len, 11 + (uint32_t)k);
+            for (size_t i = 0; i < len; i += 4000)
+                ok &= bulletin_resample(r, p + i, len - i < 4000 ? len - i : 4000, fd) == 0;
+            ok &= bulletin_resampler_finish(r, fd) == 0;
+            ok &= bulletin_resampler_frames(r) % (size_t)(rate / 10) == 0;
+            bulletin_resampler_free(r);
+            free(p);
+            bulletin_mark(b, name);
+            ok &= bulletin_add_part(b, fd) == 0;
+        }
+        T_OK(ok, "parts %d: resampled, whole 100 ms segments, added", rate);
+        rc = bulletin_close(b, &rep);
+        m = measure(path("parts.wav"));
+        T_OK(rc == 0 && m.info.samplerate == rate && m.cues == 3, "parts %d: written", rate);
+        T_OK(fabs(m.lufs - rep.gain - rep.in_lufs) <= 0.1,
+             "parts %d: measured %.3f LUFS, libebur128 %.3f", rate, rep.in_lufs,
+             m.lufs - rep.gain);
+        T_OK(fabs(m.lufs + 23) <= 0.5 && m.tp <= -1.0, "parts %d: %.2f LUFS, %.2f dBTP", rate,
+             m.lufs, m.tp);
+        T_INT(entries(), 2, "parts %d: no temporary file left", rate);
+    }
+
+    /* A file that is not a part is refused, and taken. */
+    struct bulletin *b;
+    struct bulletin_opts of = {.in_rate = 0};
+    T_INT(bulletin_new(path("bad.wav"), &of, &b), 0, "parts: opened again");
+    int fd = open(path("junk"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+    unlink(path("junk"));
+    T_OK(fd >= 0 && write(fd, "junk", 4) == 4, "parts: junk written");
+    T_INT(bulletin_add_part(b, fd), DB_EIO, "parts: junk refused");
+    T_OK(fcntl(fd, F_GETFD) < 0, "parts: junk fd closed");
+    bulletin_free(b);
+    free(s);
+    clean();
+}
+
 static void test_formats(void)
 {
     size_t n = IN_RATE * 6;
@@ -428,6 +520,7 @@ int main(void)
     test_intro();
     test_sine();
     test_peaks();
+    test_loudness();
     test_formats();
     test_failures();
     clean();
