@@ -155,4 +155,7 @@ format:
 	clang-format -i $(SRCS) $(wildcard include/docbao/*.h) $(UNIT_SRCS)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
+
+# Fuzz targets (libFuzzer, clang): make fuzz-build, make fuzz [FUZZ_SECONDS=30], make fuzz-regress.
+include tests/fuzz/fuzz.mk

@@ -109,6 +109,14 @@ int ctl_server_next_request(struct ctl_server *s, struct ctl_request *r);
 /* Tries once, without blocking, to write every client's pending reply (before exiting). */
 void ctl_server_flush(struct ctl_server *s);
 
+/* Runs the n bytes at data as if one client had sent them on the socket (several request
+ * lines, blank lines, a line longer than CTL_MAX_LINE, a partial last line), without any
+ * socket: replies are appended to reply (may be NULL) and the requests meant for the loop's
+ * owner (queue, play URL) are counted and dropped. p may be NULL (no player running). For
+ * tests and fuzzing; returns the number of requests that were queued. */
+struct buf;
+size_t ctl_run_bytes(struct player *p, const char *data, size_t n, struct buf *reply);
+
 /* Closes every client and the listening socket, removes the socket file, frees s; NULL is a
  * no-op. */
 void ctl_server_free(struct ctl_server *s);

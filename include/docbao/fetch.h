@@ -76,7 +76,8 @@ struct fetch_done {
 struct fetcher;
 
 /* Starts a fetcher (its thread). opts may be NULL for the defaults; max_conns (transfers at
- * once, all hosts) <= 0 means 16; at most 6 go to one host.
+ * once, all hosts) <= 0 means 24; at most 6 go to one host, the others wait their turn (their
+ * time limit starts when they start).
  * Returns 0 or DB_ENET. */
 int fetcher_new(const struct fetch_opts *opts, int max_conns, struct fetcher **out);
 

@@ -561,6 +561,28 @@ static void run_lines(struct ctl_server *s, struct client *c)
     }
 }
 
+/* Takes the r bytes at chunk as read from c and runs the lines they complete. */
+static void client_feed(struct ctl_server *s, struct client *c, const char *chunk, size_t r)
+{
+    size_t off = 0;
+    while (off < r && !c->dead && !c->closing) {
+        /* Feed up to the next newline, so a huge read of many short lines is fine. */
+        const char *nl = memchr(chunk + off, '\n', r - off);
+        size_t n = nl ? (size_t)(nl - (chunk + off)) + 1 : r - off;
+        if (buf_append(&c->in, chunk + off, n) < 0) {
+            /* buf_append freed the line so far */
+            send_error(c, "request line too long (at most %d bytes)", CTL_MAX_LINE);
+            c->closing = 1;
+            if (c->fd >= 0)
+                shutdown(c->fd, SHUT_RD);
+            return;
+        }
+        off += n;
+        if (nl)
+            run_lines(s, c);
+    }
+}
+
 static void client_read(struct ctl_server *s, struct client *c)
 {
     char chunk[16384];
@@ -579,28 +601,39 @@ static void client_read(struct ctl_server *s, struct client *c)
                 client_close(c);
             return;
         }
-        size_t off = 0;
-        while (off < (size_t)r && !c->dead && !c->closing) {
-            /* Feed up to the next newline, so a huge read of many short lines is fine. */
-            const char *nl = memchr(chunk + off, '\n', (size_t)r - off);
-            size_t n = nl ? (size_t)(nl - (chunk + off)) + 1 : (size_t)r - off;
-            if (buf_append(&c->in, chunk + off, n) < 0) {
-                /* buf_append freed the line so far */
-                send_error(c, "request line too long (at most %d bytes)", CTL_MAX_LINE);
-                c->closing = 1;
-                shutdown(c->fd, SHUT_RD);
-                return;
-            }
-            off += n;
-            if (nl)
-                run_lines(s, c);
-        }
+        client_feed(s, c, chunk, (size_t)r);
     }
+}
+
+size_t ctl_run_bytes(struct player *p, const char *data, size_t n, struct buf *reply)
+{
+    struct ctl_server s;
+    struct client c;
+    memset(&s, 0, sizeof(s));
+    memset(&c, 0, sizeof(c));
+    s.fd = -1;
+    s.p = p;
+    for (size_t i = 0; i < REQ_MAX; i++)
+        ctl_request_clear(&s.req[i]);
+    c.fd = -1;                   /* no socket: client_write leaves the replies in c.out */
+    buf_init(&c.in, CTL_MAX_LINE);
+    buf_init(&c.out, OUT_MAX);
+    client_feed(&s, &c, data, n);
+    size_t queued = s.nreq;
+    for (size_t i = 0; i < s.nreq; i++)
+        ctl_request_clear(&s.req[i]);
+    if (reply && c.out.len)
+        buf_append(reply, c.out.data, c.out.len);
+    buf_free(&c.in);
+    buf_free(&c.out);
+    return queued;
 }
 
 /* Writes what the socket takes of c's pending replies. */
 static void client_write(struct client *c)
 {
+    if (c->fd < 0)
+        return;                  /* ctl_run_bytes: the replies stay in c->out */
     while (c->out_off < c->out.len) {
         ssize_t w = send(c->fd, c->out.data + c->out_off, c->out.len - c->out_off,
                          MSG_NOSIGNAL);

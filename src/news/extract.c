@@ -1555,14 +1555,20 @@ static void emit_nodes(xmlNode **nodes, size_t n, unsigned flags, struct plist *
 {
     struct emit e = {pl, BUF_INIT, 0, 0};
     struct ninfo **infos = xcalloc(n ? n : 1, sizeof(*infos));
+    /* Decided for every node before any pruning: pruning an earlier node may free a later
+     * one inside it (fuzz_extract found it). */
+    char *skip = xcalloc(n ? n : 1, 1);
     for (size_t i = 0; i < n; i++) {
-        if (!nodes[i] || nodes[i]->type != XML_ELEMENT_NODE)
+        if (!nodes[i] || nodes[i]->type != XML_ELEMENT_NODE) {
+            skip[i] = 1;
             continue;
-        int inside = 0;
-        for (xmlNode *p = nodes[i]->parent; p && !inside; p = p->parent)
-            for (size_t j = 0; j < i && !inside; j++)
-                inside = p == nodes[j];
-        if (inside)
+        }
+        for (xmlNode *p = nodes[i]->parent; p && !skip[i]; p = p->parent)
+            for (size_t j = 0; j < i && !skip[i]; j++)
+                skip[i] = p == nodes[j];
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (skip[i])
             continue;
         size_t count = prune(nodes[i], flags);
         infos[i] = xcalloc(count ? count : 1, sizeof(**infos));
@@ -1573,6 +1579,7 @@ static void emit_nodes(xmlNode **nodes, size_t n, unsigned flags, struct plist *
     for (size_t i = 0; i < n; i++)
         free(infos[i]);
     free(infos);
+    free(skip);
     buf_free(&e.cur);
 }
 

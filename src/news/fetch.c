@@ -20,7 +20,7 @@
 #include "docbao/util.h"
 
 #define DEFAULT_MAX (16u * 1024 * 1024)
-#define FETCH_MAX_PER_HOST 6L /* like a browser: polite to each site */
+#define FETCH_MAX_PER_HOST 6 /* like a browser: polite to each site */
 #define USER_AGENT "docbao/" DOCBAO_VERSION " (Vietnamese news reader for the blind; libcurl)"
 
 int fetch_global_init(void)
@@ -47,6 +47,7 @@ int fetch_is_url(const char *s)
 
 /* One transfer: the easy handle and everything it writes into. */
 struct xfer {
+    char *host;        /* lowercase host name, for the per-host limit */
     CURL *easy;
     struct curl_slist *headers;
     struct fetch_done *done;
@@ -96,9 +97,28 @@ static size_t on_header(char *h, size_t size, size_t nmemb, void *ud)
     return n;
 }
 
+/* The host part of url, lowercased (the whole url when it has none), as a new string. */
+static char *url_host(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t n = strcspn(p, "/?#");
+    const char *at = memchr(p, '@', n);
+    if (at) {
+        n -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    char *h = xstrndup(p, n);
+    for (char *c = h; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return h;
+}
+
 static struct xfer *xfer_new(const struct fetch_opts *opts, const struct fetch_req *req)
 {
     struct xfer *x = xcalloc(1, sizeof(*x));
+    x->host = url_host(req->url);
     x->done = xcalloc(1, sizeof(*x->done));
     x->done->tag = req->tag;
     x->done->url = xstrdup(req->url);
@@ -184,6 +204,7 @@ out:
     if (x->easy)
         curl_easy_cleanup(x->easy);
     curl_slist_free_all(x->headers);
+    free(x->host);
     free(x);
     return d;
 }
@@ -284,11 +305,23 @@ static void *fetcher_main(void *arg)
             pthread_mutex_unlock(&f->lock);
             break;
         }
-        while (f->queue && f->running < (size_t)f->max_conns) {
-            struct xfer *x = f->queue;
-            f->queue = x->next;
-            if (!f->queue)
-                f->queue_tail = NULL;
+        /* start queued transfers, at most max_conns in all and FETCH_MAX_PER_HOST per host;
+         * a transfer's time limit only starts counting once it is started here */
+        struct xfer **pp = &f->queue;
+        struct xfer *prev = NULL;
+        while (*pp && f->running < (size_t)f->max_conns) {
+            struct xfer *x = *pp;
+            size_t same = 0;
+            for (struct xfer *a = f->active; a; a = a->next)
+                same += strcmp(a->host, x->host) == 0;
+            if (same >= FETCH_MAX_PER_HOST) {
+                prev = x;
+                pp = &x->next;
+                continue;
+            }
+            *pp = x->next;
+            if (f->queue_tail == x)
+                f->queue_tail = prev;
             x->next = NULL;
             if (x->easy && curl_multi_add_handle(f->multi, x->easy) == CURLM_OK) {
                 f->running++;
@@ -313,9 +346,9 @@ static void *fetcher_main(void *arg)
             curl_easy_getinfo(e, CURLINFO_PRIVATE, (char **)&x);
             curl_multi_remove_handle(f->multi, e);
             pthread_mutex_lock(&f->lock);
-            for (struct xfer **pp = &f->active; *pp; pp = &(*pp)->next)
-                if (*pp == x) {
-                    *pp = x->next;
+            for (struct xfer **ap = &f->active; *ap; ap = &(*ap)->next)
+                if (*ap == x) {
+                    *ap = x->next;
                     break;
                 }
             pthread_mutex_unlock(&f->lock);
@@ -335,13 +368,12 @@ int fetcher_new(const struct fetch_opts *opts, int max_conns, struct fetcher **o
     struct fetcher *f = xcalloc(1, sizeof(*f));
     if (opts)
         f->opts = *opts;
-    f->max_conns = max_conns > 0 ? max_conns : 16;
+    f->max_conns = max_conns > 0 ? max_conns : 24;
     f->multi = curl_multi_init();
     if (!f->multi) {
         free(f);
         return DB_ENET;
     }
-    curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, FETCH_MAX_PER_HOST);
     pthread_mutex_init(&f->lock, NULL);
     pthread_cond_init(&f->cond, NULL);
     if (pthread_create(&f->thread, NULL, fetcher_main, f) != 0) {

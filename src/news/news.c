@@ -247,13 +247,12 @@ static void select_stories(struct news *n, int only_with_text)
 {
     time_t since = time(NULL) - n->o.max_age;
     if (n->cache) {
-        size_t nsites = 0;
-        const char **sites = NULL;
-        if (n->o.sites) {
-            while (n->o.sites[nsites])
-                nsites++;
-            sites = (const char **)n->o.sites;
-        }
+        /* only the sites selected now (a cache may hold stories of sites since removed from
+         * the sources file) */
+        size_t nsites = n->nfeeds;
+        const char **sites = xcalloc(nsites + 1, sizeof(*sites));
+        for (size_t i = 0; i < n->nfeeds; i++)
+            sites[i] = n->feeds[i].src->id;
         struct cache_query q = {
             .category = n->o.category,
             .sites = sites,
@@ -289,6 +288,7 @@ static void select_stories(struct news *n, int only_with_text)
             strv_free(&heard_keys);
             cache_articles_free(arr, cnt);
         }
+        free(sites);
         return;
     }
     qsort(n->mem, n->nmem, sizeof(*n->mem), cmp_mem);

@@ -1756,7 +1756,7 @@ static size_t do_symbol(struct scan *sc, size_t i)
         return 1;
     case '-':
     case 0x2013: /* – */
-    case 0x2014: /* — */
+    case 0x2014: { /* — (braces: a declaration may not follow a label in C11) */
         size_t b = i;
         while (b > 0 && s[b - 1] == ' ')
             b--;
@@ -1774,6 +1774,7 @@ static size_t do_symbol(struct scan *sc, size_t i)
             return 1;
         }
         break;
+    }
     default:
         break;
     }

@@ -28,6 +28,8 @@
  *  - a blank line always ends a sentence; a single line break ends one too, except when the
  *    line does not end with a terminator or closing bracket and the next line starts with a
  *    lower case letter (a hard-wrapped line).
+ * A sentence longer than SEGMENT_MAX_CHARS code points is cut at a comma or a space (segment.h)
+ * so eSpeak never gets an unbounded run of text.
  * White space is the set text_squash() collapses; sentences come out squashed and trimmed.
  */
 #include <stddef.h>
@@ -436,6 +438,48 @@ static int dot_ends(const struct seg *g, size_t i, size_t j, int upper)
     return 1;
 }
 
+/* Appends the squashed sentence t (taking it) to out, cut into pieces of at most
+ * SEGMENT_MAX_CHARS code points when it is longer (see segment.h). Linear in its length. */
+static void push_sentence(struct strv *out, char *t)
+{
+    const char *p = t;
+    size_t rest = strlen(t);
+    for (;;) {
+        /* w: the bytes of the first SEGMENT_MAX_CHARS code points of p */
+        size_t w = 0;
+        for (size_t cps = 0; w < rest && cps < SEGMENT_MAX_CHARS; cps++) {
+            w++;
+            while (w < rest && ((unsigned char)p[w] & 0xC0) == 0x80)
+                w++;
+        }
+        if (w == rest)
+            break;
+        size_t cut = 0, space = 0;
+        for (size_t k = w; k > 0 && !cut; k--) {
+            if (p[k] != ' ')
+                continue;
+            if (!space)
+                space = k;
+            if (k >= w / 2 && strchr(",;:", p[k - 1]))
+                cut = k;
+            else if (k < w / 2)
+                break;
+        }
+        if (!cut)
+            cut = space;
+        size_t next = cut ? cut + 1 : w; /* no space at all: between two code points */
+        strv_push(out, xstrndup(p, cut ? cut : w));
+        p += next;
+        rest -= next;
+    }
+    if (p == t) {
+        strv_push(out, t);
+    } else {
+        strv_push(out, xstrdup(p));
+        free(t);
+    }
+}
+
 /* Appends the squashed bytes [a, b) as a sentence unless they are blank. */
 static void emit(struct seg *g, size_t a, size_t b)
 {
@@ -443,7 +487,7 @@ static void emit(struct seg *g, size_t a, size_t b)
         return;
     char *t = text_squash(g->s + a, b - a);
     if (*t)
-        strv_push(g->out, t);
+        push_sentence(g->out, t);
     else
         free(t);
 }

@@ -269,12 +269,7 @@ class Pulse:
         os.makedirs(self.home, exist_ok=True)
         os.makedirs(self.run_dir, mode=0o700, exist_ok=True)
         self.env = {"HOME": self.home, "XDG_RUNTIME_DIR": self.run_dir,
-                    "PULSE_RUNTIME_PATH": os.path.join(self.run_dir, "pulse"),
-                    # Under `make SAN=1`: ALSA's pulse plugin is dlopen()ed and closed again by
-                    # PortAudio, so LeakSanitizer reports its allocations from an "<unknown
-                    # module>" that cannot be suppressed by name. docbao's own leaks are checked
-                    # by the unit tests and the ALSA-file-plugin tests, which keep detection on.
-                    "ASAN_OPTIONS": "detect_leaks=0"}
+                    "PULSE_RUNTIME_PATH": os.path.join(self.run_dir, "pulse")}
         e = dict(os.environ)
         e.update(self.env)
         subprocess.run(["pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1",
@@ -361,3 +356,161 @@ class Tmux:
     def close(self):
         subprocess.run(["tmux", "-S", self.sock, "kill-server"], env=self.env,
                        capture_output=True)
+
+
+class HostileServer:
+    """A loopback HTTP server that misbehaves on purpose (tests/integration/test_hostile.py).
+    modes maps a path to one of:
+      ("status", code)           an error status with a short body
+      ("redirect", location)     302 to location (a loop when it points at itself)
+      ("drip", body, seconds)    announces len(body) bytes, then sends one byte per `seconds`
+      ("huge", nbytes, head[, announce])  sends head then spaces up to nbytes lazily until
+                                 the client gives up (never built in memory); announces
+                                 nbytes in Content-Length unless announce is False
+      ("gzip-bomb", nbytes)      Content-Encoding: gzip of nbytes zeros, compressed lazily
+      ("truncated", body, n)     announces n bytes (more than len(body)), sends body, closes
+      ("body", bytes, ctype)     a plain 200 (invalid UTF-8, wrong charsets, HTML, empty…)
+    Unknown paths get 404. tls=(certfile, keyfile) serves HTTPS instead. Every request path is
+    recorded in self.requests; self.sent counts the body bytes written per path."""
+
+    def __init__(self, host="127.0.0.1", tls=None):
+        self.modes = {}
+        self.requests = []
+        self.sent = {}
+        server = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_GET(self):
+                server.requests.append(self.path)
+                mode = server.modes.get(self.path, ("status", 404))
+                try:
+                    getattr(self, "m_" + mode[0].replace("-", "_"))(*mode[1:])
+                except (BrokenPipeError, ConnectionResetError, OSError):
+                    pass
+                self.close_connection = True
+
+            def _head(self, status, ctype, length=None, extra=None):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                if length is not None:
+                    self.send_header("Content-Length", str(length))
+                self.send_header("Connection", "close")
+                for k, v in (extra or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+
+            def _write(self, data):
+                self.wfile.write(data)
+                server.sent[self.path] = server.sent.get(self.path, 0) + len(data)
+
+            def m_status(self, code):
+                body = f"error {code}".encode()
+                self._head(code, "text/plain", len(body))
+                self._write(body)
+
+            def m_redirect(self, location):
+                self._head(302, "text/plain", 0, {"Location": location})
+
+            def m_drip(self, body, seconds):
+                import time
+                self._head(200, "application/rss+xml", len(body))
+                for i in range(len(body)):
+                    self._write(body[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(seconds)
+
+            def m_huge(self, nbytes, head, announce=True):
+                self._head(200, "application/rss+xml", nbytes if announce else None)
+                self._write(head)
+                left = nbytes - len(head)
+                chunk = b" " * 65536
+                while left > 0:
+                    n = min(left, len(chunk))
+                    self._write(chunk[:n])
+                    left -= n
+
+            def m_gzip_bomb(self, nbytes):
+                import zlib
+                self._head(200, "application/rss+xml", None, {"Content-Encoding": "gzip"})
+                z = zlib.compressobj(9, zlib.DEFLATED, 31)
+                self._write(z.compress(b'<?xml version="1.0"?><rss><channel><title>'))
+                zeros = b"\0" * (1 << 20)
+                left = nbytes
+                while left > 0:
+                    out = z.compress(zeros[:min(left, len(zeros))])
+                    left -= min(left, len(zeros))
+                    if out:
+                        self._write(out)
+                self._write(z.flush())
+
+            def m_truncated(self, body, n):
+                self._head(200, "application/rss+xml", n)
+                self._write(body)
+                self.wfile.flush()
+
+            def m_body(self, body, ctype):
+                self._head(200, ctype, len(body))
+                self._write(body)
+
+        socketserver.ThreadingTCPServer.allow_reuse_address = True
+        socketserver.ThreadingTCPServer.daemon_threads = True
+        self.httpd = socketserver.ThreadingTCPServer((host, 0), H)
+        self.httpd.handle_error = lambda *a: None  # refused handshakes are the point
+        self.scheme = "http"
+        if tls:
+            import ssl
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            # the handshake happens in the handler's thread, not in accept(): one client
+            # that stalls it cannot hold the others
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True,
+                                                do_handshake_on_connect=False)
+            self.scheme = "https"
+        self.host = host
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path):
+        return f"{self.scheme}://{self.host}:{self.port}{path}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def run_measured(sb, *args, timeout=120, env=None):
+    """Runs docbao like Sandbox.run and measures it: returns (CompletedProcess, seconds, max
+    RSS in MB of that one child, from os.wait4). A run past timeout is killed (returncode
+    -9)."""
+    import time
+    e = dict(sb.env)
+    if env:
+        e.update(env)
+    t0 = time.time()
+    p = subprocess.Popen([DOCBAO, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=e, cwd=ROOT)
+    got = {}
+
+    def drain(name, f):
+        got[name] = f.read()
+
+    readers = [threading.Thread(target=drain, args=(n, f), daemon=True)
+               for n, f in (("out", p.stdout), ("err", p.stderr))]
+    for t in readers:
+        t.start()
+    killer = threading.Timer(timeout, p.kill)
+    killer.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    killer.cancel()
+    for t in readers:
+        t.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    secs = time.time() - t0
+    return (subprocess.CompletedProcess(p.args, p.returncode, got.get("out", b""),
+                                        got.get("err", b"")), secs, ru.ru_maxrss / 1024.0)

@@ -130,7 +130,8 @@ try:
 
     r = sb.run("daemon", "-c", "xa-hoi", "--sources", src, timeout=30)
     check(r.returncode == 1 and b"already running" in r.stderr,
-          "a second daemon refuses to start with a clear line", r.stderr.decode())
+          "a second daemon refuses to start with a clear line",
+          f"rc={r.returncode} stderr={r.stderr.decode()!r} stdout={r.stdout.decode()!r}")
 
     # --- the thin client ---------------------------------------------------------------------
     r = sb.run("status", "--json")

@@ -954,6 +954,42 @@ static void test_no_bus(void)
     free(reply);
 }
 
+/* ctl_run_bytes (the parser without a socket, as fuzz_ctl drives it): lines, blank lines, a
+ * partial last line, a line past CTL_MAX_LINE, queue requests counted and dropped. */
+static void test_run_bytes(void)
+{
+    struct buf r = BUF_INIT;
+    const char *in = "{\"cmd\":\"status\"}\n\r\n  \n{\"cmd\":\"nope\"}\r\n[1]\n{\"cmd\":";
+    size_t q = ctl_run_bytes(NULL, in, strlen(in), &r);
+    T_INT(q, 0, "run_bytes: nothing queued");
+    T_STR(buf_str(&r),
+          "{\"ok\":false,\"error\":\"no player is running\"}\n"
+          "{\"ok\":false,\"error\":\"unknown command: nope\"}\n"
+          "{\"ok\":false,\"error\":\"a request is an object with a \\\"cmd\\\" string\"}\n",
+          "run_bytes: one reply a line, blank lines and a partial line ignored");
+    buf_free(&r);
+
+    in = "{\"cmd\":\"queue\",\"category\":\"xa-hoi\"}\n"
+         "{\"cmd\":\"play\",\"url\":\"file:///etc/passwd\"}\n"
+         "{\"cmd\":\"play\",\"url\":\"https://a.vn/b.html\"}\n";
+    q = ctl_run_bytes(NULL, in, strlen(in), &r);
+    T_INT(q, 2, "run_bytes: queue and play URL requests are counted");
+    T_OK(strstr(buf_str(&r), "only http:// and https:// URLs") != NULL,
+         "run_bytes: a file:// URL is refused");
+    buf_free(&r);
+
+    size_t n = CTL_MAX_LINE + 100;
+    char *big = xmalloc(n);
+    memset(big, 'x', n);
+    big[n - 1] = '\n';
+    q = ctl_run_bytes(fp, big, n, &r);
+    T_OK(q == 0 && strstr(buf_str(&r), "request line too long") != NULL &&
+             strchr(buf_str(&r), '\n') == buf_str(&r) + r.len - 1,
+         "run_bytes: a line past CTL_MAX_LINE gets one error and ends the stream");
+    buf_free(&r);
+    free(big);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -968,6 +1004,7 @@ int main(void)
     snprintf(sockpath, sizeof(sockpath), "%s/docbao/control", rt);
     fp = fake_player_new();
 
+    test_run_bytes();
     test_no_bus();
 
 #if defined(DOCBAO_MPRIS) && !DOCBAO_MPRIS

@@ -236,6 +236,15 @@ static void strip_ws(struct buf *b, const char *s, size_t n)
 
 /* Checks the invariants every result must keep; returns a description of the first broken
  * one, or NULL. */
+/* The number of code points of s (bytes that do not continue a sequence). */
+static size_t cps(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static const char *check_invariants(const char *in, size_t n, const struct strv *sv)
 {
     struct buf a = BUF_INIT, b = BUF_INIT;
@@ -249,6 +258,8 @@ static const char *check_invariants(const char *in, size_t n, const struct strv 
             bad = "untrimmed sentence";
         else if (strstr(s, "  ") || strchr(s, '\n'))
             bad = "white space not collapsed";
+        else if (cps(s) > SEGMENT_MAX_CHARS)
+            bad = "sentence longer than SEGMENT_MAX_CHARS";
         strip_ws(&b, s, len);
     }
     strip_ws(&a, in, n);
@@ -348,19 +359,27 @@ static void test_big(void)
     }
     size_t count;
     clock_t t0 = clock();
-    char *got = split_join(big, n, &count);
+    struct strv sv = STRV_INIT;
+    segment_split(big, n, &sv);
     double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
-    T_INT(count, 1, "segment: 1 MB without punctuation is one sentence");
-    T_INT(strlen(got), n - 1, "segment: 1 MB sentence keeps every byte but the last space");
+    const char *why = check_invariants(big, n, &sv);
+    T_OK(why == NULL, "segment: 1 MB without punctuation: pieces keep the invariants (%s)",
+         why ? why : "ok");
+    T_OK(sv.n > n / (SEGMENT_MAX_CHARS * 2), "segment: 1 MB without punctuation is cut (%zu)",
+         sv.n);
     T_OK(secs < 2.0, "segment: 1 MB without punctuation in %.3f s", secs);
-    free(got);
+    strv_free(&sv);
 
-    /* 1 MB of one long word: no space at all */
+    /* 1 MB of one long word: no space at all, cut between code points */
     memset(big, 'a', cap);
     big[cap / 2] = '.';
-    got = split_join(big, cap, &count);
-    T_INT(count, 1, "segment: 1 MB word is one sentence");
-    free(got);
+    segment_split(big, cap, &sv);
+    why = check_invariants(big, cap, &sv);
+    T_OK(why == NULL, "segment: 1 MB word: pieces keep the invariants (%s)", why ? why : "ok");
+    T_INT(sv.n, (cap + SEGMENT_MAX_CHARS - 1) / SEGMENT_MAX_CHARS,
+          "segment: 1 MB word is cut every SEGMENT_MAX_CHARS");
+    strv_free(&sv);
+    char *got;
 
     /* 1 MB of short sentences and initials */
     const char *pat = "Ab. Lê V. Tâm. ";
@@ -374,6 +393,57 @@ static void test_big(void)
     T_OK(secs < 2.0, "segment: 1 MB of short sentences in %.3f s", secs);
     free(got);
     free(big);
+}
+
+/* Overlong "sentences" (SEGMENT_MAX_CHARS): cut after a comma in the second half of the
+ * piece, else at the last space, else between code points (never inside one). */
+static void test_overlong(void)
+{
+    struct buf b = BUF_INIT;
+    struct strv sv = STRV_INIT;
+    /* 5 × 200 code points with commas: 1000 code points, no full stop */
+    for (int i = 0; i < 5; i++) {
+        for (int j = 0; j < 49; j++)
+            buf_puts(&b, "Việt ");   /* 5 code points each */
+        buf_puts(&b, "xong, ");      /* 6: a clause of 251 */
+    }
+    buf_puts(&b, "hết.");
+    segment_split(b.data, b.len, &sv);
+    const char *why = check_invariants(b.data, b.len, &sv);
+    T_OK(why == NULL, "segment: long clauses keep the invariants (%s)", why ? why : "ok");
+    T_INT(sv.n, 3, "segment: 1250 code points with commas → 3 pieces");
+    T_OK(sv.n >= 1 && cps(sv.v[0]) <= SEGMENT_MAX_CHARS && sv.v[0][strlen(sv.v[0]) - 1] == ',',
+         "segment: the first piece ends at a comma (%zu code points)",
+         sv.n ? cps(sv.v[0]) : 0);
+    strv_free(&sv);
+    buf_reset(&b);
+
+    /* no comma: the last space before the limit */
+    for (int i = 0; i < 300; i++)
+        buf_puts(&b, "ab ");
+    segment_split(b.data, b.len, &sv);
+    T_INT(sv.n, 2, "segment: 900 code points of words → 2 pieces");
+    T_INT(sv.n ? strlen(sv.v[0]) : 0, 599, "segment: cut at the last space (200 words)");
+    strv_free(&sv);
+    buf_reset(&b);
+
+    /* one word of 700 'ệ' (3 bytes each): cut between code points, never inside one */
+    for (int i = 0; i < 700; i++)
+        buf_puts(&b, "ệ");
+    segment_split(b.data, b.len, &sv);
+    T_INT(sv.n, 2, "segment: a 700-letter word → 2 pieces");
+    T_INT(sv.n ? strlen(sv.v[0]) : 0, 3 * SEGMENT_MAX_CHARS,
+          "segment: the hard cut falls between code points");
+    strv_free(&sv);
+    buf_reset(&b);
+
+    /* exactly SEGMENT_MAX_CHARS: untouched */
+    for (int i = 0; i < SEGMENT_MAX_CHARS; i++)
+        buf_putc(&b, 'x');
+    segment_split(b.data, b.len, &sv);
+    T_INT(sv.n, 1, "segment: exactly SEGMENT_MAX_CHARS code points stay one sentence");
+    strv_free(&sv);
+    buf_free(&b);
 }
 
 static void test_random(void)
@@ -469,6 +539,7 @@ int main(void)
     test_edges();
     test_squash();
     test_big();
+    test_overlong();
     test_random();
     return t_done();
 }
