@@ -75,6 +75,15 @@ struct opts {
 
 static volatile sig_atomic_t interrupted;
 
+/* --byline: the author's name is spoken after the story (bylines are left out by default). */
+static int speak_byline;
+
+static void add_byline(struct article *a)
+{
+    if (speak_byline && a && a->byline)
+        article_add_para(a, a->byline, strlen(a->byline));
+}
+
 static void on_signal(int sig)
 {
     (void)sig;
@@ -128,6 +137,7 @@ static void usage(FILE *f)
             "      --offline             use only stories saved in the cache\n"
             "      --sources FILE        use this sources file instead of the built-in one\n"
             "      --headlines           speak titles only; Enter reads the story in full\n"
+            "      --byline              also speak the author's name after each story\n"
             "      --sleep MIN           stop (fading out) after MIN minutes, keeping the place\n"
             "      --json                with list, categories, extract: print JSON\n"
             "      --speed X             speaking speed, 0.5 .. 4.0 (1.0 = normal)\n"
@@ -334,7 +344,7 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
     int failed = 0, status = 0;
     for (int i = 0; i < argc; i++) {
         if (load_article(argv[i], &arts[n]) == 0)
-            n++;
+            add_byline(arts[n++]);
         else
             failed = 1;
     }
@@ -716,7 +726,10 @@ static const char *src_site(void *ctx, size_t i)
 
 static int src_article(void *ctx, size_t i, struct article **out)
 {
-    return news_article(ctx, i, out);
+    int rc = news_article(ctx, i, out);
+    if (rc == 0)
+        add_byline(*out);
+    return rc;
 }
 
 static void src_heard(void *ctx, size_t i)
@@ -863,8 +876,10 @@ static int export_news(const struct opts *o, const struct sources *src, struct n
     struct article **arts = xcalloc(n + 1, sizeof(*arts));
     size_t *index = xcalloc(n + 1, sizeof(*index));
     for (size_t i = 0; i < n && !interrupted; i++)
-        if (news_article(news, i, &arts[k]) == 0)
+        if (news_article(news, i, &arts[k]) == 0) {
+            add_byline(arts[k]);
             index[k++] = i;
+        }
     int st = 0;
     if (interrupted) {
         st = 130;
@@ -1266,6 +1281,7 @@ int main(int argc, char **argv)
         OPT_ALL,
         OPT_SOURCES,
         OPT_HEADLINES,
+        OPT_BYLINE,
         OPT_SLEEP,
         OPT_INTRO,
         OPT_OUTRO,
@@ -1289,6 +1305,7 @@ int main(int argc, char **argv)
         {"all", no_argument, NULL, OPT_ALL},
         {"sources", required_argument, NULL, OPT_SOURCES},
         {"headlines", no_argument, NULL, OPT_HEADLINES},
+        {"byline", no_argument, NULL, OPT_BYLINE},
         {"sleep", required_argument, NULL, OPT_SLEEP},
         {"intro", required_argument, NULL, OPT_INTRO},
         {"outro", required_argument, NULL, OPT_OUTRO},
@@ -1369,6 +1386,9 @@ int main(int argc, char **argv)
             break;
         case OPT_HEADLINES:
             o.headlines = 1;
+            break;
+        case OPT_BYLINE:
+            speak_byline = 1;
             break;
         case OPT_INTRO:
             o.intro = optarg;

@@ -77,6 +77,9 @@ try:
     check("Tiếp tục quan tâm đến sự tiến bộ của phụ nữ" in spoken,
           "the sample's title is spoken first")
     check("một nghìn một trăm cuộc" in spoken, "1.100 cuộc is said as words")
+    r = sb.run("read", "-v", "--byline", "-o", sb.path("byline.wav"), SAMPLE_TXT)
+    check(r.returncode == 0 and "Nguyên Ngọc" in r.stdout.decode(),
+          "--byline speaks the author's name", r.stdout.decode()[-300:])
 
     # --- the real VnExpress page --------------------------------------------------------------
     r = sb.run("read", "-v", "-o", sb.path("vne.wav"), VNEXPRESS)
