@@ -37,7 +37,13 @@ try:
         for line in f:
             if line.startswith("VmRSS:"):
                 rss = int(line.split()[1]) / 1024
-    print(f"daemon: idle RSS {rss:.1f} MB (goal <= 12 MB)")
+    priv = 0
+    with open(f"/proc/{d.pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                priv += int(line.split()[1]) / 1024
+    print(f"daemon: idle RSS {rss:.1f} MB, of which private {priv:.1f} MB (the rest is shared "
+          f"library pages) (goal <= 12 MB)")
 
     answered = [0] * 100
     errors = []
