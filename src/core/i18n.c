@@ -45,6 +45,9 @@ void i18n_init(void)
         if (language && *language && setlocale(LC_ALL, "C.UTF-8") == NULL)
             setlocale(LC_ALL, "C");
     }
+    /* numbers on the command line, in files and on the socket are written "1.5" whatever the
+     * locale (the interface prints the decimal comma itself where Vietnamese wants it) */
+    setlocale(LC_NUMERIC, "C");
     const char *exe = paths_exe_dir();
     char dir[PATH_MAX + 16];
     struct stat st;
