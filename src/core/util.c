@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "docbao/err.h"
 #include "docbao/util.h"
@@ -149,10 +150,31 @@ int read_file(const char *path, size_t max, struct buf *b)
     if (!f)
         return errno == ENOENT || errno == ENOTDIR ? DB_ENOENT : DB_EIO;
     buf_init(b, max);
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (!max || (size_t)st.st_size <= max)) {
+        /* a regular file: one allocation of the right size, read straight into it */
+        b->cap = (size_t)st.st_size + 1;
+        b->data = xmalloc(b->cap);
+        b->data[0] = '\0';
+    }
     char chunk[65536];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        rc = buf_append(b, chunk, got);
+    for (;;) {
+        size_t room = b->cap > b->len + 1 ? b->cap - b->len - 1 : 0;
+        if (b->max && room > b->max - b->len)
+            room = b->max - b->len;
+        if (room > 0) { /* read straight into the buffer while it has room */
+            size_t got = fread(b->data + b->len, 1, room, f);
+            if (got == 0)
+                break;
+            b->len += got;
+            b->data[b->len] = '\0';
+            continue;
+        }
+        size_t got = fread(chunk, 1, sizeof(chunk), f);
+        if (got == 0)
+            break;
+        rc = buf_append(b, chunk, got); /* grows the buffer, enforcing the cap */
         if (rc < 0)
             goto out;
     }
