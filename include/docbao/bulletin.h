@@ -99,6 +99,11 @@ void bulletin_add_peak(struct bulletin *b, double peak);
  * when no sample was written. Frees b either way. */
 int bulletin_close(struct bulletin *b, struct bulletin_report *rep);
 
+/* An unnamed temporary file in dir (O_TMPFILE, else a file unlinked at once), open for reading
+ * and writing: nothing is left behind whatever happens to the process. Returns the descriptor
+ * or -1. */
+int bulletin_tmpfile(const char *dir);
+
 /* Discards the bulletin: removes every temporary file and frees b. bulletin_free(NULL) is a
  * no-op. */
 void bulletin_free(struct bulletin *b);

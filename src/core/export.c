@@ -86,19 +86,7 @@ static void default_title(const char *category, time_t date, char *out, size_t c
 static int tmp_anon(void)
 {
     const char *dir = getenv("TMPDIR");
-    if (!dir || !*dir)
-        dir = "/tmp";
-    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0)
-        return fd;
-    size_t n = strlen(dir) + 32;
-    char *name = xmalloc(n);
-    snprintf(name, n, "%s/.docbao-XXXXXX", dir);
-    fd = mkstemp(name);
-    if (fd >= 0)
-        unlink(name);
-    free(name);
-    return fd;
+    return bulletin_tmpfile(dir && *dir ? dir : "/tmp");
 }
 
 /* ---- the worker side ----------------------------------------------------------------- */

@@ -367,7 +367,7 @@ char *bulletin_ascii_fold(const char *s)
 
 /* An unnamed file in dir (O_TMPFILE), or a named one unlinked at once. Returns the fd or
  * -1. */
-static int tmp_anon(const char *dir)
+int bulletin_tmpfile(const char *dir)
 {
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd >= 0)
@@ -636,7 +636,7 @@ int bulletin_new(const char *path, const struct bulletin_opts *opts, struct bull
     b->date = opts->date ? opts->date : time(NULL);
     kmeter_init(&b->km, rate);
     tpeak_init(&b->tp);
-    b->spool = tmp_anon(b->dir);
+    b->spool = bulletin_tmpfile(b->dir);
     if (b->spool < 0)
         goto fail;
     if (b->in_rate && !(b->soxr = soxr_new(b->in_rate, rate)))
@@ -1237,7 +1237,7 @@ static int final_open(struct bulletin *b, char **part)
     *part = NULL;
     int fd = open(b->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
     if (fd >= 0 || !b->path)
-        return fd >= 0 ? fd : tmp_anon(b->dir);
+        return fd >= 0 ? fd : bulletin_tmpfile(b->dir);
     size_t n = strlen(b->path) + 32;
     *part = xmalloc(n);
     snprintf(*part, n, "%s.part-%ld", b->path, (long)getpid());
