@@ -1,7 +1,8 @@
 # tests/fuzz/fuzz.mk — libFuzzer targets (included by the top Makefile).
 #   make fuzz-build                 build every target with clang into build-fuzz/
 #   make fuzz [FUZZ_SECONDS=30]     replay tests/fuzz/regressions/<target>/, then run each
-#                                   target for FUZZ_SECONDS from tests/fuzz/corpus/<target>/;
+#                                   target for FUZZ_SECONDS from its seed folders
+#                                   (tests/fuzz/seeds.sh: the test fixtures and tests/fuzz/corpus/);
 #                                   fails on the first crash, leak or timeout
 #   make fuzz-regress               only the replay (what `make test` may call)
 # New findings go to build-fuzz/findings/<target>/; copy a crasher into
@@ -56,8 +57,10 @@ fuzz: fuzz-regress
 		w=$(FUZZ_BUILD)/work/$$t; f=$(FUZZ_BUILD)/findings/$$t; \
 		mkdir -p $$w $$f; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		seeds=""; for d in $$(tests/fuzz/seeds.sh $$t); do \
+			[ -d $$d ] && seeds="$$seeds $$d"; done; \
 		$(FUZZ_BUILD)/$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$$f/ $$w tests/fuzz/corpus/$$t 2>$(FUZZ_BUILD)/$$t.log || \
+			-artifact_prefix=$$f/ $$w $$seeds 2>$(FUZZ_BUILD)/$$t.log || \
 			{ tail -40 $(FUZZ_BUILD)/$$t.log; echo "fuzz: $$t FAILED"; exit 1; }; \
 		grep -E '^stat::(number_of_executed_units|peak_rss_mb)|^#[0-9]+ +DONE' \
 			$(FUZZ_BUILD)/$$t.log | tr '\n' ' '; echo; \

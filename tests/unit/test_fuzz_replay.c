@@ -83,8 +83,17 @@ int main(void)
         snprintf(dir, sizeof(dir), "tests/fuzz/regressions/%s", targets[i].name);
         int n = replay_dir(&targets[i], dir);
         T_OK(1, "%s: %d saved crashers replay cleanly", targets[i].name, n);
+        /* the seed folders, as tests/fuzz/seeds.sh lists them */
+        static const char *const fixtures[][3] = {
+            {"fuzz_extract", "tests/data/extract", "tests/data/extract/sites"},
+            {"fuzz_feed", "tests/data/feeds", NULL},
+        };
         snprintf(dir, sizeof(dir), "tests/fuzz/corpus/%s", targets[i].name);
         n = replay_dir(&targets[i], dir);
+        for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++)
+            if (strcmp(fixtures[f][0], targets[i].name) == 0)
+                for (size_t k = 1; k < 3 && fixtures[f][k]; k++)
+                    n += replay_dir(&targets[i], fixtures[f][k]);
         T_OK(n > 0, "%s: %d seed inputs replay cleanly", targets[i].name, n);
     }
     return t_done();
