@@ -1214,6 +1214,14 @@ static int cmd_config(const struct opts *o)
     return 0;
 }
 
+/* The whole number in s when it lies in lo..hi, else -1. */
+static long whole_number(const char *s, long lo, long hi)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return end == s || *end || v < lo || v > hi ? -1 : v;
+}
+
 /* The commands sent to a running daemon (SPEC §2). */
 static int is_client_command(const char *cmd)
 {
@@ -1366,9 +1374,8 @@ int main(int argc, char **argv)
             o.sites = split_list(optarg);
             break;
         case 'n': {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 10000) {
+            long v = whole_number(optarg, 1, 10000);
+            if (v < 0) {
                 err_line(_("--limit takes a whole number from 1 to 10000, not '%s'."), optarg);
                 return EXIT_USAGE;
             }
@@ -1421,9 +1428,8 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_SLEEP: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (end == optarg || *end || v < 1 || v > 1440) {
+            long v = whole_number(optarg, 1, 1440);
+            if (v < 0) {
                 err_line(_("--sleep takes minutes, a whole number from 1 to 1440, not '%s'."),
                          optarg);
                 return EXIT_USAGE;

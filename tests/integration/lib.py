@@ -514,3 +514,22 @@ def run_measured(sb, *args, timeout=120, env=None):
     secs = time.time() - t0
     return (subprocess.CompletedProcess(p.args, p.returncode, got.get("out", b""),
                                         got.get("err", b"")), secs, ru.ru_maxrss / 1024.0)
+
+
+def rpc(path, line, timeout=5.0):
+    """Sends one JSON line to the daemon's control socket at path; returns the decoded reply
+    (None when the daemon closed without answering)."""
+    import json
+    import socket as so
+    s = so.socket(so.AF_UNIX, so.SOCK_STREAM)
+    s.settimeout(timeout)
+    s.connect(path)
+    s.sendall(line.encode() + b"\n")
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    return json.loads(data) if data else None

@@ -18,7 +18,8 @@ import subprocess
 import time
 import wave
 
-from lib import DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, check, done, rss
+from lib import (DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, check, done, rpc,
+                 rss)
 
 ROUNDS = int(os.environ.get("DOCBAO_CRASH_ROUNDS", "20"))
 SEED = int(os.environ.get("DOCBAO_CRASH_SEED", str(int(time.time()))))
@@ -34,21 +35,6 @@ SENTENCES = [
     "Thành phố dự định mở thêm ba tuyến nữa trong năm tới.",
 ]
 TITLES = ["Khai trương tuyến xe buýt điện", "Hội chợ sách mùa đông", "Thư viện xanh"]
-
-
-def rpc(path, line, timeout=5.0):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(path)
-    s.sendall(line.encode() + b"\n")
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    return json.loads(data) if data else None
 
 
 def integrity(db):

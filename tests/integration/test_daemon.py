@@ -23,7 +23,8 @@ import stat
 import subprocess
 import time
 
-from lib import DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, check, done, rss
+from lib import (DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, check, done, rpc,
+                 rss)
 
 SENTENCES = [
     "Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với sân bay.",
@@ -36,21 +37,6 @@ SENTENCES = [
     "Xe buýt điện giúp giảm khói bụi và tiếng ồn trên đường phố.",
 ]
 TITLES = ["Khai trương tuyến xe buýt điện", "Hội chợ sách mùa đông", "Thư viện xanh"]
-
-
-def rpc(path, line, timeout=5.0):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(path)
-    s.sendall(line.encode() + b"\n")
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    return json.loads(data) if data else None
 
 
 def start_bus():
