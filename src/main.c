@@ -62,6 +62,7 @@ struct opts {
     int all;
     const char *sources_path;
     int headlines;
+    const char *output;    /* live audio output: auto, alsa, portaudio, speechd */
     int sleep_minutes;
     int print;             /* config --print */
     /* bulletins */
@@ -146,6 +147,9 @@ static void usage(FILE *f)
             "  -o, --export FILE         write the speech to FILE (WAV; FLAC/OGG by extension;\n"
             "                            - for standard output) instead of playing it\n"
             "      --dialect north|south number words: nghìn/linh (north) or ngàn/lẻ (south)\n"
+            "      --output NAME         where live speech goes: auto (default: ALSA's default\n"
+            "                            device, else PortAudio), alsa, portaudio, or speechd\n"
+            "                            (speech-dispatcher, with your screen reader's voice)\n"
             "Bulletins (docbao -c SLUG --export FILE):\n"
             "      --intro TEXT          the opening line (default: \"Bản tin <category>, <date>\")\n"
             "      --outro TEXT          the closing line (default: \"Kết thúc bản tin.\")\n"
@@ -288,7 +292,7 @@ static int audio_open(const struct opts *o, struct audio *au)
         return EXIT_RUNTIME;
     }
     normalizer_new(NULL, o->dialect, &au->nz);
-    rc = out_open(o->export_path ? "file" : "portaudio", tts_sample_rate(au->tts),
+    rc = out_open(o->export_path ? "file" : o->output, tts_sample_rate(au->tts),
                   o->export_path, &au->out);
     if (rc < 0) {
         report_audio_error(rc == DB_ENODEV ? rc : (o->export_path ? DB_EIO : DB_ENODEV), o);
@@ -828,7 +832,7 @@ static int listen_interactive(const struct opts *o, struct news *news, struct ca
         .voice = o->voice,
         .speed = o->speed,
         .dialect = o->dialect,
-        .out_driver = "portaudio",
+        .out_driver = o->output,
         .headlines = o->headlines,
         .sleep_minutes = o->sleep_minutes,
         .place_key = key,
@@ -992,7 +996,7 @@ static int read_interactive(const struct opts *o, struct article **arts, size_t 
         .voice = o->voice,
         .speed = o->speed,
         .dialect = o->dialect,
-        .out_driver = "portaudio",
+        .out_driver = o->output,
         .quit_at_end = 1,
         .verbose = o->verbose,
         .sleep_minutes = o->sleep_minutes,
@@ -1043,7 +1047,7 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
         .voice = o->voice,
         .speed = o->speed,
         .dialect = o->dialect,
-        .out_driver = "portaudio",
+        .out_driver = o->output,
         .quit_at_end = 0,
     };
     struct player_source ps;
@@ -1202,6 +1206,7 @@ static int cmd_config(const struct opts *o)
         .speed = o->speed,
         .dialect = o->dialect,
         .headlines = o->headlines,
+        .output = (char *)o->output,
         .bulletin = {.rate = o->rate,
                      .loudness = o->loudness,
                      .intro = o->no_intro ? "" : (char *)o->intro,
@@ -1273,6 +1278,7 @@ int main(int argc, char **argv)
         .sites = cfg.sites,
         .limit = cfg.limit,
         .headlines = cfg.headlines,
+        .output = cfg.output ? cfg.output : "auto",
         .rate = cfg.bulletin.rate,
         .loudness = cfg.bulletin.loudness,
         .intro = cfg.bulletin.intro,
@@ -1297,13 +1303,15 @@ int main(int argc, char **argv)
         OPT_HEADLINES_ONLY,
         OPT_RATE,
         OPT_LOUDNESS,
-        OPT_PRINT
+        OPT_PRINT,
+        OPT_OUTPUT
     };
     static const struct option longopts[] = {
         {"speed", required_argument, NULL, OPT_SPEED},
         {"voice", required_argument, NULL, OPT_VOICE},
         {"export", required_argument, NULL, 'o'},
         {"dialect", required_argument, NULL, OPT_DIALECT},
+        {"output", required_argument, NULL, OPT_OUTPUT},
         {"json", no_argument, NULL, OPT_JSON},
         {"sentences", no_argument, NULL, OPT_SENTENCES},
         {"category", required_argument, NULL, 'c'},
@@ -1350,6 +1358,13 @@ int main(int argc, char **argv)
             break;
         case 'o':
             o.export_path = optarg;
+            break;
+        case OPT_OUTPUT:
+            if (!config_valid_output(optarg)) {
+                err_line(_("--output takes auto, alsa, portaudio or speechd, not '%s'."), optarg);
+                return EXIT_USAGE;
+            }
+            o.output = optarg;
             break;
         case OPT_DIALECT:
             if (strcmp(optarg, "north") == 0) {
@@ -1480,7 +1495,7 @@ int main(int argc, char **argv)
     fetch_global_init();
     /* playing to the sound card: start the sound system now, in parallel with the rest */
     if (!o.export_path && (!cmd || strcmp(cmd, "read") == 0 || strcmp(cmd, "daemon") == 0))
-        out_prepare();
+        out_prepare(o.output);
     if (!cmd) {
         status = cmd_listen(&o);
     } else if (strcmp(cmd, "list") == 0) {

@@ -6,6 +6,7 @@
  *
  *   { "category": "xa-hoi", "sites": ["vnexpress", "dantri"], "limit": 10,
  *     "voice": "vi", "speed": 1.2, "dialect": "north", "headlines": false,
+ *     "output": "auto",
  *     "bulletin": { "rate": 48000, "loudness": -23, "intro": null, "outro": null } }
  *
  * A missing file is normal (the built-in defaults apply). A file that is not JSON, or whose
@@ -34,6 +35,8 @@ struct config {
     double speed;              /* 0.5 .. 4.0; default 1.0 */
     enum norm_dialect dialect; /* default NORM_NORTH */
     int headlines;             /* nonzero: titles only; default 0 */
+    char *output;              /* live audio: NULL = "auto" (default), "alsa", "portaudio",
+                                  "speechd" */
     struct {
         int rate;        /* 48000 (default) or 44100 */
         double loudness; /* target LUFS, -60 .. -5; default -23 */
@@ -74,6 +77,10 @@ int config_load(const char *path, struct config *out, struct strv *warnings);
  * used in the warnings. Returns 0 or DB_EFORMAT. */
 int config_parse(const char *text, size_t len, const char *name, struct config *out,
                  struct strv *warnings);
+
+/* Nonzero when name is a live audio output the settings accept: "auto", "alsa", "portaudio"
+ * or "speechd" (--output and "output"). */
+int config_valid_output(const char *name);
 
 /* Prints c to f as a config file: a JSON object holding every key, indented, ending with a
  * newline (docbao config --print). Loading the output gives the same settings back. Returns 0

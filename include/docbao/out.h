@@ -2,8 +2,9 @@
  * out.h — the audio output interface.
  *
  * An output plays or stores 16-bit mono PCM. Drivers are const tables of function pointers
- * (see out_driver.h), like cmus's output plugins and mpv's ao drivers: "portaudio" plays
- * through the sound card, "file" writes an audio file (WAV/FLAC/OGG by extension), "null"
+ * (see out_driver.h), like cmus's output plugins and mpv's ao drivers: "alsa" plays through
+ * ALSA's default device (PipeWire, PulseAudio or dmix behind it), "portaudio" through
+ * PortAudio's default device, "auto" is "alsa" falling back to "portaudio", "file" writes an audio file (WAV/FLAC/OGG by extension), "null"
  * discards (at a sound card's pace with the target "realtime"). Export is
  * "just another output". The core never includes an audio library's headers.
  */
@@ -16,7 +17,8 @@
 struct out;
 
 /* Opens the output driver named driver at sample rate rate (Hz), mono, 16 bit.
- * target is the file name for "file" (NULL for devices). Returns 0 and stores the object in
+ * target is the file name for "file", an ALSA device name for "alsa" (NULL: "default"),
+ * NULL otherwise. Returns 0 and stores the object in
  * *out, DB_EINVAL for an unknown driver, DB_ENODEV when there is no audio device, DB_EIO
  * when a file cannot be created, DB_EAUDIO for other failures. */
 int out_open(const char *driver, int rate, const char *target, struct out **out);
@@ -40,15 +42,17 @@ size_t out_pending(struct out *o);
  * file, then frees o. out_abort(NULL) is a no-op. */
 void out_abort(struct out *o);
 
-/* Starts initializing the sound system on a thread, so that a later out_open("portaudio")
- * is quick. While it runs, standard error is silenced (the sound system's probes print
- * noise); call out_prepared() before writing to standard error. */
-void out_prepare(void);
+/* Starts initializing the sound system driver will use on a thread, so that a later
+ * out_open(driver) is quick (only "portaudio" needs it; for other drivers this does nothing).
+ * While it runs, standard error is silenced (the sound system's probes print noise); call
+ * out_prepared() before writing to standard error. */
+void out_prepare(const char *driver);
 
 /* Waits until out_prepare()'s work is done; a no-op when it was not started. */
 void out_prepared(void);
 
-/* The sound library's name and version, e.g. "PortAudio V19.6.0-devel" (static storage). */
+/* The sound libraries' names and versions, e.g. "ALSA 1.2.8, PortAudio V19.6.0-devel"
+ * (static storage). */
 const char *out_version(void);
 
 /* Names of the available drivers, NULL-terminated. */

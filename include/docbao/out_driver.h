@@ -29,6 +29,7 @@ struct out {
     int rate;
 };
 
+extern const struct out_driver out_alsa_driver;
 extern const struct out_driver out_portaudio_driver;
 extern const struct out_driver out_file_driver;
 extern const struct out_driver out_null_driver;
@@ -37,5 +38,6 @@ extern const struct out_driver out_null_driver;
 void out_portaudio_prepare(void);
 void out_portaudio_prepared(void);
 const char *out_portaudio_version(void);
+const char *out_alsa_version(void);
 
 #endif

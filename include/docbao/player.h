@@ -42,7 +42,7 @@ struct player_opts {
     const char *voice;           /* eSpeak NG voice name */
     double speed;                /* 0.5 .. 4.0 */
     enum norm_dialect dialect;
-    const char *out_driver;      /* "portaudio" (default) or "file" */
+    const char *out_driver;      /* "auto" (default), "alsa", "portaudio", "speechd" or "null" */
     const char *out_target;      /* file name for "file" */
     int headlines;               /* speak titles only; "enter" reads the story in full */
     int sleep_minutes;           /* stop after this long (0 = off) */

@@ -16,6 +16,7 @@
 #include "docbao/config.h"
 #include "docbao/err.h"
 #include "docbao/i18n.h"
+#include "docbao/utf8.h"
 #include "docbao/util.h"
 
 #define DEFAULT_CATEGORY "xa-hoi"
@@ -46,6 +47,7 @@ void config_free(struct config *c)
     free(c->category);
     free_sites(c->sites);
     free(c->voice);
+    free(c->output);
     free(c->bulletin.intro);
     free(c->bulletin.outro);
     memset(c, 0, sizeof(*c));
@@ -80,7 +82,21 @@ static void warn(struct strv *w, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    strv_push(w, s);
+    /* One printable line: key names and jansson's "near '...'" quote the file's own bytes,
+     * which may be control characters (a newline, ESC…) or broken UTF-8. */
+    struct buf b = BUF_INIT;
+    for (size_t i = 0; i < (size_t)n;) {
+        int cp;
+        size_t k = utf8_decode(s + i, (size_t)n - i, &cp);
+        char enc[4];
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
+            buf_append(&b, " ", 1);
+        else
+            buf_append(&b, enc, utf8_encode(cp, enc));
+        i += k;
+    }
+    free(s);
+    strv_push(w, buf_steal(&b));
 }
 
 /* A category slug or a source id: ASCII lowercase letters, digits, '-' and '_', not starting
@@ -94,6 +110,15 @@ static int valid_slug(const char *s)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
             return 0;
     return 1;
+}
+
+int config_valid_output(const char *name)
+{
+    static const char *const names[] = {"auto", "alsa", "portaudio", "speechd"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(name, names[i]) == 0)
+            return 1;
+    return 0;
 }
 
 /* The rule main.c applies to --voice: "vi" or a vi- / vi+ variant. */
@@ -120,6 +145,7 @@ enum kind {
     K_VOICE,
     K_SPEED,
     K_DIALECT,
+    K_OUTPUT,
     K_BOOL,
     K_RATE,
     K_LOUDNESS,
@@ -138,7 +164,7 @@ static const struct key top_keys[] = {
     {"category", K_CATEGORY, F(category)}, {"sites", K_SITES, F(sites)},
     {"limit", K_LIMIT, F(limit)},          {"voice", K_VOICE, F(voice)},
     {"speed", K_SPEED, F(speed)},          {"dialect", K_DIALECT, F(dialect)},
-    {"headlines", K_BOOL, F(headlines)},
+    {"headlines", K_BOOL, F(headlines)},   {"output", K_OUTPUT, F(output)},
 };
 
 static const struct key bulletin_keys[] = {
@@ -228,6 +254,8 @@ static const char *expectation(enum kind k)
         return _("a number from 0.5 to 4.0 (1.0 is normal)");
     case K_DIALECT:
         return _("\"north\" or \"south\"");
+    case K_OUTPUT:
+        return _("\"auto\", \"alsa\", \"portaudio\" or \"speechd\"");
     case K_BOOL:
         return _("true or false");
     case K_RATE:
@@ -245,8 +273,12 @@ static void warn_value(struct strv *w, const char *file, const char *key, enum k
                        const json_t *v)
 {
     char *shown = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-    if (shown && strlen(shown) > 40)
-        strcpy(shown + 37, "...");
+    if (shown && strlen(shown) > 40) {
+        size_t cut = 37;
+        while (cut > 0 && ((unsigned char)shown[cut] & 0xC0) == 0x80)
+            cut--; /* not inside a UTF-8 sequence */
+        strcpy(shown + cut, "...");
+    }
     warn(w, _("%s: \"%s\" must be %s, not %s; the setting is ignored."), file, key, expectation(k),
          shown ? shown : "?");
     free(shown);
@@ -293,6 +325,10 @@ static void apply(const struct key *k, const char *key, const json_t *v, const c
     case K_DIALECT:
         if ((ok = s && (strcmp(s, "north") == 0 || strcmp(s, "south") == 0)))
             *(enum norm_dialect *)field = strcmp(s, "south") == 0 ? NORM_SOUTH : NORM_NORTH;
+        break;
+    case K_OUTPUT:
+        if ((ok = s && config_valid_output(s)))
+            set_str((char **)field, s);
         break;
     case K_BOOL:
         if ((ok = json_is_boolean(v)))
@@ -416,6 +452,7 @@ int config_print(const struct config *c, FILE *f)
     json_object_set_new(root, "speed", json_real(c->speed));
     json_object_set_new(root, "dialect", json_string(c->dialect == NORM_SOUTH ? "south" : "north"));
     json_object_set_new(root, "headlines", json_boolean(c->headlines));
+    json_object_set_new(root, "output", json_string(c->output ? c->output : "auto"));
     json_t *bul = json_object();
     json_object_set_new(bul, "rate", json_integer(c->bulletin.rate ? c->bulletin.rate : 48000));
     json_object_set_new(bul, "loudness",

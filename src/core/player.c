@@ -859,7 +859,7 @@ int player_new(const struct player_opts *o, const struct player_source *src,
         goto fail;
     p->rate = tts_sample_rate(p->tts);
     normalizer_new(NULL, o->dialect, &p->nz);
-    rc = out_open(o->out_driver ? o->out_driver : "portaudio", p->rate, o->out_target, &p->out);
+    rc = out_open(o->out_driver ? o->out_driver : "auto", p->rate, o->out_target, &p->out);
     if (rc < 0)
         goto fail;
     if (pipe(p->event_pipe) < 0) {

@@ -1,6 +1,7 @@
 /*
  * out.c — the audio output front: picks a driver by name and forwards calls to it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,9 +9,9 @@
 #include "docbao/out_driver.h"
 #include "docbao/util.h"
 
-static const struct out_driver *const drivers[] = {&out_portaudio_driver, &out_file_driver,
-                                                   &out_null_driver, NULL};
-static const char *const driver_names[] = {"portaudio", "file", "null", NULL};
+static const struct out_driver *const drivers[] = {
+    &out_alsa_driver, &out_portaudio_driver, &out_file_driver, &out_null_driver, NULL};
+static const char *const driver_names[] = {"auto", "alsa", "portaudio", "file", "null", NULL};
 
 const char *const *out_driver_names(void)
 {
@@ -19,6 +20,11 @@ const char *const *out_driver_names(void)
 
 int out_open(const char *driver, int rate, const char *target, struct out **out)
 {
+    if (strcmp(driver, "auto") == 0) {
+        /* ALSA's default device first: it starts in milliseconds (see alsa.c) */
+        int rc = out_open("alsa", rate, NULL, out);
+        return rc == DB_ENODEV ? out_open("portaudio", rate, NULL, out) : rc;
+    }
     const struct out_driver *drv = NULL;
     for (size_t i = 0; drivers[i]; i++)
         if (strcmp(drivers[i]->name, driver) == 0)
@@ -76,11 +82,16 @@ size_t out_pending(struct out *o)
 
 const char *out_version(void)
 {
-    return out_portaudio_version();
+    static char v[160];
+    snprintf(v, sizeof(v), "ALSA %s, %s", out_alsa_version(), out_portaudio_version());
+    return v;
 }
 
-void out_prepare(void)
+void out_prepare(const char *driver)
 {
+    /* only PortAudio is slow to start; ALSA's default device opens in milliseconds */
+    if (strcmp(driver, "portaudio") != 0)
+        return;
     stderr_set_waiter(out_portaudio_prepared);
     out_portaudio_prepare();
 }

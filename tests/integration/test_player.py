@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Listening with the keyboard, for real: docbao runs in tmux, plays through PortAudio →
-ALSA's pulse plugin → a private PulseAudio null sink recorded with parec. Keys are typed with
+"""Listening with the keyboard, for real: docbao runs in tmux, plays through ALSA's default
+device (the "auto" output; then --output portaudio and alsa) → ALSA's pulse plugin → a private PulseAudio null sink recorded with parec. Keys are typed with
 tmux send-keys; the screen is read with capture-pane; the recording tells what was heard."""
 import email.utils
 import json
 import os
 import re
+import subprocess
 import time
 
 from lib import (DOCBAO, NewsServer, Pulse, Route, Sandbox, Tmux, article_page, check, done,
@@ -146,6 +147,31 @@ try:
           f"before {place}, after {m[-1] if m else None}")
     tm.keys("C-c")
     check(tm.wait_for("EXIT=130", 10), "Ctrl-C quits (status 130)", tm.screen()[-300:])
+    tm.close()
+
+    # --- the other sound-card driver: --output portaudio plays and pauses the same way --------
+    for out in ("portaudio", "alsa"):
+        cmd3 = (f"{DOCBAO} -c xa-hoi --sources {src} --all --output {out}; echo EXIT=$?; "
+                f"sleep 60")
+        tm = Tmux(sb, cmd3, sb.env)
+        check(tm.wait_for("Article", 15), f"--output {out}: the story is announced", tm.screen())
+        time.sleep(2.0)
+        check(loud(pulse.samples()[-RATE // 2:]), f"--output {out}: speech is heard")
+        tm.keys("Space")
+        check(tm.wait_for("Paused", 3), f"--output {out}: Space pauses")
+        time.sleep(0.5)
+        k2 = pulse.position()
+        time.sleep(0.6)
+        check(silent(pulse.samples()[k2:]), f"--output {out}: the paused output is silent")
+        tm.keys("q")
+        check(tm.wait_for("EXIT=0", 10), f"--output {out}: q quits with status 0",
+              tm.screen()[-300:])
+        tm.close()
+    tm = None
+    r = subprocess.run([DOCBAO, "--output", "oss", "-c", "xa-hoi", "--sources", src],
+                       env=sb.env, capture_output=True, text=True, timeout=20)
+    check(r.returncode == 2 and "--output" in r.stderr, "an unknown --output is a usage error",
+          r.stderr)
 finally:
     if tm:
         tm.close()

@@ -28,20 +28,22 @@ try:
     check(rms(samples) > 500, "the exported speech is not silent", rms(samples))
     check(not [n for n in os.listdir(sb.dir) if ".part" in n], "no temporary file is left")
 
-    # --- playback through PortAudio into the ALSA file plugin -------------------------------
-    sb.capture_audio()
-    r = sb.run("read", SAMPLE_HTML)
-    check(r.returncode == 0, "read plays through PortAudio (ALSA file plugin) and exits 0",
-          r.stderr.decode())
-    check(os.path.exists(sb.capture), "the ALSA device received audio")
-    cap = read_raw(sb.capture) if os.path.exists(sb.capture) else ()
-    check(rms(cap) > 500, "the captured audio is not silent", rms(cap))
-    check(tuple(cap[: len(samples)]) == samples,
-          "the captured PCM is exactly the speech the file output wrote",
-          f"captured {len(cap)} samples, file {len(samples)}")
-    tail = cap[len(samples):]
-    check(len(tail) >= rate * 50 // 1000 and not any(tail),
-          "playback ends with at least 50 ms of silence so nothing is clipped", len(tail))
+    # --- playback into the ALSA file plugin: "auto" (ALSA's default device), then PortAudio ---
+    for out in ("auto", "portaudio"):
+        sb.capture_audio()
+        r = sb.run("read", "--output", out, SAMPLE_HTML)
+        check(r.returncode == 0, f"read --output {out} plays into the ALSA file plugin, exit 0",
+              r.stderr.decode())
+        check(os.path.exists(sb.capture), f"--output {out}: the ALSA device received audio")
+        cap = read_raw(sb.capture) if os.path.exists(sb.capture) else ()
+        check(rms(cap) > 500, f"--output {out}: the captured audio is not silent", rms(cap))
+        check(tuple(cap[: len(samples)]) == samples,
+              f"--output {out}: the captured PCM is exactly the speech the file output wrote",
+              f"captured {len(cap)} samples, file {len(samples)}")
+        tail = cap[len(samples):]
+        check(len(tail) >= rate * 50 // 1000 and not any(tail),
+              f"--output {out}: playback ends with at least 50 ms of silence so nothing is "
+              "clipped", len(tail))
     check(b"Ch\xe1\xbb\x89a c\xc3\xb3 \xc3\xbd ki\xe1\xba\xbfn" not in r.stdout,
           "chrome is not printed")
 

@@ -1,0 +1,135 @@
+/*
+ * alsa.c — plays PCM through ALSA's default device (or a named one) with libasound.
+ *
+ * Why a second sound-card driver next to PortAudio: PortAudio's initialization opens every
+ * PCM the ALSA configuration defines to list them (80–100 ms with PulseAudio or PipeWire
+ * behind ALSA, and it loads every plugin: the a52 plugin alone maps libavcodec and its
+ * dependencies, ~15 MB). A reader that only ever plays to the default device pays that on
+ * every start. Opening "default" directly takes about 3 ms and routes exactly where the
+ * desktop routes every other program (PipeWire, PulseAudio or dmix), which is what mpv's,
+ * mpd's and cmus's ALSA outputs do. "auto" (out.c) uses this driver and falls back to
+ * PortAudio when ALSA has no usable default device.
+ *
+ * The device is opened blocking with about 50 ms of buffer: a pause (drop) is heard at once
+ * and a write never waits long. ALSA's own diagnostics are silenced: a screen reader would
+ * read them out, and a failure is reported by the caller in one clear sentence.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <alsa/asoundlib.h>
+
+#include "docbao/err.h"
+#include "docbao/out_driver.h"
+#include "docbao/util.h"
+
+#define LATENCY_US 50000
+#define TAIL_MS 100
+
+struct alsa_priv {
+    snd_pcm_t *pcm;
+};
+
+static void alsa_quiet(const char *file, int line, const char *fn, int err, const char *fmt,
+                       ...)
+{
+    (void)file;
+    (void)line;
+    (void)fn;
+    (void)err;
+    (void)fmt;
+}
+
+static int alsa_open(struct out *o, int rate, const char *target)
+{
+    snd_lib_error_set_handler(alsa_quiet);
+    snd_pcm_t *pcm = NULL;
+    if (snd_pcm_open(&pcm, target && *target ? target : "default", SND_PCM_STREAM_PLAYBACK, 0) <
+        0)
+        return DB_ENODEV;
+    /* soft resampling on: the device may not take eSpeak NG's 22,050 Hz */
+    if (snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
+                           (unsigned)rate, 1, LATENCY_US) < 0) {
+        snd_pcm_close(pcm);
+        return DB_ENODEV;
+    }
+    struct alsa_priv *ap = xcalloc(1, sizeof(*ap));
+    ap->pcm = pcm;
+    o->priv = ap;
+    return 0;
+}
+
+static int alsa_write(struct out *o, const int16_t *s, size_t n)
+{
+    struct alsa_priv *ap = o->priv;
+    int retries = 0;
+    while (n > 0) {
+        snd_pcm_sframes_t w = snd_pcm_writei(ap->pcm, s, n);
+        if (w < 0) {
+            /* an underrun (a gap while the next sentence was synthesized) or a suspend:
+             * recover and go on; anything else, or recovering over and over, is a failure */
+            if (++retries > 10 || snd_pcm_recover(ap->pcm, (int)w, 1) < 0)
+                return DB_EAUDIO;
+            continue;
+        }
+        retries = 0;
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int alsa_close(struct out *o)
+{
+    struct alsa_priv *ap = o->priv;
+    /* a little silence before draining: some plugins (and the sound servers behind them)
+     * cut the very end of a stream that is closed right after its last sample */
+    size_t tail = (size_t)o->rate * TAIL_MS / 1000;
+    int16_t *zero = xcalloc(tail, sizeof(*zero));
+    int rc = alsa_write(o, zero, tail);
+    free(zero);
+    if (snd_pcm_drain(ap->pcm) < 0)
+        rc = DB_EAUDIO;
+    snd_pcm_close(ap->pcm);
+    free(ap);
+    return rc;
+}
+
+static void alsa_abort(struct out *o)
+{
+    struct alsa_priv *ap = o->priv;
+    snd_pcm_drop(ap->pcm);
+    snd_pcm_close(ap->pcm);
+    free(ap);
+}
+
+static int alsa_drop(struct out *o)
+{
+    struct alsa_priv *ap = o->priv;
+    snd_pcm_drop(ap->pcm);
+    return snd_pcm_prepare(ap->pcm) < 0 ? DB_EAUDIO : 0;
+}
+
+static size_t alsa_pending(struct out *o)
+{
+    struct alsa_priv *ap = o->priv;
+    snd_pcm_sframes_t d = 0;
+    if (snd_pcm_delay(ap->pcm, &d) < 0 || d < 0)
+        return 0;
+    return (size_t)d;
+}
+
+const char *out_alsa_version(void)
+{
+    return snd_asoundlib_version();
+}
+
+const struct out_driver out_alsa_driver = {
+    .name = "alsa",
+    .open = alsa_open,
+    .write = alsa_write,
+    .close = alsa_close,
+    .abort = alsa_abort,
+    .drop = alsa_drop,
+    .pending = alsa_pending,
+};
