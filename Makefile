@@ -25,10 +25,11 @@ PKGS      := espeak-ng portaudio-2.0 libcurl libxml-2.0 sndfile libutf8proc alsa
 # Debian packages: build, run and test. One list, used by `make deps` (and later packaging).
 DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasound2-dev \
              libcurl4-openssl-dev libxml2-dev libsndfile1-dev libutf8proc-dev \
-             libjansson-dev libsqlite3-dev libsoxr-dev libebur128-dev libsystemd-dev gettext
+             libjansson-dev libsqlite3-dev libsoxr-dev libebur128-dev libsystemd-dev \
+             libspeechd-dev gettext
 DEB_RUN   := espeak-ng-data ca-certificates
 DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils libasound2-plugins \
-             dbus playerctl socat dpkg-dev debhelper lintian man-db zsh
+             dbus playerctl socat dpkg-dev debhelper lintian man-db zsh speech-dispatcher
 
 # MPRIS (media keys over D-Bus) needs sd-bus from libsystemd: yes, no, or auto (when found).
 USE_MPRIS ?= auto
@@ -42,10 +43,24 @@ else
 MPRIS_DEF := -DDOCBAO_MPRIS=0
 endif
 
+# --output speechd (speaking through speech-dispatcher, the screen reader's speech server)
+# needs libspeechd: yes, no, or auto (when found).
+USE_SPEECHD ?= auto
+ifeq ($(USE_SPEECHD),auto)
+USE_SPEECHD := $(shell $(PKG_CONFIG) --exists speech-dispatcher && echo yes || echo no)
+endif
+ifeq ($(USE_SPEECHD),yes)
+PKGS        += speech-dispatcher
+SPEECHD_DEF := -DDOCBAO_SPEECHD=1
+else
+SPEECHD_DEF := -DDOCBAO_SPEECHD=0
+endif
+
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 DEFS      := -D_POSIX_C_SOURCE=200809L -DDOCBAO_VERSION='"$(VERSION)"' \
-             -DDOCBAO_DATADIR='"$(DATADIR)"' -DDOCBAO_LOCALEDIR='"$(LOCALEDIR)"' $(MPRIS_DEF)
+             -DDOCBAO_DATADIR='"$(DATADIR)"' -DDOCBAO_LOCALEDIR='"$(LOCALEDIR)"' $(MPRIS_DEF) \
+             $(SPEECHD_DEF)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = $(WARN) $(DEFS) -Iinclude $(PKG_CFLAGS) $(CFLAGS) $(SANFLAGS)

@@ -37,6 +37,7 @@
 #include "docbao/paths.h"
 #include "docbao/segment.h"
 #include "docbao/speak.h"
+#include "docbao/speechd.h"
 #include "docbao/tts.h"
 #include "docbao/utf8.h"
 #include "docbao/util.h"
@@ -266,6 +267,17 @@ struct audio {
 /* One clear line for a failure to open the voice or the audio output. */
 static void report_audio_error(int rc, const struct opts *o)
 {
+    if (!o->export_path && o->output && strcmp(o->output, "speechd") == 0 &&
+        (rc == DB_ENODEV || rc == DB_EINVAL)) {
+        if (!speechd_supported())
+            err_line(_("this docbao was built without speech-dispatcher support. Use --output "
+                       "auto, or rebuild docbao with libspeechd-dev installed."));
+        else
+            err_line(_("speech-dispatcher could not be reached. Install and start it (the "
+                       "speech-dispatcher package; 'spd-say test' checks it), or use --output "
+                       "auto."));
+        return;
+    }
     if (rc == DB_ENODEV)
         err_line(_("no audio output device found. Connect speakers or headphones, or write the "
                    "speech to a file with --export FILE.wav."));
@@ -357,8 +369,9 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    if (!o->export_path && isatty(STDIN_FILENO)) {
-        /* a person at the keyboard: the player, with every key of SPEC §5 */
+    if (!o->export_path && (isatty(STDIN_FILENO) || strcmp(o->output, "speechd") == 0)) {
+        /* a person at the keyboard: the player, with every key of SPEC §5 (speech-dispatcher
+         * is only reached through the player) */
         status = read_interactive(o, arts, n);
         if (status == 0 && failed)
             status = EXIT_RUNTIME;

@@ -4,9 +4,12 @@
  *
  * Threads inside: a synthesis thread (fetches articles through the story source, splits,
  * normalizes and synthesizes a few sentences ahead) and an audio thread (writes small chunks
- * to the output, so a pause silences it at once and a skip cuts the sentence). Callers talk
- * to it through commands (the command table, cmd.h) and read news back through an event fd:
- * status lines in plain words and a state-change counter — never through callbacks.
+ * to the output, so a pause silences it at once and a skip cuts the sentence). With the
+ * output "speechd" a speech thread hands each normalized sentence to speech-dispatcher
+ * instead (speechd.h), cancelling it for a pause or a jump, and eSpeak NG is not used.
+ * Callers talk to it through commands (the command table, cmd.h) and read news back through
+ * an event fd: status lines in plain words and a state-change counter — never through
+ * callbacks.
  *
  * The place (story URL + sentence) is saved in the cache at every sentence change, so a
  * killed player resumes where it was.
@@ -73,7 +76,9 @@ struct player_state {
 struct player;
 
 /* Creates a player for src with o (strings are copied). Opens the voice and the output:
- * returns DB_ENOVOICE, DB_ETTS, DB_ENODEV, DB_EIO as tts_open/out_open do, else 0. */
+ * returns DB_ENOVOICE, DB_ETTS, DB_ENODEV, DB_EIO as tts_open/out_open do, else 0. With
+ * out_driver "speechd": DB_ENODEV when speech-dispatcher cannot be reached, DB_EINVAL when
+ * built without speech-dispatcher support (speechd_supported()). */
 int player_new(const struct player_opts *o, const struct player_source *src,
                struct player **out);
 

@@ -50,7 +50,7 @@ _docbao()
     local commands="list categories read text extract daemon config pause resume toggle next
         prev next-article prev-article faster slower speed stop quit status"
     local opts_arg="-c --category -s --source -n --limit --speed --voice -o --export --sources
-        --sleep --dialect --intro --outro --rate --loudness"
+        --sleep --dialect --output --intro --outro --rate --loudness"
     local opts_flag="--all --offline --headlines --json --sentences --no-intro --headlines-only
         --print -q --quiet -v --verbose -h --help -V --version"
 
@@ -67,7 +67,7 @@ _docbao()
             ;;
         --sources=*) sources=${w#--sources=} ;;
         -c | --category | -s | --source | -n | --limit | --speed | --voice | -o | --export | \
-            --sleep | --dialect | --intro | --outro | --rate | --loudness)
+            --sleep | --dialect | --output | --intro | --outro | --rate | --loudness)
             ((i++))
             [[ ${words[i]-} == = ]] && ((i++)) # "--opt = value" without bash-completion
             ;;
@@ -109,6 +109,10 @@ _docbao()
         ;;
     --dialect)
         COMPREPLY=($(compgen -W "north south" -- "$cur"))
+        return
+        ;;
+    --output)
+        COMPREPLY=($(compgen -W "auto alsa portaudio speechd" -- "$cur"))
         return
         ;;
     --rate)

@@ -12,6 +12,12 @@
  * generation is thrown away, and the audio thread drops what the device still holds, so the
  * listener hears the change at once. News goes up through an event pipe (status lines and
  * state changes), never through callbacks.
+ *
+ * How sentences become sound is the engine (struct engine): the PCM engine above (eSpeak NG
+ * through the tts module into an out driver), or the speech-dispatcher engine, whose thread
+ * hands each sentence's text to speech-dispatcher (speechd.h) in place of the audio thread
+ * and moves on when speech-dispatcher reports the message's end; there the synthesis thread
+ * only loads texts. The commands and the state are the same for both.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +37,7 @@
 #include "docbao/player.h"
 #include "docbao/segment.h"
 #include "docbao/speak.h"
+#include "docbao/speechd.h"
 #include "docbao/tts.h"
 #include "docbao/util.h"
 
@@ -41,6 +48,28 @@
 #define TITLE_PAUSE_MS 500 /* after a story's title, before its body */
 #define MIN_SPEED 0.5
 #define MAX_SPEED 4.0
+#define SD_CHECK_S 2        /* speech-dispatcher engine: how often a silent server is asked */
+#define SD_RESAY_MS 300     /* ... and the pause before saying again what another cancelled */
+
+struct player;
+
+/* The engine seam: how sentences become sound. */
+struct engine {
+    const char *name;
+    /* Opens what the engine needs for o (before the threads start). Returns 0 or an error
+     * of player_new(). */
+    int (*open)(struct player *p, const struct player_opts *o);
+    /* The thread that speaks: plays the current sentence (and announcements) and moves the
+     * place on as sentences end. */
+    void *(*run)(void *p);
+    /* Seconds of the current sentence heard so far (lock held). */
+    double (*heard)(struct player *p);
+    /* Releases what open() took (threads stopped). finished: playback ended for good, so
+     * what is queued may play out. Returns the output's error on closing, else 0. */
+    int (*close)(struct player *p, int finished);
+    /* Nonzero: the synthesis thread makes PCM ahead (sentences and announcements). */
+    int synthesizes;
+};
 
 /* A story's text as spoken: sentence 0 is the title. */
 struct story_text {
@@ -59,10 +88,12 @@ struct slot {
 
 struct player {
     /* fixed after player_new */
+    const struct engine *eng;
     struct player_source src;
-    struct tts *tts;
+    struct tts *tts;         /* PCM engine */
     struct normalizer *nz;
-    struct out *out;
+    struct out *out;         /* PCM engine */
+    struct speechd *sd;      /* speech-dispatcher engine */
     struct cache *cache;     /* our own connection, for places; may be NULL */
     char *place_key;
     int quit_at_end;
@@ -101,6 +132,8 @@ struct player {
     unsigned long version;
     struct strv events;
     int out_error;
+    int sd_sounding;          /* speech-dispatcher engine: the sentence has begun to sound */
+    struct timespec sd_begun; /* ... at this time (CLOCK_MONOTONIC) */
     /* strings handed out by player_get_state */
     char *st_title, *st_url, *st_site;
     int place_dirty;
@@ -309,7 +342,7 @@ static enum job next_job(struct player *p, size_t *story, size_t *sentence, int 
 {
     if (p->nheard)
         return JOB_HEARD;
-    if (p->announce.n && !p->announce_ready)
+    if (p->eng->synthesizes && p->announce.n && !p->announce_ready)
         return JOB_ANNOUNCE;
     if (p->run == PLAYER_STOPPED || p->story >= p->count)
         return JOB_NONE;
@@ -321,7 +354,7 @@ static enum job next_job(struct player *p, size_t *story, size_t *sentence, int 
             *full = want_full(p, s);
             return JOB_TEXT;
         }
-        if (!t->failed && k < t->sents.n && !find_slot(p, s, k)) {
+        if (p->eng->synthesizes && !t->failed && k < t->sents.n && !find_slot(p, s, k)) {
             if (!free_slot(p))
                 return JOB_NONE;
             *story = s;
@@ -630,6 +663,263 @@ static void *audio_main(void *arg)
     return NULL;
 }
 
+/* ---- the PCM engine: eSpeak NG into an out driver --------------------------------------- */
+
+static int pcm_open(struct player *p, const struct player_opts *o)
+{
+    struct tts_opts to = {.voice = o->voice ? o->voice : "vi", .speed = p->speed};
+    int rc = tts_open(NULL, &to, &p->tts);
+    if (rc < 0)
+        return rc;
+    p->rate = tts_sample_rate(p->tts);
+    return out_open(o->out_driver ? o->out_driver : "auto", p->rate, o->out_target, &p->out);
+}
+
+static double pcm_heard(struct player *p)
+{
+    return p->rate > 0 ? (double)p->pos / p->rate : 0;
+}
+
+static int pcm_close(struct player *p, int finished)
+{
+    int rc = 0;
+    if (finished)
+        rc = out_close(p->out);
+    else
+        out_abort(p->out);
+    p->out = NULL;
+    tts_close(p->tts);
+    p->tts = NULL;
+    return rc;
+}
+
+static const struct engine pcm_engine = {
+    .name = "pcm",
+    .open = pcm_open,
+    .run = audio_main,
+    .heard = pcm_heard,
+    .close = pcm_close,
+    .synthesizes = 1,
+};
+
+/* ---- the speech-dispatcher engine ---------------------------------------------------------- */
+
+/* Called on libspeechd's thread when an event is queued: wake the speech thread. */
+static void sd_wake(void *ctx)
+{
+    struct player *p = ctx;
+    pthread_mutex_lock(&p->lock);
+    pthread_cond_broadcast(&p->cond);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static int sd_open(struct player *p, const struct player_opts *o)
+{
+    (void)o;
+    return speechd_open(sd_wake, p, &p->sd, NULL, 0);
+}
+
+static double sd_heard(struct player *p)
+{
+    if (!p->sd_sounding)
+        return 0;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - p->sd_begun.tv_sec) +
+           (double)(now.tv_nsec - p->sd_begun.tv_nsec) / 1e9;
+}
+
+static int sd_close(struct player *p, int finished)
+{
+    (void)finished;
+    speechd_close(p->sd);
+    p->sd = NULL;
+    return 0;
+}
+
+/* The connection is gone (lock held): stop for good. */
+static void sd_lost(struct player *p)
+{
+    p->out_error = DB_EAUDIO;
+    emit(p, "%s", _("The connection to speech-dispatcher was lost; playback stopped."));
+    p->finished = 1;
+    p->run = PLAYER_STOPPED;
+    changed(p);
+}
+
+/* The spoken form of an announcement: its sentences normalized, as one message. */
+static char *sd_announcement(struct player *p, const char *text)
+{
+    struct strv s = STRV_INIT;
+    struct buf b = BUF_INIT;
+    spoken_sentences(p, text, &s);
+    for (size_t i = 0; i < s.n; i++) {
+        if (i)
+            buf_putc(&b, ' ');
+        buf_puts(&b, s.v[i]);
+    }
+    strv_free(&s);
+    return buf_steal(&b);
+}
+
+/* Hands text to speech-dispatcher unlocked (after setting the rate when the speed changed).
+ * Returns the message id, or < 0 when the connection is lost. */
+static int sd_say_unlocked(struct player *p, char *text, double *rate_speed)
+{
+    double speed = p->speed;
+    pthread_mutex_unlock(&p->lock);
+    int rc = 0;
+    if (speed != *rate_speed && (rc = speechd_set_speed(p->sd, speed)) == 0)
+        *rate_speed = speed;
+    if (rc != DB_EAUDIO)
+        rc = speechd_say(p->sd, text);
+    free(text);
+    pthread_mutex_lock(&p->lock);
+    return rc;
+}
+
+/* The speech thread of the speech-dispatcher engine: one message at a time, the current
+ * sentence or an announcement; a jump, a pause or a speed change cancels it. */
+static void *sd_main(void *arg)
+{
+    struct player *p = arg;
+    int id = 0;            /* the message being said (0: none) */
+    int announcing = 0;    /* it is an announcement, not the sentence */
+    unsigned long gen = 0; /* the sentence it says: generation, story, sentence */
+    size_t story = 0, sentence = 0;
+    double rate_speed = 1.0; /* the speed speech-dispatcher's rate was set for */
+    time_t checked = time(NULL);
+    struct timespec resay = {0, 0}; /* CLOCK_REALTIME: say nothing before this */
+    pthread_mutex_lock(&p->lock);
+    while (!p->quitting) {
+        if (p->place_dirty) {
+            p->place_dirty = 0;
+            save_place(p);
+        }
+        struct speechd_event ev;
+        while (speechd_next_event(p->sd, &ev) == 0) {
+            if (!id || ev.id != id) /* about a message we cancelled ourselves */
+                continue;
+            if (ev.kind == SPEECHD_BEGIN) {
+                p->sd_sounding = 1;
+                clock_gettime(CLOCK_MONOTONIC, &p->sd_begun);
+                continue;
+            }
+            /* ended; or cancelled by someone else (an important message of another client
+             * cancels ours): it is said again from its start below, after a breath, so a
+             * server that cancels everything cannot make us spin */
+            id = 0;
+            p->sd_sounding = 0;
+            if (ev.kind == SPEECHD_CANCEL) {
+                clock_gettime(CLOCK_REALTIME, &resay);
+                resay.tv_nsec += SD_RESAY_MS * 1000000L;
+                if (resay.tv_nsec >= 1000000000L) {
+                    resay.tv_sec++;
+                    resay.tv_nsec -= 1000000000L;
+                }
+            }
+            if (ev.kind == SPEECHD_END && !announcing && gen == p->gen && story == p->story &&
+                sentence == p->sentence && p->run == PLAYER_PLAYING && !p->finished)
+                sentence_ended(p);
+        }
+        int playing = p->run == PLAYER_PLAYING && !p->finished;
+        int moved = !announcing && (gen != p->gen || story != p->story || sentence != p->sentence);
+        if (id && (!playing || moved || (!announcing && p->announce.n))) {
+            /* a pause, a jump or an announcement: silence the message now */
+            id = 0;
+            p->sd_sounding = 0;
+            pthread_mutex_unlock(&p->lock);
+            int rc = speechd_cancel(p->sd);
+            pthread_mutex_lock(&p->lock);
+            if (rc < 0)
+                sd_lost(p);
+            continue;
+        }
+        if (!id && playing && (p->announce.n || p->story < p->count)) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            if (now.tv_sec < resay.tv_sec ||
+                (now.tv_sec == resay.tv_sec && now.tv_nsec < resay.tv_nsec)) {
+                pthread_cond_timedwait(&p->cond, &p->lock, &resay);
+                continue;
+            }
+        }
+        if (!id && p->announce.n && playing) {
+            char *text = p->announce.v[0];
+            memmove(p->announce.v, p->announce.v + 1, (p->announce.n - 1) * sizeof(char *));
+            p->announce.n--;
+            pthread_mutex_unlock(&p->lock);
+            char *spoken = sd_announcement(p, text);
+            free(text);
+            pthread_mutex_lock(&p->lock);
+            if (!*spoken) {
+                free(spoken);
+                continue;
+            }
+            id = sd_say_unlocked(p, spoken, &rate_speed);
+            announcing = 1;
+            if (id < 0) {
+                id = 0;
+                sd_lost(p);
+            }
+            continue;
+        }
+        struct story_text *t = p->story < p->count ? text_for(p, p->story) : NULL;
+        if (!id && playing && t && !t->failed && t->full == want_full(p, p->story) &&
+            p->sentence >= t->sents.n) {
+            sentence_ended(p); /* e.g. a story shorter in headlines mode */
+            continue;
+        }
+        if (!id && t && !t->failed && t->full == want_full(p, p->story) && playing) {
+            /* say the current sentence: the next one, or again after a pause, a jump, a
+             * speed change or an announcement */
+            gen = p->gen;
+            story = p->story;
+            sentence = p->sentence;
+            announcing = 0;
+            if (p->verbose)
+                emit(p, "» %s", t->sents.v[sentence]);
+            id = sd_say_unlocked(p, xstrdup(t->sents.v[sentence]), &rate_speed);
+            if (id < 0) {
+                id = 0;
+                sd_lost(p);
+            }
+            continue;
+        }
+        if (!id) {
+            pthread_cond_wait(&p->cond, &p->lock);
+            continue;
+        }
+        /* speaking: wait for news, asking the server now and then whether it is still there
+         * (libspeechd reports a lost connection through no event) */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+        if (id && time(NULL) - checked >= SD_CHECK_S) {
+            checked = time(NULL);
+            pthread_mutex_unlock(&p->lock);
+            int rc = speechd_check(p->sd);
+            pthread_mutex_lock(&p->lock);
+            if (rc < 0) {
+                id = 0;
+                sd_lost(p);
+            }
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+static const struct engine speechd_engine = {
+    .name = "speechd",
+    .open = sd_open,
+    .run = sd_main,
+    .heard = sd_heard,
+    .close = sd_close,
+    .synthesizes = 0,
+};
+
 /* ---- commands -------------------------------------------------------------------------- */
 
 /* Queues a spoken announcement (always Vietnamese: the voice is Vietnamese). */
@@ -701,7 +991,7 @@ static int do_next(struct player *p)
 static int do_prev(struct player *p)
 {
     /* previous restarts the current sentence first, when more than a second was heard */
-    if (p->pos > (size_t)p->rate) {
+    if (p->eng->heard(p) > 1.0) {
         go_to(p, p->story, p->sentence);
         return 0;
     }
@@ -853,13 +1143,11 @@ int player_new(const struct player_opts *o, const struct player_source *src,
     p->verbose = o->verbose;
     p->run = PLAYER_PLAYING;
     p->texts[0].story = p->texts[1].story = (size_t)-1;
-    struct tts_opts to = {.voice = o->voice ? o->voice : "vi", .speed = p->speed};
-    int rc = tts_open(NULL, &to, &p->tts);
-    if (rc < 0)
-        goto fail;
-    p->rate = tts_sample_rate(p->tts);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->cond, NULL);
+    p->eng = o->out_driver && strcmp(o->out_driver, "speechd") == 0 ? &speechd_engine : &pcm_engine;
     normalizer_new(NULL, o->dialect, &p->nz);
-    rc = out_open(o->out_driver ? o->out_driver : "auto", p->rate, o->out_target, &p->out);
+    int rc = p->eng->open(p, o);
     if (rc < 0)
         goto fail;
     if (pipe(p->event_pipe) < 0) {
@@ -882,14 +1170,13 @@ int player_new(const struct player_opts *o, const struct player_source *src,
         p->sleep_minutes = o->sleep_minutes;
         p->sleep_deadline = time(NULL) + (time_t)o->sleep_minutes * 60;
     }
-    pthread_mutex_init(&p->lock, NULL);
-    pthread_cond_init(&p->cond, NULL);
     *out = p;
     return 0;
 fail:
-    out_abort(p->out);
+    p->eng->close(p, 0);
     normalizer_free(p->nz);
-    tts_close(p->tts);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->cond);
     free(p);
     return rc;
 }
@@ -905,7 +1192,7 @@ int player_start(struct player *p)
     pthread_mutex_unlock(&p->lock);
     if (pthread_create(&p->synth_thread, NULL, synth_main, p) != 0)
         return DB_EIO;
-    if (pthread_create(&p->audio_thread, NULL, audio_main, p) != 0) {
+    if (pthread_create(&p->audio_thread, NULL, p->eng->run, p) != 0) {
         pthread_mutex_lock(&p->lock);
         p->quitting = 1;
         pthread_cond_broadcast(&p->cond);
@@ -993,11 +1280,9 @@ int player_free(struct player *p)
         pthread_join(p->audio_thread, NULL);
         pthread_join(p->synth_thread, NULL);
     }
-    int rc = p->out_error;
-    if (p->finished && !p->out_error)
-        rc = out_close(p->out);
-    else
-        out_abort(p->out);
+    int rc = p->eng->close(p, p->finished && !p->out_error);
+    if (p->out_error)
+        rc = p->out_error;
     for (int i = 0; i < NSLOTS; i++)
         pcm_free(&p->slots[i].pcm);
     for (int i = 0; i < 2; i++)
@@ -1006,7 +1291,6 @@ int player_free(struct player *p)
     strv_free(&p->events);
     pcm_free(&p->announce_pcm);
     normalizer_free(p->nz);
-    tts_close(p->tts);
     cache_free(p->cache);
     close(p->event_pipe[0]);
     close(p->event_pipe[1]);

@@ -1,17 +1,21 @@
 /*
  * test_player.c — the player's state machine with a null output (no sound card): commands,
- * story and sentence moves, speed, headlines mode, announcements, heard marks, the end.
+ * story and sentence moves, speed, headlines mode, announcements, heard marks, the end; and
+ * the speech-dispatcher engine's rate mapping and its failure to open without a server
+ * (tests/integration/test_speechd.py drives it against a real speech-dispatcher).
  */
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "docbao/article.h"
 #include "docbao/err.h"
 #include "docbao/player.h"
+#include "docbao/speechd.h"
 #include "t.h"
 
 #define NSTORIES 3
@@ -116,6 +120,57 @@ static int wait_state(struct player *p, long story, long sentence, int ms)
     return 0;
 }
 
+/* docbao's speed → SSIP rate on top of the user's own rate (speechd.h). */
+static const struct {
+    int base;
+    double speed;
+    int rate;
+} rates[] = {
+    {0, 1.0, 0},    {0, 1.1, 7},      {0, 1.5, 29},  {0, 2.0, 50},   {0, 4.0, 100},
+    {0, 0.75, -42}, {0, 0.5, -100},   {20, 1.0, 20}, {20, 2.2, 77},  {-30, 1.0 / 1.1, -44},
+    {80, 2.0, 100}, {-90, 0.5, -100}, {0, 9.0, 100}, {0, 0.1, -100},
+};
+
+static void test_speechd(const struct player_opts *base)
+{
+    for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++)
+        T_INT(speechd_rate(rates[i].base, rates[i].speed), rates[i].rate,
+              "speed %.3f on the user's rate %d is SSIP rate %d", rates[i].speed, rates[i].base,
+              rates[i].rate);
+
+    /* no server, and libspeechd may not start one (the user's speech-dispatcher settings
+     * forbid it): the player cannot open */
+    char dir[] = "/tmp/docbao-speechd-XXXXXX";
+    if (!mkdtemp(dir)) {
+        T_OK(0, "a temporary folder");
+        return;
+    }
+    char path[256], sock[256];
+    snprintf(path, sizeof(path), "%s/speech-dispatcher", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof(path), "%s/speech-dispatcher/speechd.conf", dir);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs("DisableAutoSpawn\n", f);
+        fclose(f);
+    }
+    snprintf(sock, sizeof(sock), "unix_socket:%s/none.sock", dir);
+    setenv("SPEECHD_ADDRESS", sock, 1);
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    struct player_opts o = *base;
+    o.out_driver = "speechd";
+    struct player *p = NULL;
+    int rc = player_new(&o, &src, &p);
+    T_INT(rc, speechd_supported() ? DB_ENODEV : DB_EINVAL,
+          speechd_supported() ? "no speech-dispatcher: player_new says DB_ENODEV"
+                              : "built without speech-dispatcher: player_new says DB_EINVAL");
+    T_OK(p == NULL, "and makes no player");
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/speech-dispatcher", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     struct player *p = NULL;
@@ -213,5 +268,7 @@ int main(void)
     T_OK(fetched[0] == 0 && fetched[1] == 0 && fetched[2] == 0,
          "headlines mode does not download the articles");
     player_free(p);
+
+    test_speechd(&o);
     return t_done();
 }
