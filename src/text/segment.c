@@ -13,7 +13,8 @@
  *  - an ellipsis (… or two or more dots) ends a sentence only before an upper case letter;
  *  - a closing quote followed by a dash does not: the dash brings the speaker (“…” – ông A nói);
  *  - a single dot does not end a sentence after a title or place abbreviation (TP., TS.,
- *    PGS.TS., Q., …: table prefix_abbrevs) unless what follows cannot be the name or number
+ *    PGS.TS., GS.TSKH., Q., …: tables prefix_abbrevs and title_abbrevs; a dotted chain that
+ *    starts with a title is a title) unless what follows cannot be the name or number
  *    it is waiting for (an opening bracket or quote: …ngụ P. (CAO) Khoảng…), nor after a list
  *    number opening the sentence (1., II., a.); "v.v." and the like (table final_abbrevs) end
  *    one only before an upper case letter;
@@ -26,8 +27,9 @@
  *  - dots with no white space after them never split: numbers (1.250), URLs, e-mail
  *    addresses, domains (vnexpress.net), BS.CK2;
  *  - a blank line always ends a sentence; a single line break ends one too, except when the
- *    line does not end with a terminator or closing bracket and the next line starts with a
- *    lower case letter (a hard-wrapped line).
+ *    line does not end with a terminator, closing bracket, colon or semicolon and the next
+ *    line starts with a lower case letter that is neither a name like iPad nor a list marker
+ *    such as a) or đ) (a hard-wrapped line).
  * A sentence longer than SEGMENT_MAX_CHARS code points is cut at a comma or a space (segment.h)
  * so eSpeak never gets an unbounded run of text.
  * White space is the set text_squash() collapses; sentences come out squashed and trimmed.
@@ -44,12 +46,20 @@
 #include "docbao/util.h"
 
 /* Abbreviations written before a name, a place or a number: a dot after them never ends a
- * sentence. Matched case-sensitively against the last dotted part of the word (PGS.TS → TS). */
+ * sentence (table prefix_abbrevs and the titles below). Matched case-sensitively against the
+ * last dotted part of the word (PGS.TS → TS). */
 static const char *const prefix_abbrevs[] = {
-    "TP",  "Tp", "tp", "TX",   "Tx",  "TT", "Tt", "TS", "Ts",   "ThS", "Ths",  "PGS",  "Pgs", "GS",
-    "Gs",  "BS", "Bs", "BSCK", "CK",  "KS", "Ks", "LS", "Ls",   "NS",  "NSND", "NSƯT", "NXB", "CN",
-    "Th",  "Tr", "tr", "Mr",   "Mrs", "Ms", "Dr", "St", "Prof", "Gen", "Sen",  "Rep",  "Gov", "No",
-    "Vol", "P",  "Q",  "H",    "X",   "p",  "q",  "h",  "x",    "f",   "ng",
+    "TP", "Tp",  "tp", "TX", "Tx", "TT", "Tt", "NXB", "CN", "Th", "Tr", "tr", "St",
+    "No", "Vol", "P",  "Q",  "H",  "X",  "p",  "q",   "h",  "x",  "f",  "ng",
+};
+
+/* Titles and degrees, also prefix abbreviations. A dotted chain that starts with one and ends
+ * in capitals is a title as a whole (GS.TSKH., BS.CKII. before the name): titles are stacked,
+ * while a chain that starts with a place abbreviation names the place (TP.HCM.). */
+static const char *const title_abbrevs[] = {
+    "TS",   "Ts", "ThS", "Ths",  "PGS", "Pgs", "GS",  "Gs",   "BS",   "Bs",
+    "BSCK", "CK", "KS",  "Ks",   "LS",  "Ls",  "NS",  "NSND", "NSƯT", "Mr",
+    "Mrs",  "Ms", "Dr",  "Prof", "Gen", "Sen", "Rep", "Gov",
 };
 
 /* Abbreviations that may close a sentence: a dot after them ends it only before an upper case
@@ -353,6 +363,19 @@ static int is_initials(const char *w, size_t len)
     }
 }
 
+/* Whether the len bytes at w hold a lower case letter: a title chain ends with another title
+ * in capitals (GS.TSKH, BS.CK2), not with a name glued to it (TS.Hùng). */
+static int has_lower(const char *w, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        int cp;
+        i += utf8_decode(w + i, len - i, &cp);
+        if (letter_case(cp) < 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Counts, up to 2, the capitalized words (letters only) right before s[p] in the sentence. */
 static int capitalized_before(const struct seg *g, size_t p)
 {
@@ -419,11 +442,16 @@ static int dot_ends(const struct seg *g, size_t i, size_t j, int upper)
         return 0;
     if (in_table(final_abbrevs, sizeof(final_abbrevs) / sizeof(*final_abbrevs), w, len))
         return upper;
-    const char *seg = w + len;
+    const char *seg = w + len, *first = memchr(w, '.', len);
     while (seg > w && seg[-1] != '.')
         seg--;
     size_t slen = (size_t)(w + len - seg);
-    if (in_table(prefix_abbrevs, sizeof(prefix_abbrevs) / sizeof(*prefix_abbrevs), seg, slen))
+    if (in_table(prefix_abbrevs, sizeof(prefix_abbrevs) / sizeof(*prefix_abbrevs), seg, slen) ||
+        in_table(title_abbrevs, sizeof(title_abbrevs) / sizeof(*title_abbrevs), seg, slen) ||
+        (first &&
+         in_table(title_abbrevs, sizeof(title_abbrevs) / sizeof(*title_abbrevs), w,
+                  (size_t)(first - w)) &&
+         !has_lower(seg, slen)))
         return breaks_name(g, j); /* TP. Hồ Chí Minh, but …ngụ P. (CAO) Khoảng 20 giờ */
     if (is_initials(w, len)) {
         /* part of a name (Lê V. Tâm) unless it closes a full name (Nguyễn Văn A. Sau đó),
@@ -505,6 +533,21 @@ static size_t skip_space(const struct seg *g, size_t j, int *nl)
     return j;
 }
 
+/* Whether the line starting at s[j] may continue the line before it (a hard wrap): it starts
+ * with a lower case letter, but not with a name such as iPad (see next_starts) nor with a list
+ * marker, a letter without a tone mark followed by ')' or '.' and a space (a) …, đ) …, b. …). */
+static int runs_on(const char *s, size_t n, size_t j)
+{
+    int cp;
+    size_t k = utf8_decode(s + j, n - j, &cp);
+    if (letter_case(cp) >= 0 || camel_case(s, n, j))
+        return 0;
+    if (!has_tone_mark(cp) && j + k < n && (s[j + k] == ')' || s[j + k] == '.') &&
+        (j + k + 1 >= n || space_at(s + j + k + 1, n - j - k - 1)))
+        return 0;
+    return 1;
+}
+
 /* Handles the white space around the line break at s[i]; returns where to go on. */
 static size_t on_newline(struct seg *g, size_t i)
 {
@@ -519,11 +562,13 @@ static size_t on_newline(struct seg *g, size_t i)
         return j;
     }
     if (nl < 2 && j < g->n) {
-        /* a single line break: a hard wrap when the line runs on in lower case */
+        /* a single line break: a hard wrap when the line stops mid-phrase and the next one
+         * runs on in lower case. A colon or semicolon at the end introduces or closes a list
+         * item, which a page puts on a line of its own (Gồm:\nđẩy mạnh…;\nnâng cao…). */
         size_t pl = prev_cp(s, g->start, p, &cp);
-        int closed = term_at(s + p - pl, pl, &kind) || closer_at(s + p - pl, pl);
-        utf8_decode(s + j, g->n - j, &cp);
-        if (!closed && letter_case(cp) < 0)
+        int closed =
+            term_at(s + p - pl, pl, &kind) || closer_at(s + p - pl, pl) || cp == ':' || cp == ';';
+        if (!closed && runs_on(s, g->n, j))
             return j;
     }
     emit(g, g->start, p);
