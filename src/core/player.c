@@ -44,6 +44,7 @@
 #define AHEAD 3             /* sentences synthesized ahead of the one playing */
 #define NSLOTS (AHEAD + 2)
 #define CHUNK_MS 20
+#define RELEASE_S 5         /* paused this long, a sound card is released (like mpd) */
 #define FADE_MS 1500        /* the sleep timer fades the last sentence out over this long */
 #define TITLE_PAUSE_MS 500 /* after a story's title, before its body */
 #define MIN_SPEED 0.5
@@ -92,7 +93,9 @@ struct player {
     struct player_source src;
     struct tts *tts;         /* PCM engine */
     struct normalizer *nz;
-    struct out *out;         /* PCM engine */
+    struct out *out;         /* PCM engine; NULL while released (see RELEASE_S) */
+    char *out_name;          /* PCM engine: the driver and target, to open it again */
+    char *out_target;
     struct speechd *sd;      /* speech-dispatcher engine */
     struct cache *cache;     /* our own connection, for places; may be NULL */
     char *place_key;
@@ -484,19 +487,43 @@ static void *synth_main(void *arg)
 
 /* ---- the audio thread ---------------------------------------------------------------------- */
 
-/* Writes n samples unlocked; returns the output's result. */
+/* Nonzero when the output is a sound card, which a long pause gives back to the system:
+ * other programs (and the sound server's power saving) get it while nobody listens. */
+static int releasable(const struct player *p)
+{
+    return strcmp(p->out_name, "file") != 0 && strcmp(p->out_name, "null") != 0;
+}
+
+/* Writes n samples unlocked, opening the output again first if a pause released it;
+ * returns the output's result. */
 static int write_unlocked(struct player *p, const int16_t *s, size_t n)
 {
     pthread_mutex_unlock(&p->lock);
-    int rc = out_write(p->out, s, n);
+    int rc = 0;
+    if (!p->out)
+        rc = out_open(p->out_name, p->rate, p->out_target, &p->out);
+    if (rc == 0)
+        rc = out_write(p->out, s, n);
     pthread_mutex_lock(&p->lock);
     return rc;
 }
 
 static void drop_unlocked(struct player *p)
 {
+    if (!p->out)
+        return;
     pthread_mutex_unlock(&p->lock);
     out_drop(p->out);
+    pthread_mutex_lock(&p->lock);
+}
+
+/* Gives the sound card back after a long pause (lock held; silent already). */
+static void release_unlocked(struct player *p)
+{
+    struct out *o = p->out;
+    p->out = NULL;
+    pthread_mutex_unlock(&p->lock);
+    out_abort(o);
     pthread_mutex_lock(&p->lock);
 }
 
@@ -563,10 +590,19 @@ static void *audio_main(void *arg)
         if (p->run != PLAYER_PLAYING || p->finished) {
             if (!silenced) {
                 /* step back by what the device still held, so resume repeats nothing lost */
-                size_t back = out_pending(p->out);
+                size_t back = p->out ? out_pending(p->out) : 0;
                 p->pos = p->pos > back ? p->pos - back : 0;
                 drop_unlocked(p);
                 silenced = 1;
+                continue;
+            }
+            if (p->out && releasable(p) && !p->finished) {
+                struct timespec ts;
+                clock_gettime(CLOCK_REALTIME, &ts);
+                ts.tv_sec += RELEASE_S;
+                if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) == ETIMEDOUT &&
+                    p->run != PLAYER_PLAYING && !p->quitting)
+                    release_unlocked(p);
                 continue;
             }
             pthread_cond_wait(&p->cond, &p->lock);
@@ -672,7 +708,9 @@ static int pcm_open(struct player *p, const struct player_opts *o)
     if (rc < 0)
         return rc;
     p->rate = tts_sample_rate(p->tts);
-    return out_open(o->out_driver ? o->out_driver : "auto", p->rate, o->out_target, &p->out);
+    p->out_name = xstrdup(o->out_driver ? o->out_driver : "auto");
+    p->out_target = o->out_target ? xstrdup(o->out_target) : NULL;
+    return out_open(p->out_name, p->rate, p->out_target, &p->out);
 }
 
 static double pcm_heard(struct player *p)
@@ -688,6 +726,9 @@ static int pcm_close(struct player *p, int finished)
     else
         out_abort(p->out);
     p->out = NULL;
+    free(p->out_name);
+    free(p->out_target);
+    p->out_name = p->out_target = NULL;
     tts_close(p->tts);
     p->tts = NULL;
     return rc;

@@ -163,6 +163,24 @@ try:
         k2 = pulse.position()
         time.sleep(0.6)
         check(silent(pulse.samples()[k2:]), f"--output {out}: the paused output is silent")
+        if out == "alsa":
+            # a long pause gives the sound card back (no stream left on the sound server);
+            # Space opens it again and the speech goes on
+            pe = dict(os.environ)
+            pe.update(pulse.env)
+
+            def streams():
+                r = subprocess.run(["pactl", "list", "short", "sink-inputs"], env=pe,
+                                   capture_output=True, text=True)
+                return [x for x in r.stdout.splitlines() if x.strip()]
+            check(streams(), "while playing, docbao has a stream on the sound server")
+            time.sleep(6.5)
+            check(not streams(), "paused 5 s, the sound card is released", streams())
+            k3 = pulse.position()
+            tm.keys("Space")
+            time.sleep(1.5)
+            check(loud(pulse.samples()[k3:]), "Space after the release plays again")
+            check(streams(), "... on a new stream")
         tm.keys("q")
         check(tm.wait_for("EXIT=0", 10), f"--output {out}: q quits with status 0",
               tm.screen()[-300:])
