@@ -517,9 +517,21 @@ static void drop_unlocked(struct player *p)
     pthread_mutex_lock(&p->lock);
 }
 
-/* Gives the sound card back after a long pause (lock held; silent already). */
-static void release_unlocked(struct player *p)
+/* Waits for a change while nothing plays (lock held; the output silent already); a sound
+ * card left idle RELEASE_S seconds is given back. */
+static void idle_wait(struct player *p)
 {
+    if (!p->out || !releasable(p) || p->finished) {
+        pthread_cond_wait(&p->cond, &p->lock);
+        return;
+    }
+    unsigned long gen = p->gen, version = p->version;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += RELEASE_S;
+    if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) != ETIMEDOUT || p->quitting ||
+        gen != p->gen || version != p->version)
+        return;
     struct out *o = p->out;
     p->out = NULL;
     pthread_mutex_unlock(&p->lock);
@@ -596,16 +608,7 @@ static void *audio_main(void *arg)
                 silenced = 1;
                 continue;
             }
-            if (p->out && releasable(p) && !p->finished) {
-                struct timespec ts;
-                clock_gettime(CLOCK_REALTIME, &ts);
-                ts.tv_sec += RELEASE_S;
-                if (pthread_cond_timedwait(&p->cond, &p->lock, &ts) == ETIMEDOUT &&
-                    p->run != PLAYER_PLAYING && !p->quitting)
-                    release_unlocked(p);
-                continue;
-            }
-            pthread_cond_wait(&p->cond, &p->lock);
+            idle_wait(p);
             continue;
         }
         if (p->announce_ready) {
@@ -633,7 +636,7 @@ static void *audio_main(void *arg)
             continue;
         }
         if (p->story >= p->count) {
-            pthread_cond_wait(&p->cond, &p->lock);
+            idle_wait(p); /* nothing to play (a daemon with an empty queue, or the end) */
             continue;
         }
         struct slot *sl = find_slot(p, p->story, p->sentence);
