@@ -42,6 +42,7 @@ static void test_defaults(void)
     T_OK(c.speed == 1.0, "defaults: speed 1.0");
     T_INT(c.dialect, NORM_NORTH, "defaults: dialect north");
     T_INT(c.headlines, 0, "defaults: not headlines");
+    T_OK(c.output == NULL, "defaults: output auto (NULL)");
     T_INT(c.bulletin.rate, 48000, "defaults: 48 kHz");
     T_OK(c.bulletin.loudness == -23.0, "defaults: -23 LUFS");
     T_OK(!c.bulletin.intro && !c.bulletin.outro, "defaults: default intro and outro");
@@ -57,7 +58,7 @@ static void test_every_key(void)
     struct strv w = STRV_INIT;
     const char *text = "{\"category\": \"the-thao\", \"sites\": [\"vnexpress\", \"dantri\"],\n"
                        " \"limit\": 5, \"voice\": \"vi-vn-x-south\", \"speed\": 1.25,\n"
-                       " \"dialect\": \"south\", \"headlines\": true,\n"
+                       " \"dialect\": \"south\", \"headlines\": true, \"output\": \"speechd\",\n"
                        " \"bulletin\": {\"rate\": 44100, \"loudness\": -16, "
                        "\"intro\": \"Bản tin sáng\", \"outro\": \"\"}}";
     T_INT(parse(text, &c, &w), 0, "every key: loads");
@@ -70,6 +71,7 @@ static void test_every_key(void)
     T_OK(c.speed == 1.25, "every key: speed");
     T_INT(c.dialect, NORM_SOUTH, "every key: dialect");
     T_INT(c.headlines, 1, "every key: headlines");
+    T_STR(c.output, "speechd", "every key: output");
     T_INT(c.bulletin.rate, 44100, "every key: bulletin rate");
     T_OK(c.bulletin.loudness == -16.0, "every key: bulletin loudness");
     T_STR(c.bulletin.intro, "Bản tin sáng", "every key: bulletin intro (UTF-8)");
@@ -102,6 +104,8 @@ static const struct bad_case bad_cases[] = {
     {"{\"speed\": \"fast\"}", "\"speed\""},
     {"{\"dialect\": \"central\"}", "\"dialect\""},
     {"{\"dialect\": 1}", "\"dialect\""},
+    {"{\"output\": \"oss\"}", "\"output\""},
+    {"{\"output\": true}", "\"output\""},
     {"{\"limit\": 0}", "\"limit\""},
     {"{\"limit\": 2.5}", "\"limit\""},
     {"{\"limit\": \"10\"}", "\"limit\""},
@@ -246,7 +250,8 @@ static void test_print(void)
     T_OK(strstr(text, "\"category\": \"xa-hoi\"") && strstr(text, "\"sites\": []") &&
              strstr(text, "\"limit\": null") && strstr(text, "\"speed\": 1.0") &&
              strstr(text, "\"dialect\": \"north\"") && strstr(text, "\"rate\": 48000") &&
-             strstr(text, "\"loudness\": -23.0") && strstr(text, "\"intro\": null"),
+             strstr(text, "\"loudness\": -23.0") && strstr(text, "\"intro\": null") &&
+             strstr(text, "\"output\": \"auto\""),
          "defaults print as JSON");
     T_OK(text[strlen(text) - 1] == '\n', "the output ends with a newline");
     T_OK(strstr(text, "\"category\"") < strstr(text, "\"bulletin\""), "keys in a fixed order");
@@ -256,6 +261,7 @@ static void test_print(void)
     struct strv w = STRV_INIT;
     parse("{\"category\": \"the-gioi\", \"sites\": [\"vov\"], \"limit\": 12, \"speed\": 1.3,"
           " \"voice\": \"vi-vn-x-central\", \"dialect\": \"south\", \"headlines\": true,"
+          " \"output\": \"alsa\","
           " \"bulletin\": {\"rate\": 44100, \"loudness\": -16.5, \"intro\": \"Chào \\\"bạn\\\"\","
           " \"outro\": \"\"}}",
           &c, &w);
@@ -268,6 +274,7 @@ static void test_print(void)
     T_STR(back.voice, "vi-vn-x-central", "round trip: voice");
     T_INT(back.dialect, NORM_SOUTH, "round trip: dialect");
     T_INT(back.headlines, 1, "round trip: headlines");
+    T_STR(back.output, "alsa", "round trip: output");
     T_INT(back.bulletin.rate, 44100, "round trip: rate");
     T_OK(back.bulletin.loudness == -16.5, "round trip: loudness");
     T_STR(back.bulletin.intro, "Chào \"bạn\"", "round trip: intro with quotes");
