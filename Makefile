@@ -3,6 +3,7 @@
 #   make test         build and run every test; ends with "N passed, M failed"
 #   make SAN=1 test   the same with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench        benchmarks
+#   make valgrind     the daemon and crash tests with every docbao under valgrind memcheck
 #   make deps         install the Debian packages needed to build, run and test (root)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -29,7 +30,8 @@ DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasou
              libspeechd-dev gettext
 DEB_RUN   := espeak-ng-data ca-certificates
 DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils libasound2-plugins \
-             dbus playerctl socat dpkg-dev debhelper lintian man-db zsh speech-dispatcher
+             dbus playerctl socat dpkg-dev debhelper lintian man-db zsh speech-dispatcher \
+             valgrind clang libclang-rt-14-dev
 
 # MPRIS (media keys over D-Bus) needs sd-bus from libsystemd: yes, no, or auto (when found).
 USE_MPRIS ?= auto
@@ -80,7 +82,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 PO_FILES  := $(wildcard po/*.po)
 MO_FILES  := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/docbao.mo)
 
-.PHONY: all test bench deps install uninstall clean format update-po deb print-deps fuzz fuzz-build
+.PHONY: all test bench deps install uninstall clean format update-po deb print-deps fuzz fuzz-build \
+	valgrind
 all: $(BUILD)/docbao $(MO_FILES)
 
 $(BUILD)/docbao: $(OBJS)
@@ -122,6 +125,18 @@ test: all $(UNIT_BINS)
 
 bench: $(BUILD)/docbao
 	@BUILD=$(BUILD) tests/bench/run
+
+# The daemon and crash tests with every docbao they start under valgrind memcheck (logs in
+# $(BUILD)/valgrind/<test>/, one per process); see tests/fuzz/README.md. A memory error makes
+# that docbao exit 99; leaks are judged from the logs by tests/run (not by the exit status:
+# the export's forked workers _exit holding their parent's heap).
+VALGRIND_CMD   ?= valgrind --error-exitcode=99 --leak-check=full \
+                  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=none \
+                  --num-callers=40 --vgdb=no --suppressions=$(CURDIR)/tests/valgrind.supp
+VALGRIND_TESTS ?= test_daemon test_crash
+valgrind: all
+	@BUILD=$(BUILD) DOCBAO_VALGRIND="$(VALGRIND_CMD)" TESTS="$(VALGRIND_TESTS)" \
+		DOCBAO_CRASH_ROUNDS=$${DOCBAO_CRASH_ROUNDS:-4} tests/run
 
 print-deps:
 	@echo "DEB_BUILD=$(strip $(DEB_BUILD))"

@@ -11,7 +11,7 @@
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 30
 FUZZ_BUILD    := build-fuzz
-FUZZ_TARGETS  := fuzz_feed fuzz_extract fuzz_text fuzz_ctl fuzz_sources
+FUZZ_TARGETS  := fuzz_feed fuzz_extract fuzz_text fuzz_ctl fuzz_sources fuzz_config
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                  -fno-omit-frame-pointer
 FUZZ_CFLAGS    = -std=c11 -Wall -Wextra -g -O1 $(DEFS) -Iinclude $(PKG_CFLAGS) $(FUZZ_SAN) \

@@ -4,5 +4,6 @@
 case "$1" in
 fuzz_extract) echo tests/data/extract tests/data/extract/sites tests/fuzz/corpus/fuzz_extract ;;
 fuzz_feed) echo tests/data/feeds tests/fuzz/corpus/fuzz_feed ;;
+fuzz_config) echo tests/data/config tests/fuzz/corpus/fuzz_config ;;
 *) echo "tests/fuzz/corpus/$1" ;;
 esac

@@ -7,6 +7,7 @@ HTTP server on 127.0.0.1.
 """
 import http.server
 import os
+import shlex
 import socketserver
 import struct
 import subprocess
@@ -19,6 +20,23 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DOCBAO = os.environ.get("DOCBAO", os.path.join(ROOT, "build", "docbao"))
 SHARED = os.environ.get("SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 DATA = os.path.join(ROOT, "tests", "data")
+
+# DOCBAO_WRAP: a command put in front of every docbao the tests start, e.g. `make valgrind`'s
+# "valgrind --error-exitcode=99 --leak-check=full ...". Under it docbao runs 20-50 times
+# slower, so every wait of the tests is multiplied by DOCBAO_TIME_SCALE (default 1, or 30
+# with a wrapper).
+WRAP = shlex.split(os.environ.get("DOCBAO_WRAP", ""))
+TIME_SCALE = float(os.environ.get("DOCBAO_TIME_SCALE") or (30 if WRAP else 1))
+
+
+def cmd(*args):
+    """The argv that runs docbao with args (behind DOCBAO_WRAP when set)."""
+    return [*WRAP, DOCBAO, *args]
+
+
+def scaled(seconds):
+    """A timeout or wait of the tests, stretched by DOCBAO_TIME_SCALE."""
+    return seconds * TIME_SCALE
 
 _failed = 0
 
@@ -93,8 +111,8 @@ class Sandbox:
         e = dict(self.env)
         if env:
             e.update(env)
-        return subprocess.run([DOCBAO, *args], input=stdin, capture_output=True,
-                              timeout=timeout, env=e, cwd=ROOT)
+        return subprocess.run(cmd(*args), input=stdin, capture_output=True,
+                              timeout=scaled(timeout), env=e, cwd=ROOT)
 
     def close(self):
         self.tmp.cleanup()
@@ -341,7 +359,7 @@ class Tmux:
 
     def wait_for(self, text, timeout=10.0):
         import time
-        end = time.time() + timeout
+        end = time.time() + scaled(timeout)
         while time.time() < end:
             if text in self.screen():
                 return True
@@ -493,7 +511,7 @@ def run_measured(sb, *args, timeout=120, env=None):
     if env:
         e.update(env)
     t0 = time.time()
-    p = subprocess.Popen([DOCBAO, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    p = subprocess.Popen(cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          env=e, cwd=ROOT)
     got = {}
 
@@ -504,7 +522,7 @@ def run_measured(sb, *args, timeout=120, env=None):
                for n, f in (("out", p.stdout), ("err", p.stderr))]
     for t in readers:
         t.start()
-    killer = threading.Timer(timeout, p.kill)
+    killer = threading.Timer(scaled(timeout), p.kill)
     killer.start()
     _, status, ru = os.wait4(p.pid, 0)
     killer.cancel()
@@ -522,7 +540,7 @@ def rpc(path, line, timeout=5.0):
     import json
     import socket as so
     s = so.socket(so.AF_UNIX, so.SOCK_STREAM)
-    s.settimeout(timeout)
+    s.settimeout(scaled(timeout))
     s.connect(path)
     s.sendall(line.encode() + b"\n")
     data = b""

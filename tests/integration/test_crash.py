@@ -18,8 +18,8 @@ import subprocess
 import time
 import wave
 
-from lib import (DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, check, done, rpc,
-                 rss)
+from lib import (NewsServer, Pulse, Route, Sandbox, article_page, check, cmd, done, rpc, rss,
+                 scaled)
 
 ROUNDS = int(os.environ.get("DOCBAO_CRASH_ROUNDS", "20"))
 SEED = int(os.environ.get("DOCBAO_CRASH_SEED", str(int(time.time()))))
@@ -83,10 +83,10 @@ try:
     os.makedirs(tmpdir)
     wav = os.path.join(outdir, "x.wav")
     eenv = dict(sb.env)
-    eenv.update({"DOCBAO_TIMEOUT_MS": "3000", "TMPDIR": tmpdir})
-    args = [DOCBAO, "-c", "ngan", "--sources", src, "--all", "-q", "--export", wav]
+    eenv.update({"DOCBAO_TIMEOUT_MS": str(int(scaled(3000))), "TMPDIR": tmpdir})
+    args = cmd("-c", "ngan", "--sources", src, "--all", "-q", "--export", wav)
     t0 = time.time()
-    r = subprocess.run(args, env=eenv, capture_output=True, timeout=300)
+    r = subprocess.run(args, env=eenv, capture_output=True, timeout=scaled(300))
     full = time.time() - t0
     check(r.returncode == 0 and os.path.exists(wav), f"a whole export takes {full:.1f} s",
           r.stderr.decode())
@@ -136,15 +136,15 @@ try:
     # --- daemon: kill -9 during playback --------------------------------------------------------
     pulse = Pulse(sb)
     env = dict(sb.env)
-    env["DOCBAO_TIMEOUT_MS"] = "3000"
+    env["DOCBAO_TIMEOUT_MS"] = str(int(scaled(3000)))
     env["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + sb.path("no-bus")
     sock = os.path.join(env["XDG_RUNTIME_DIR"], "docbao", "control")
-    dargs = [DOCBAO, "daemon", "-c", "xa-hoi", "--sources", src]
+    dargs = cmd("daemon", "-c", "xa-hoi", "--sources", src)
 
     def start():
         p = subprocess.Popen(dargs, env=env, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        for _ in range(300):
+        for _ in range(int(scaled(300))):
             if p.poll() is not None:
                 break
             try:

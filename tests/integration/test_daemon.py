@@ -23,8 +23,8 @@ import stat
 import subprocess
 import time
 
-from lib import (DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, check, done, rpc,
-                 rss)
+from lib import (NewsServer, Pulse, Route, Sandbox, article_page, check, cmd, done, rpc, rss,
+                 scaled)
 
 SENTENCES = [
     "Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với sân bay.",
@@ -74,7 +74,7 @@ try:
                   f, ensure_ascii=False)
     pulse = Pulse(sb)
     env = dict(sb.env)
-    env["DOCBAO_TIMEOUT_MS"] = "3000"
+    env["DOCBAO_TIMEOUT_MS"] = str(int(scaled(3000)))
     if bus_addr:
         env["DBUS_SESSION_BUS_ADDRESS"] = bus_addr
     else:
@@ -82,11 +82,11 @@ try:
     sb.env = env
     rt = env["XDG_RUNTIME_DIR"]
     sock = os.path.join(rt, "docbao", "control")
-    args = [DOCBAO, "daemon", "-c", "xa-hoi", "--sources", src]
+    args = cmd("daemon", "-c", "xa-hoi", "--sources", src)
 
     def start():
         p = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        for _ in range(200):
+        for _ in range(int(scaled(200))):
             if p.poll() is not None:
                 break
             try:
@@ -153,7 +153,7 @@ try:
         rep = rpc(sock, line)
         check(rep and rep["ok"] is False and want in rep["error"], f"{line!r} → {want}", rep)
     c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    c.settimeout(5)
+    c.settimeout(scaled(5))
     c.connect(sock)
     try:
         c.sendall(b"x" * (1024 * 1024) + b"\n")
@@ -170,7 +170,7 @@ try:
     clients = []
     for _ in range(100):
         k = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        k.settimeout(10)
+        k.settimeout(scaled(10))
         k.connect(sock)
         clients.append(k)
     for k in clients:
@@ -189,7 +189,7 @@ try:
 
     # idle: the answer comes with the next change
     idle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    idle.settimeout(10)
+    idle.settimeout(scaled(10))
     idle.connect(sock)
     idle.sendall(b'{"cmd":"idle"}\n')
     rpc(sock, '{"cmd":"pause"}')
@@ -202,7 +202,7 @@ try:
     if bus_addr:
         def pc(*a):
             return subprocess.run(["playerctl", "-p", "docbao", *a], capture_output=True,
-                                  text=True, env=env, timeout=10).stdout.strip()
+                                  text=True, env=env, timeout=scaled(10)).stdout.strip()
         check(pc("status") == "Playing", "playerctl status: Playing")
         pc("play-pause")
         check(status()["state"] == "paused" and pc("status") == "Paused",
@@ -251,7 +251,7 @@ try:
     # --- the end -------------------------------------------------------------------------------
     daemon.send_signal(signal.SIGTERM)
     try:
-        rc = daemon.wait(timeout=10)
+        rc = daemon.wait(timeout=scaled(10))
     except subprocess.TimeoutExpired:
         daemon.kill()
         rc = None

@@ -1,9 +1,9 @@
 /*
  * test_fuzz_replay.c — replays the fuzz targets' saved crashers (tests/fuzz/regressions/) and
- * seed corpora (tests/fuzz/corpus/) through the same harness code, built with the normal
- * compiler, so `make test` and `make SAN=1 test` catch a regression without clang or
- * libFuzzer. fuzz_ctl needs the fake player and is replayed by `make fuzz-regress` instead
- * (its cases have unit tests in test_ctl.c).
+ * seed corpora (tests/fuzz/corpus/ and the fixtures tests/fuzz/seeds.sh names) through the
+ * same harness code, built with the normal compiler, so `make test` and `make SAN=1 test`
+ * catch a regression without clang or libFuzzer. fuzz_ctl needs the fake player and is
+ * replayed by `make fuzz-regress` instead (its cases have unit tests in test_ctl.c).
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -33,6 +33,9 @@
 #include "../fuzz/fuzz_sources.c"
 #undef LLVMFuzzerTestOneInput
 #undef LLVMFuzzerInitialize
+#define LLVMFuzzerTestOneInput fuzz_config_one
+#include "../fuzz/fuzz_config.c"
+#undef LLVMFuzzerTestOneInput
 
 struct target {
     const char *name;
@@ -44,6 +47,7 @@ static const struct target targets[] = {
     {"fuzz_extract", fuzz_extract_one},
     {"fuzz_text", fuzz_text_one},
     {"fuzz_sources", fuzz_sources_one},
+    {"fuzz_config", fuzz_config_one},
 };
 
 /* Runs every file of dir through t; returns how many (a crash ends the test program). */
@@ -87,6 +91,7 @@ int main(void)
         static const char *const fixtures[][3] = {
             {"fuzz_extract", "tests/data/extract", "tests/data/extract/sites"},
             {"fuzz_feed", "tests/data/feeds", NULL},
+            {"fuzz_config", "tests/data/config", NULL},
         };
         snprintf(dir, sizeof(dir), "tests/fuzz/corpus/%s", targets[i].name);
         n = replay_dir(&targets[i], dir);
