@@ -31,6 +31,10 @@ void buf_init(struct buf *b, size_t max);
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
+/* Makes room for n more bytes (and the NUL) without changing the contents, so that a burst
+ * of appends reallocates at most once. Returns 0, or DB_ETOOBIG (the buffer left as it was)
+ * when the cap would be exceeded. */
+int buf_reserve(struct buf *b, size_t n);
 /* The contents as a C string ("" when empty); owned by the buffer. */
 const char *buf_str(const struct buf *b);
 /* Hands the contents to the caller (NUL-terminated, never NULL) and resets the buffer. */

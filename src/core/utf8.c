@@ -35,24 +35,63 @@ size_t utf8_encode(int cp, char *out)
     return (size_t)k;
 }
 
-/* Copies s into valid UTF-8 with controls mapped, but not yet normalized. Runs of bytes
- * that need no change are copied whole. */
-static char *repair(const char *s, size_t n)
+/* Whether NFC leaves the code point cp (>= 0x80) alone whatever surrounds it: below U+0300
+ * (Latin-1, Latin Extended-A/B, IPA), the precomposed Latin Extended Additional block
+ * (U+1E00–U+1EFF: Vietnamese), general punctuation after the two quads (U+2002–U+206F), the
+ * BOM and U+FFFD. That is nearly all Vietnamese news text, and checking it is much cheaper
+ * than normalizing. */
+static inline int nfc_stable_cp(int cp)
 {
+    return cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2002 && cp <= 0x206F) ||
+           cp == 0xFEFF || cp == 0xFFFD;
+}
+
+/* Decodes the sequence at s (n > 0 bytes, s[0] >= 0x80) like utf8_decode. Well-formed 2-byte
+ * sequences and 3-byte ones whose lead is neither E0 (overlongs) nor ED (surrogates) are
+ * always valid, and they are all of Vietnamese: those are decoded here, the rest by
+ * utf8proc. */
+static inline size_t decode_multi(const unsigned char *s, size_t n, int *cp)
+{
+    if (s[0] >= 0xC2 && s[0] < 0xE0 && n > 1 && (s[1] & 0xC0) == 0x80) {
+        *cp = ((s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+        return 2;
+    }
+    if (s[0] >= 0xE1 && s[0] < 0xF0 && s[0] != 0xED && n > 2 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+        return 3;
+    }
+    return utf8_decode((const char *)s, n, cp);
+}
+
+/* Copies s into valid UTF-8 with controls mapped, but not yet normalized. Runs of bytes
+ * that need no change are copied whole. Sets *stable to whether every code point of the
+ * copy is one NFC leaves alone (the replacements all are). */
+static char *repair(const char *s, size_t n, int *stable)
+{
+    const unsigned char *u = (const unsigned char *)s;
     struct buf b = BUF_INIT;
     size_t i = 0, run = 0;
-    buf_append(&b, "", 0);
+    int st = 1;
+    buf_reserve(&b, n); /* the usual case: the text as it came, in one allocation */
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n') {
+        /* printable ASCII, most of the text, in a tight loop */
+        while (i < n && u[i] >= 0x20 && u[i] < 0x7f)
+            i++;
+        if (i >= n)
+            break;
+        unsigned char c = u[i];
+        if (c == '\t' || c == '\n') {
             i++;
             continue;
         }
         int cp = 0;
         size_t k = 1;
         if (c >= 0x80) {
-            k = utf8_decode(s + i, n - i, &cp);
+            k = decode_multi(u + i, n - i, &cp);
             if (!(cp == 0xFFFD && k == 1) && !(cp >= 0x80 && cp <= 0x9f)) {
+                if (st && !nfc_stable_cp(cp))
+                    st = 0;
                 i += k; /* a valid sequence: part of the run */
                 continue;
             }
@@ -71,15 +110,12 @@ static char *repair(const char *s, size_t n)
         run = i;
     }
     buf_append(&b, s + run, i - run);
+    *stable = st;
     return buf_steal(&b);
 }
 
 /* Nonzero when every code point of the valid UTF-8 string s is one that NFC leaves alone
- * whatever surrounds it: below U+0300 (ASCII, Latin-1, Latin Extended-A/B, IPA), the
- * precomposed Latin Extended Additional block (U+1E00–U+1EFF: Vietnamese) and general
- * punctuation after the two quads (U+2002–U+206F), the BOM and U+FFFD. That is nearly all
- * Vietnamese news text,
- * and checking it is much cheaper than normalizing. */
+ * (see nfc_stable_cp). */
 static int nfc_stable(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -90,8 +126,7 @@ static int nfc_stable(const char *s)
         }
         int cp;
         size_t k = utf8_decode((const char *)p, 4, &cp);
-        if (!(cp < 0x300 || (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2002 && cp <= 0x206F) ||
-              cp == 0xFEFF || cp == 0xFFFD))
+        if (!nfc_stable_cp(cp))
             return 0;
         p += k;
     }
@@ -100,8 +135,9 @@ static int nfc_stable(const char *s)
 
 char *utf8_clean(const char *s, size_t n)
 {
-    char *r = repair(s, n);
-    if (nfc_stable(r))
+    int stable;
+    char *r = repair(s, n, &stable);
+    if (stable)
         return r;
     utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)r);
     if (!nfc)

@@ -216,9 +216,10 @@ size_t lexicon_size(const struct lexicon *lx)
 
 size_t lexicon_lower(const char *s, size_t n, char *out, size_t cap)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t o = 0, i = 0;
     while (i < n) {
-        unsigned char c = (unsigned char)s[i];
+        unsigned char c = u[i];
         if (c < 0x80) {
             if (o + 1 >= cap)
                 return (size_t)-1;
@@ -227,7 +228,19 @@ size_t lexicon_lower(const char *s, size_t n, char *out, size_t cap)
             continue;
         }
         int cp;
-        size_t k = utf8_decode(s + i, n - i, &cp);
+        size_t k;
+        /* well-formed 2- and 3-byte sequences (all of Vietnamese) are decoded here: they are
+         * always valid, and this runs for every capitalized word */
+        if (c >= 0xC2 && c < 0xE0 && i + 1 < n && (u[i + 1] & 0xC0) == 0x80) {
+            cp = ((c & 0x1F) << 6) | (u[i + 1] & 0x3F);
+            k = 2;
+        } else if (c >= 0xE1 && c < 0xF0 && c != 0xED && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            cp = ((c & 0x0F) << 12) | ((u[i + 1] & 0x3F) << 6) | (u[i + 2] & 0x3F);
+            k = 3;
+        } else {
+            k = utf8_decode(s + i, n - i, &cp);
+        }
         int lc;
         if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
             lc = cp + 0x20;
@@ -235,10 +248,26 @@ size_t lexicon_lower(const char *s, size_t n, char *out, size_t cap)
             lc = cp | 1; /* Vietnamese letters with two marks: upper even, lower odd */
         else if (cp >= 0x1E00 && cp <= 0x1E95)
             lc = cp | 1;
+        else if (cp == 0x110 || cp == 0x111 || cp == 0x1A0 || cp == 0x1A1)
+            lc = cp | 1; /* Đ đ Ơ ơ */
+        else if (cp == 0x1AF || cp == 0x1B0)
+            lc = 0x1B0; /* Ư ư */
         else
             lc = utf8proc_tolower(cp);
         char enc[4];
-        size_t m = utf8_encode(lc, enc);
+        size_t m;
+        if (lc >= 0x80 && lc < 0x800) { /* encoded as utf8_encode would, without the call */
+            enc[0] = (char)(0xC0 | (lc >> 6));
+            enc[1] = (char)(0x80 | (lc & 0x3F));
+            m = 2;
+        } else if (lc >= 0x800 && lc < 0x10000) {
+            enc[0] = (char)(0xE0 | (lc >> 12));
+            enc[1] = (char)(0x80 | ((lc >> 6) & 0x3F));
+            enc[2] = (char)(0x80 | (lc & 0x3F));
+            m = 3;
+        } else {
+            m = utf8_encode(lc, enc);
+        }
         if (o + m >= cap)
             return (size_t)-1;
         memcpy(out + o, enc, m);

@@ -41,6 +41,10 @@ struct normalizer {
     struct lexicon *abbr, *units, *letters, *foreign, *user;
     /* Vietnamese vowels: for a lowercase code point, (base index + 1) << 3 | tone. */
     unsigned char vtab[VTAB_SIZE];
+    /* the syl_* tables packed (see pack) and sorted: vn_syllable runs for most ASCII words,
+     * and packing the strings on every call was nearly all of its cost */
+    uint32_t onsets[32], nuclei[64], open_only[32], codas[16];
+    size_t nonsets, nnuclei, nopen_only, ncodas;
 };
 
 static const char *const digit_words[10] = {"không", "một", "hai", "ba",  "bốn",
@@ -62,6 +66,52 @@ static const char *const builtin_letters[][2] = {
     {"x", "ích-xì"}, {"y", "i dài"}, {"z", "dét"}};
 
 /* ------------------------------------------------------------------ setup */
+
+/* Vietnamese syllable parts for vn_syllable (nucleus vowels as ASCII stand-ins). */
+static const char *const syl_onsets[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th",
+                                         "tr",  "qu", "b",  "c",  "d",  "g",  "h",  "k",  "l",
+                                         "m",   "n",  "p",  "r",  "s",  "t",  "v",  "x",  NULL};
+static const char *const syl_nuclei[] = {
+    "a",   "A",   "B",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",
+    "ai",  "ao",  "au",  "ay",  "Bu",  "By",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",
+    "oA",  "oe",  "oi",  "Oi",  "Pi",  "ua",  "uB",  "uE",  "ui",  "uO",  "uP",  "uy",
+    "Ua",  "Ui",  "UP",  "Uu",  "yE",  "iEu", "yEu", "oai", "oay", "oeo", "uBy", "uOi",
+    "UPi", "UPu", "uyE", "uya", "uyu", NULL};
+static const char *const syl_open_only[] = {"ai", "ao", "au", "ay", "Bu", "By", "eo", "Eu",
+                                            "iu", "oi", "Oi", "Pi", "ui", "Ui", "Uu", "iEu",
+                                            "yEu", "oai", "oay", "oeo", "uBy", "uOi", "UPi",
+                                            "UPu", "uyu", "ia", "ua", "Ua", "uya", NULL};
+static const char *const syl_codas[] = {"c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
+
+/* Up to 4 bytes of a short string as one number, for comparing syllable parts; PACK2 and
+ * PACK3 are the same for literals. */
+#define PACK2(a, b) ((uint32_t)(unsigned char)(a) | (uint32_t)(unsigned char)(b) << 8)
+#define PACK3(a, b, c) (PACK2(a, b) | (uint32_t)(unsigned char)(c) << 16)
+
+static uint32_t pack(const char *p)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4 && p[i]; i++)
+        v |= (uint32_t)(unsigned char)p[i] << (8 * i);
+    return v;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Packs the NULL-terminated set into out (at most cap entries), sorted for in_set; returns
+ * the count. */
+static size_t pack_set(const char *const *set, uint32_t *out, size_t cap)
+{
+    size_t k = 0;
+    for (; set[k] && k < cap; k++)
+        out[k] = pack(set[k]);
+    qsort(out, k, sizeof(*out), cmp_u32);
+    return k;
+}
 
 static void build_vtab(struct normalizer *nz)
 {
@@ -91,6 +141,11 @@ int normalizer_new(const char *voices_dir, enum norm_dialect dialect, struct nor
     struct normalizer *nz = xcalloc(1, sizeof(*nz));
     nz->dialect = dialect;
     build_vtab(nz);
+    nz->nonsets = pack_set(syl_onsets, nz->onsets, sizeof(nz->onsets) / sizeof(*nz->onsets));
+    nz->nnuclei = pack_set(syl_nuclei, nz->nuclei, sizeof(nz->nuclei) / sizeof(*nz->nuclei));
+    nz->nopen_only =
+        pack_set(syl_open_only, nz->open_only, sizeof(nz->open_only) / sizeof(*nz->open_only));
+    nz->ncodas = pack_set(syl_codas, nz->codas, sizeof(nz->codas) / sizeof(*nz->codas));
     nz->abbr = lexicon_new();
     nz->units = lexicon_new();
     nz->letters = lexicon_new();
@@ -150,17 +205,17 @@ int normalizer_add_entry(struct normalizer *nz, const char *key, const char *exp
 
 /* ------------------------------------------------------------------ characters */
 
-static int is_digit(char c)
+static inline int is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-static int is_alpha_ascii(char c)
+static inline int is_alpha_ascii(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int cp_is_letter(int cp)
+static inline int cp_is_letter(int cp)
 {
     if (cp < 0x80)
         return is_alpha_ascii((char)cp);
@@ -175,7 +230,7 @@ static int cp_is_letter(int cp)
     return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_MN;
 }
 
-static int cp_is_upper(int cp)
+static inline int cp_is_upper(int cp)
 {
     if (cp < 0x80)
         return cp >= 'A' && cp <= 'Z';
@@ -187,7 +242,7 @@ static int cp_is_upper(int cp)
 }
 
 /* Decodes the code point at i (0 past the end). */
-static int cp_at(const char *s, size_t n, size_t i, size_t *len)
+static inline int cp_at(const char *s, size_t n, size_t i, size_t *len)
 {
     if (i >= n) {
         *len = 0;
@@ -243,34 +298,79 @@ struct scan {
     const char *s;
     size_t n;
     struct buf *o;
-    char prev[2][WORD_MAX]; /* the last two source words, lowercase ("#" a number) */
-    int last_num;           /* the last thing said was a number */
-    int since_num;          /* words said since the last number */
-    int num_score;          /* that number was in a score context ("thắng 3 - 0") */
+    char *prev[2];           /* the last two source words, lowercase ("#" a number) */
+    char words[2][WORD_MAX]; /* where prev points: pushing a word swaps the pointers */
+    int last_num;            /* the last thing said was a number */
+    int since_num;           /* words said since the last number */
+    int num_score;           /* that number was in a score context ("thắng 3 - 0") */
+    int user;                /* the user lexicon has entries (asked once per sentence) */
 };
 
-/* Appends w, after a space unless at the start or after an opening bracket or quote. */
-static void word(struct buf *b, const char *w)
+/* Appends to the sentence's scratch buffer (normalize_sentence's tmp, which has no cap, so
+ * buf_append cannot fail on it). Every word and space goes through here: the common case,
+ * room already there, is inline and skips buf_append's cap checks. */
+static inline void put_n(struct buf *b, const char *p, size_t n)
+{
+    if (b->len + n < b->cap) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    buf_append(b, p, n);
+}
+
+static inline void put_s(struct buf *b, const char *s)
+{
+    put_n(b, s, strlen(s));
+}
+
+static inline void put_c(struct buf *b, char c)
+{
+    if (b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    buf_append(b, &c, 1);
+}
+
+/* The space before a word: none at the start or after an opening bracket or quote. */
+static inline void word_space(struct buf *b)
 {
     if (b->len) {
         char last = b->data[b->len - 1];
         int opening = last == ' ' || last == '(' || last == '[' || last == '"' || last == '\'' ||
                       (b->len >= 3 && memcmp(b->data + b->len - 3, "\xe2\x80\x9c", 3) == 0);
         if (!opening)
-            buf_putc(b, ' ');
+            put_c(b, ' ');
     }
-    buf_puts(b, w);
+}
+
+/* Appends w, after a space unless at the start or after an opening bracket or quote. */
+static void word(struct buf *b, const char *w)
+{
+    word_space(b);
+    put_s(b, w);
 }
 
 static void wordn(struct buf *b, const char *w, size_t n)
 {
-    word(b, "");
-    buf_append(b, w, n);
+    word_space(b);
+    put_n(b, w, n);
+}
+
+/* Makes the last word the one before it; prev[0] is then free for the next. */
+static void prev_shift(struct scan *sc)
+{
+    char *t = sc->prev[1];
+    sc->prev[1] = sc->prev[0];
+    sc->prev[0] = t;
 }
 
 static void push_prev(struct scan *sc, const char *w, size_t n)
 {
-    memcpy(sc->prev[1], sc->prev[0], WORD_MAX);
+    prev_shift(sc);
     size_t k = lexicon_lower(w, n, sc->prev[0], WORD_MAX);
     if (k == (size_t)-1)
         sc->prev[0][0] = '\0';
@@ -279,7 +379,7 @@ static void push_prev(struct scan *sc, const char *w, size_t n)
 /* push_prev for a word known to be lowercase already. */
 static void push_prev_low(struct scan *sc, const char *w, size_t n)
 {
-    memcpy(sc->prev[1], sc->prev[0], WORD_MAX);
+    prev_shift(sc);
     if (n >= WORD_MAX)
         n = 0;
     memcpy(sc->prev[0], w, n);
@@ -474,7 +574,7 @@ static void said_number(struct scan *sc)
 {
     sc->last_num = 1;
     sc->since_num = 0;
-    memcpy(sc->prev[1], sc->prev[0], WORD_MAX);
+    prev_shift(sc);
     strcpy(sc->prev[0], "#");
 }
 
@@ -813,7 +913,7 @@ static size_t try_phone(struct scan *sc, size_t i)
         if (is_digit(s[k]))
             word(sc->o, digit_words[s[k] - '0']);
         else if (s[k] != '+' && k > i + 1)
-            buf_putc(sc->o, ',');
+            put_c(sc->o, ',');
     }
     said_number(sc);
     return end - i;
@@ -826,71 +926,60 @@ static int is_v(char c)
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
 }
 
-/* Vietnamese syllable check on a lowercase word: onset, a vowel nucleus from the allowed
- * clusters, a legal final, and a sắc/nặng tone on a stop final. ASCII words that fail are
- * foreign (eSpeak NG would switch to English for them). */
-static uint32_t pack(const char *p)
+/* Whether v is in the sorted set of n packed strings (see pack_set). */
+static int in_set(uint32_t v, const uint32_t *set, size_t n)
 {
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4 && p[i]; i++)
-        v |= (uint32_t)(unsigned char)p[i] << (8 * i);
-    return v;
-}
-
-static int in_set(uint32_t v, const char *const *set)
-{
-    for (size_t k = 0; set[k]; k++)
-        if (pack(set[k]) == v)
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set[mid] == v)
             return 1;
+        if (set[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return 0;
 }
 
+/* Vietnamese syllable check on a lowercase word: onset, a vowel nucleus from the allowed
+ * clusters, a legal final, and a sắc/nặng tone on a stop final. ASCII words that fail are
+ * foreign (eSpeak NG would switch to English for them). */
 static int vn_syllable(const struct normalizer *nz, const char *w, size_t n)
 {
-    static const char *const onsets[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th",
-                                         "tr",  "qu", "b",  "c",  "d",  "g",  "h",  "k",  "l",
-                                         "m",   "n",  "p",  "r",  "s",  "t",  "v",  "x",  NULL};
-    static const char *const nuclei[] = {
-        "a",   "A",   "B",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",
-        "ai",  "ao",  "au",  "ay",  "Bu",  "By",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",
-        "oA",  "oe",  "oi",  "Oi",  "Pi",  "ua",  "uB",  "uE",  "ui",  "uO",  "uP",  "uy",
-        "Ua",  "Ui",  "UP",  "Uu",  "yE",  "iEu", "yEu", "oai", "oay", "oeo", "uBy", "uOi",
-        "UPi", "UPu", "uyE", "uya", "uyu", NULL};
-    static const char *const open_only[] = {"ai", "ao", "au", "ay", "Bu", "By", "eo", "Eu",
-                                            "iu", "oi", "Oi", "Pi", "ui", "Ui", "Uu", "iEu",
-                                            "yEu", "oai", "oay", "oeo", "uBy", "uOi", "UPi",
-                                            "UPu", "uyu", "ia", "ua", "Ua", "uya", NULL};
-    static const char *const codas[] = {"c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
-    char cons[8], nuc[8];
+    /* the parts are packed as they are read (see pack): on, the onset; nu, the nucleus */
+    uint32_t on = 0, nu = 0;
     size_t i = 0, nc = 0, nv = 0;
-    int tone = 0;
-    /* onset consonants (ASCII and đ) */
+    int tone = 0, first_cons = 0;
+    /* onset consonants (ASCII and đ, kept as 'D') */
     while (i < n) {
         unsigned char c = (unsigned char)w[i];
         if (c < 0x80 && is_alpha_ascii((char)c) && !is_v((char)c)) {
             if (nc >= 3)
                 return 0;
-            cons[nc++] = (char)c;
+            on |= (uint32_t)c << (8 * nc++);
             i++;
         } else if (c == 0xC4 && i + 1 < n && (unsigned char)w[i + 1] == 0x91) { /* đ */
             if (nc)
                 return 0;
-            cons[nc++] = 'D';
+            on = 'D';
+            nc = 1;
             i += 2;
         } else {
             break;
         }
     }
-    cons[nc] = '\0';
+    first_cons = (int)(on & 0xFF);
     /* nucleus */
-    size_t vstart = i;
     while (i < n && nv < 4) {
         size_t k;
         int cp = cp_at(w, n, i, &k);
         if (cp >= VTAB_SIZE || !nz->vtab[cp])
             break;
         unsigned char t = nz->vtab[cp];
-        nuc[nv++] = vowel_base[(t >> 3) - 1];
+        if (nv < 3)
+            nu |= (uint32_t)(unsigned char)vowel_base[(t >> 3) - 1] << (8 * nv);
+        nv++;
         if (t & 7) {
             if (tone)
                 return 0;
@@ -898,51 +987,48 @@ static int vn_syllable(const struct normalizer *nz, const char *w, size_t n)
         }
         i += k;
     }
-    nuc[nv] = '\0';
     if (nv == 0 || nv > 3)
         return 0;
     /* "gi" and "qu" take their vowel from the nucleus */
-    char onset[8];
-    memcpy(onset, cons, nc + 1);
-    const char *nucp = nuc;
-    if (nc == 1 && cons[0] == 'g' && nuc[0] == 'i' && nv > 1) {
-        strcpy(onset, "gi");
-        nucp = nuc + 1;
-    } else if (nc == 1 && cons[0] == 'q' && nuc[0] == 'u' && nv > 1) {
-        strcpy(onset, "qu");
-        nucp = nuc + 1;
-    } else if (nc == 1 && cons[0] == 'D') {
-        strcpy(onset, "d");
+    if (nc == 1 && first_cons == 'g' && (nu & 0xFF) == 'i' && nv > 1) {
+        on = PACK2('g', 'i');
+        nu >>= 8;
+    } else if (nc == 1 && first_cons == 'q' && (nu & 0xFF) == 'u' && nv > 1) {
+        on = PACK2('q', 'u');
+        nu >>= 8;
+    } else if (nc == 1 && first_cons == 'D') {
+        on = 'd';
     }
-    uint32_t on = pack(onset), nu = pack(nucp);
-    if (nc && !in_set(on, onsets))
+    if (nc && !in_set(on, nz->onsets, nz->nonsets))
         return 0;
-    if (!in_set(nu, nuclei))
+    if (!in_set(nu, nz->nuclei, nz->nnuclei))
         return 0;
     /* spelling rules: k/gh/ngh before e ê i y, c/g/ng not */
-    int front = nucp[0] == 'e' || nucp[0] == 'E' || nucp[0] == 'i' || nucp[0] == 'y';
-    if ((on == pack("k") || on == pack("gh") || on == pack("ngh")) && !front)
+    char v0 = (char)(nu & 0xFF);
+    int front = v0 == 'e' || v0 == 'E' || v0 == 'i' || v0 == 'y';
+    if ((on == 'k' || on == PACK2('g', 'h') || on == PACK3('n', 'g', 'h')) && !front)
         return 0;
-    if ((on == pack("c") || on == pack("g") || on == pack("ng")) && front &&
-        !(on == pack("g") && nucp[0] == 'i'))
+    if ((on == 'c' || on == 'g' || on == PACK2('n', 'g')) && front && !(on == 'g' && v0 == 'i'))
         return 0;
-    /* coda */
-    char coda[4];
+    /* coda: packed as pack() would (up to a NUL) */
     size_t cn = n - i;
     if (cn > 2)
         return 0;
-    memcpy(coda, w + i, cn);
-    coda[cn] = '\0';
-    if (cn && !in_set(pack(coda), codas))
+    uint32_t cd = 0;
+    if (cn > 0 && w[i]) {
+        cd = (unsigned char)w[i];
+        if (cn > 1 && w[i + 1])
+            cd |= (uint32_t)(unsigned char)w[i + 1] << 8;
+    }
+    if (cn && !in_set(cd, nz->codas, nz->ncodas))
         return 0;
     if (cn) {
-        if (in_set(nu, open_only))
+        if (in_set(nu, nz->open_only, nz->nopen_only))
             return 0;
-        int stop = coda[0] == 'c' || coda[0] == 'p' || coda[0] == 't';
+        int stop = w[i] == 'c' || w[i] == 'p' || w[i] == 't';
         if (stop && tone != 2 && tone != 5)
             return 0;
     }
-    (void)vstart;
     return 1;
 }
 
@@ -1053,7 +1139,7 @@ static void translit(struct buf *o, const char *w, size_t n)
             if (first) {
                 for (size_t q = c0; q < np; q++) {
                     word(o, ph[q]);
-                    buf_puts(o, "ơ");
+                    put_s(o, "ơ");
                 }
             }
             break;
@@ -1061,7 +1147,7 @@ static void translit(struct buf *o, const char *w, size_t n)
         /* extra onset consonants become their own "Cơ" syllables */
         for (size_t q = c0; q + 1 < k; q++) {
             word(o, strcmp(ph[q], "đ") == 0 ? "đ" : ph[q]);
-            buf_puts(o, "ơ");
+            put_s(o, "ơ");
         }
         const char *onset = k > c0 ? ph[k - 1] : "";
         char v1 = ph[k][0], v2 = 0;
@@ -1129,16 +1215,16 @@ static void translit(struct buf *o, const char *w, size_t n)
             on = "ngh";
         word(o, on);
         if (m2) {
-            buf_puts(o, vowel_out(m1, 0));
-            buf_puts(o, vowel_out(m2, stop));
+            put_s(o, vowel_out(m1, 0));
+            put_s(o, vowel_out(m2, stop));
         } else {
-            buf_puts(o, vowel_out(m1, stop));
+            put_s(o, vowel_out(m1, stop));
         }
         if (m1 == 'i' && !m2 && !strcmp(coda, "c"))
             coda = "ch";
         else if (m1 == 'i' && !m2 && !strcmp(coda, "ng"))
             coda = "nh";
-        buf_puts(o, coda);
+        put_s(o, coda);
         first = 0;
         k = after;
     }
@@ -1343,6 +1429,18 @@ static void case_stats(const char *s, size_t i, size_t e, size_t *upper, size_t 
     *upper = *lower = *letters = 0;
     *nonascii = 0;
     while (i < e) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { /* ASCII without decoding */
+            if (is_alpha_ascii((char)c)) {
+                (*letters)++;
+                if (c <= 'Z')
+                    (*upper)++;
+                else
+                    (*lower)++;
+            }
+            i++;
+            continue;
+        }
         size_t k;
         int cp = cp_at(s, e, i, &k);
         if (cp_is_letter(cp)) {
@@ -1435,17 +1533,18 @@ static size_t plain_word(struct scan *sc, size_t i)
     size_t n = sc->n, e = i;
     int na = 0;
     while (e < n) {
-        size_t k;
-        int cp = cp_at(s, n, e, &k);
-        if (cp < 0x80) {
-            if (cp >= 'a' && cp <= 'z') {
+        unsigned char c = (unsigned char)s[e];
+        if (c < 0x80) { /* ASCII without decoding: most letters of most words */
+            if (c >= 'a' && c <= 'z') {
                 e++;
                 continue;
             }
-            if (cp >= 'A' && cp <= 'Z')
+            if (c >= 'A' && c <= 'Z')
                 return 0;
             break;
         }
+        size_t k;
+        int cp = cp_at(s, n, e, &k);
         if (!cp_is_letter(cp))
             break;
         if (cp_is_upper(cp))
@@ -1465,7 +1564,7 @@ static size_t plain_word(struct scan *sc, size_t i)
     }
     if (!na && !vn_syllable(sc->nz, s + i, e - i))
         return 0;
-    if (lexicon_size(sc->nz->user) && lexicon_find(sc->nz->user, s + i, e - i))
+    if (sc->user && lexicon_find(sc->nz->user, s + i, e - i))
         return 0;
     push_prev_low(sc, s + i, e - i);
     sc->since_num++;
@@ -1482,7 +1581,7 @@ static size_t do_word(struct scan *sc, size_t i)
     size_t le = letters_end(s, n, i);
     size_t te = token_end(s, n, i);
     /* the user's lexicon first: the token, then the word */
-    if (lexicon_size(sc->nz->user)) {
+    if (sc->user) {
         if (te > le && say_lex(sc, sc->nz->user, s + i, te - i, te))
             return te - i;
         if (say_lex(sc, sc->nz->user, s + i, le - i, le)) {
@@ -1597,7 +1696,7 @@ static void say_label(struct scan *sc, const char *w, size_t n)
     }
 }
 
-static int host_char(char c)
+static inline int host_char(char c)
 {
     return is_digit(c) || is_alpha_ascii(c) || c == '-' || c == '_';
 }
@@ -1609,7 +1708,8 @@ static size_t try_url(struct scan *sc, size_t i)
     const char *s = sc->s;
     size_t n = sc->n, j = i;
     int scheme = 0;
-    if (n - i > 8 && (strncmp(s + i, "http://", 7) == 0 || strncmp(s + i, "https://", 8) == 0)) {
+    if (n - i > 8 && s[i] == 'h' &&
+        (strncmp(s + i, "http://", 7) == 0 || strncmp(s + i, "https://", 8) == 0)) {
         j = i + (s[i + 4] == 's' ? 8 : 7);
         scheme = 1;
     }
@@ -1736,7 +1836,7 @@ static size_t do_symbol(struct scan *sc, size_t i)
         word(o, "độ");
         return k;
     case '|':
-        buf_putc(o, ',');
+        put_c(o, ',');
         return 1;
     case '*':
     case '_':
@@ -1745,14 +1845,14 @@ static size_t do_symbol(struct scan *sc, size_t i)
     case '`':
     case '#':
     case 0xFFFD:
-        buf_putc(o, ' ');
+        put_c(o, ' ');
         return k ? k : 1;
     case '/':
         if (sc->since_num <= 3 && alnum_before(s, i) && letter_at(s, n, i + 1)) {
             word(o, "trên");
             return 1 + try_unit(sc, i + 1); /* "USD/kg" */
         } else
-            buf_putc(o, ' ');
+            put_c(o, ' ');
         return 1;
     case '-':
     case 0x2013: /* – */
@@ -1770,7 +1870,7 @@ static size_t do_symbol(struct scan *sc, size_t i)
         }
         if (cp == '-' && alnum_before(s, i) && i + 1 < n &&
             (letter_at(s, n, i + 1) || is_digit(s[i + 1]))) {
-            buf_putc(o, ' '); /* "Nam-Bắc", "LĐ-TB": a word joint */
+            put_c(o, ' '); /* "Nam-Bắc", "LĐ-TB": a word joint */
             return 1;
         }
         break;
@@ -1781,7 +1881,7 @@ static size_t do_symbol(struct scan *sc, size_t i)
     (void)c;
     if (k == 0)
         k = 1;
-    buf_append(o, s + i, k);
+    put_n(o, s + i, k);
     return k;
 }
 
@@ -1801,9 +1901,17 @@ int normalizer_stats(const struct normalizer *nz, size_t *abbreviations, size_t 
     return 0;
 }
 
+/* The bytes that end a run in normalize_sentence's final pass: a space, a digit, and the NUL
+ * after the text. */
+static const unsigned char collapse_stop[256] = {
+    [0] = 1,   [' '] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+    ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1};
+
 int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct buf *out)
 {
     struct buf tmp = BUF_INIT;
+    /* room for the usual spoken form up front, so put_n rarely reallocates */
+    buf_reserve(&tmp, 2 * n + 64);
     struct scan sc;
     memset(&sc, 0, sizeof(sc));
     sc.nz = nz;
@@ -1811,11 +1919,14 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
     sc.n = n;
     sc.o = &tmp;
     sc.since_num = 99;
+    sc.prev[0] = sc.words[0];
+    sc.prev[1] = sc.words[1];
+    sc.user = lexicon_size(nz->user) != 0;
     size_t i = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            buf_putc(&tmp, ' ');
+            put_c(&tmp, ' ');
             i++;
             continue;
         }
@@ -1842,7 +1953,7 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
             if (!k)
                 k = do_number(&sc, i);
             if (i + k < n && letter_at(s, n, i + k))
-                buf_putc(&tmp, ' ');
+                put_c(&tmp, ' ');
             i += k;
             continue;
         }
@@ -1855,7 +1966,7 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
             sc.last_num = 0;
             k = do_word(&sc, i);
             if (i + k < n && is_digit(s[i + k]))
-                buf_putc(&tmp, ' ');
+                put_c(&tmp, ' ');
         }
         if (!k)
             k = do_symbol(&sc, i);
@@ -1865,6 +1976,40 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
     int rc = 0;
     int space = 0;
     size_t k = 0;
+    if (tmp.len && out->data && buf_reserve(out, tmp.len) == 0) {
+        /* The fast way, straight into out: until a digit (rare here: numbers were said as
+         * words already), the collapsed text is never longer than what it came from (a space
+         * is only written where at least one was dropped), so the room reserved suffices and
+         * the cap cannot be reached. From a digit on, the general loop below takes over, as
+         * it does for an out not allocated yet (so one that stays empty stays unallocated).
+         * tmp.data[tmp.len] is the NUL put_n keeps there: it ends the runs without a length
+         * check per byte. */
+        char *d0 = out->data, *d = d0 + out->len; /* locals: stores through d may alias */
+        const char *t = tmp.data;
+        size_t tn = tmp.len;
+        for (;;) {
+            unsigned char ch = (unsigned char)t[k];
+            if (!collapse_stop[ch] || (ch == '\0' && k < tn)) { /* a run of other bytes */
+                if (space) {
+                    space = 0;
+                    if (d > d0 && d[-1] != ' ' && ch != ',' && ch != '.' && ch != ';' &&
+                        ch != ':' && ch != '!' && ch != '?' && ch != ')' && ch != ']')
+                        *d++ = ' ';
+                }
+                do {
+                    *d++ = (char)ch;
+                    ch = (unsigned char)t[++k];
+                } while (!collapse_stop[ch]);
+                continue;
+            }
+            if (ch != ' ')
+                break; /* a digit, or the end */
+            space = 1;
+            k++;
+        }
+        out->len = (size_t)(d - d0);
+        out->data[out->len] = '\0';
+    }
     while (k < tmp.len && rc == 0) {
         char ch = tmp.data[k];
         if (ch == ' ') {

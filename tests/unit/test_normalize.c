@@ -4,8 +4,9 @@
  * Three tables: the rows below (both dialects), tests/data/normalize/cases.tsv (north, one
  * "written<TAB>spoken" case a line) and whole texts from ../shared (the sample article and
  * the sentence corpus) that must come out with no ASCII digit and, for the sample, no
- * all-caps abbreviation. Also: user lexicon overrides, a missing voices folder, and
- * arbitrary bytes (no crash, no read past n). Run from the repository root.
+ * all-caps abbreviation. Also: user lexicon overrides, a missing voices folder, arbitrary
+ * bytes (no crash, no read past n) and the output buffer's handling (appending, caps, NUL
+ * bytes, long sentences). Run from the repository root.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,88 @@ static void fuzz(struct normalizer *nz)
     buf_free(&out);
 }
 
+/* The buffer handling around the words (issue 3 made it faster; these pin what it did):
+ * appending after what out holds, a capped out, NUL bytes in the input, digits coming from a
+ * lexicon entry, blank input, and sentences long enough to grow every buffer. */
+static void buffers(void)
+{
+    struct normalizer *nz = NULL;
+    if (normalizer_new(VOICES, NORM_NORTH, &nz) != 0) {
+        T_OK(0, "buffers: normalizer_new");
+        return;
+    }
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "Một. ");
+    T_INT(normalize_sentence(nz, "Hai ba.", 7, &b), 0, "append after text ending in a space");
+    T_STR(buf_str(&b), "Một. Hai ba.", "appended after a space");
+    buf_reset(&b);
+    buf_puts(&b, "Một.");
+    normalize_sentence(nz, " Hai ba.", 8, &b);
+    T_STR(buf_str(&b), "Một. Hai ba.", "appended after a leading space: one space between");
+    buf_free(&b);
+
+    normalize_sentence(nz, "  \t ", 4, &b);
+    T_OK(b.len == 0 && b.data == NULL, "blank input: nothing out, nothing allocated");
+
+    const char *hello = "Xin chào các bạn";
+    buf_init(&b, 10);
+    T_INT(normalize_sentence(nz, hello, strlen(hello), &b), DB_ETOOBIG, "a cap too small");
+    T_OK(b.len == 0 && b.data == NULL, "a cap too small frees the buffer");
+    buf_init(&b, 20);
+    T_INT(normalize_sentence(nz, hello, strlen(hello), &b), 0, "a cap just large enough");
+    T_STR(buf_str(&b), hello, "the text under a cap");
+    buf_reset(&b);
+    T_INT(normalize_sentence(nz, hello, strlen(hello), &b), 0, "again, into the same buffer");
+    T_STR(buf_str(&b), hello, "the text again under a cap");
+    buf_free(&b);
+    buf_init(&b, 0);
+
+    /* a NUL byte is kept as a character, not an end */
+    normalize_sentence(nz, "a\0b c", 5, &b);
+    T_OK(b.len == 10 && memcmp(b.data, "a\0 b\xc3\xaa x\xc3\xaa", 10) == 0,
+         "a NUL byte in the input is passed on");
+    buf_free(&b);
+
+    /* a digit in an expansion is said too, also under a cap */
+    T_INT(normalizer_add_entry(nz, "XYZ", "ích 5 dét"), 0, "add an entry with a digit");
+    const char *xyz = "Bên XYZ có 2 người";
+    normalize_sentence(nz, xyz, strlen(xyz), &b);
+    T_STR(buf_str(&b), "Bên ích năm dét có hai người", "a digit from the lexicon is said");
+    buf_free(&b);
+    buf_init(&b, 36);
+    T_INT(normalize_sentence(nz, xyz, strlen(xyz), &b), 0, "the digit's word fits the cap");
+    T_STR(buf_str(&b), "Bên ích năm dét có hai người", "the digit's word under a cap");
+    buf_free(&b);
+    buf_init(&b, 20);
+    T_INT(normalize_sentence(nz, xyz, strlen(xyz), &b), DB_ETOOBIG,
+          "the cap reached after the digit's word");
+    buf_init(&b, 0);
+
+    /* long sentences: 20000 words, and 5000 numbers */
+    struct buf in = BUF_INIT, want = BUF_INIT;
+    for (int i = 0; i < 20000; i++) {
+        buf_puts(&in, "một ");
+        buf_puts(&want, i ? " một" : "một");
+    }
+    normalize_sentence(nz, in.data, in.len, &b);
+    T_OK(b.len == want.len && strcmp(buf_str(&b), buf_str(&want)) == 0,
+         "20000 words in one sentence (%zu bytes out)", b.len);
+    buf_reset(&in);
+    buf_reset(&want);
+    buf_reset(&b);
+    for (int i = 0; i < 5000; i++) {
+        buf_puts(&in, "12 ");
+        buf_puts(&want, i ? " mười hai" : "mười hai");
+    }
+    normalize_sentence(nz, in.data, in.len, &b);
+    T_OK(b.len == want.len && strcmp(buf_str(&b), buf_str(&want)) == 0,
+         "5000 numbers in one sentence (%zu bytes out)", b.len);
+    buf_free(&in);
+    buf_free(&want);
+    buf_free(&b);
+    normalizer_free(nz);
+}
+
 int main(void)
 {
     struct normalizer *north = NULL, *south = NULL, *def = NULL, *none = NULL;
@@ -301,6 +384,7 @@ int main(void)
     check_text(north, SHARED "/corpora/vi-sd-dev.txt", 0);
     check_text(south, SHARED "/corpora/vi-sd-dev.txt", 0);
     fuzz(north);
+    buffers();
 
     buf_free(&b);
     normalizer_free(north);
