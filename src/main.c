@@ -1505,7 +1505,6 @@ int main(int argc, char **argv)
     sigaction(SIGHUP, &sa, NULL);
 
     int status;
-    fetch_global_init();
     /* playing to the sound card: start the sound system now, in parallel with the rest */
     if (!o.export_path && (!cmd || strcmp(cmd, "read") == 0 || strcmp(cmd, "daemon") == 0))
         out_prepare(o.output);

@@ -22,8 +22,8 @@ struct fetch_result {
     struct buf body;
 };
 
-/* Initializes libcurl once per process; call before any thread starts. Returns 0 or
- * DB_ENET. */
+/* Initializes libcurl once per process (thread-safe; the fetch functions call it on first
+ * use, so calling it is optional). Returns 0 or DB_ENET. */
 int fetch_global_init(void);
 void fetch_global_cleanup(void);
 

@@ -23,9 +23,21 @@
 #define FETCH_MAX_PER_HOST 6 /* like a browser: polite to each site */
 #define USER_AGENT "docbao/" DOCBAO_VERSION " (Vietnamese news reader for the blind; libcurl)"
 
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static int global_rc;
+
+static void global_init_once(void)
+{
+    global_rc = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : DB_ENET;
+}
+
+/* Done on first use, not at program start: setting up TLS (OpenSSL reads its configuration
+ * and loads its providers) costs milliseconds and megabytes a command that downloads
+ * nothing (text, read FILE, --offline) does not need. */
 int fetch_global_init(void)
 {
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : DB_ENET;
+    pthread_once(&global_once, global_init_once);
+    return global_rc;
 }
 
 void fetch_global_cleanup(void)
@@ -124,6 +136,7 @@ static struct xfer *xfer_new(const struct fetch_opts *opts, const struct fetch_r
     x->done->url = xstrdup(req->url);
     size_t max = opts->max_bytes ? opts->max_bytes : DEFAULT_MAX;
     buf_init(&x->done->body, max);
+    fetch_global_init();
     CURL *c = x->easy = curl_easy_init();
     if (!c)
         return x;
@@ -369,6 +382,7 @@ int fetcher_new(const struct fetch_opts *opts, int max_conns, struct fetcher **o
     if (opts)
         f->opts = *opts;
     f->max_conns = max_conns > 0 ? max_conns : 24;
+    fetch_global_init();
     f->multi = curl_multi_init();
     if (!f->multi) {
         free(f);
