@@ -8,11 +8,13 @@
  * Every text goes through the normalizer, so numbers and dates are spoken as words.
  *
  * Speed: stories are synthesized in parallel by worker processes (eSpeak NG keeps global
- * state, so each worker is a fresh fork that opens its own voice, synthesizes exactly one
- * part — the intro, one story or the outro — resamples it, measures its true peak and
- * loudness into an unnamed temporary part file and exits; the longest parts start first).
- * One process per part makes the samples independent of the number of workers: the same
- * input gives the same file on any machine. The parent hands the parts in order to the
+ * state, so each worker is a fresh fork of the parent's unused voice; it synthesizes a
+ * group of consecutive parts — the intro, stories, the outro — resamples each, measures
+ * its true peak and loudness into an unnamed temporary part file and exits; the longest
+ * groups start first). The groups are cut from the text alone, about one per 750 bytes
+ * (long stories get a worker each; short ones share one, as a process costs as much CPU
+ * as ten seconds of speech), so the samples do not depend on the number of workers: the
+ * same input gives the same file on any machine. The parent hands the parts in order to the
  * bulletin writer (bulletin.h: 48 kHz, -23 LUFS, true peak <= -1 dBTP, bext + cue points),
  * which combines the measurements and streams the file; memory stays flat however many
  * stories there are.
@@ -49,7 +51,7 @@ struct export_job {
     const char *title;      /* bulletin title for the bext description (folded to ASCII);
                              * NULL = "Bản tin <category>, D/M/YYYY" */
     time_t date;            /* date of the run for the intro and bext; 0 = now */
-    int workers;            /* worker processes; 0 = online CPUs; capped by the parts */
+    int workers;            /* worker processes; 0 = online CPUs; capped by the groups */
     FILE *log;              /* one status line per story ("Bài 2/5 — title"); may be NULL */
     volatile sig_atomic_t *interrupted; /* checked while waiting for the workers; when it
                                          * becomes nonzero the export stops, the workers are

@@ -2,13 +2,25 @@
  * export.c — radio bulletins: parts (intro, stories, outro) synthesized by forked worker
  * processes in parallel, assembled in order into the bulletin writer (see export.h).
  *
- * Each part is one fresh worker: the parent opens the voice once and never speaks with
- * it; every worker is forked from that pristine eSpeak NG state (so it is as if freshly
- * started, and no part's samples depend on which worker or how many workers there are),
- * normalizes and synthesizes its part's sentences and resamples them into a part file
- * (bulletin_resampler: 48 kHz floats with the part's true peak and loudness segments, so
- * the measuring is parallel too) — an unnamed temporary file created by the parent — and
- * exits. At most `workers` run at once, longest text first; the parent hands the finished
+ * The parent opens the voice once and never speaks with it; every worker is forked from
+ * that pristine eSpeak NG state, synthesizes a group of consecutive parts (normalizes their
+ * sentences, synthesizes them, resamples each part into its part file — bulletin_resampler:
+ * 48 kHz floats with the part's true peak and loudness segments, so the measuring is
+ * parallel too — an unnamed temporary file created by the parent) and exits.
+ *
+ * eSpeak NG carries state from one sentence to the next (the samples of a sentence depend
+ * on what was spoken before it in the process), so what a worker speaks must not depend on
+ * the machine: the groups are cut from the text alone (make_groups: consecutive parts, one
+ * group per GROUP_BYTES of text, of near-equal length), never from the number of workers
+ * or from timing. The same input therefore gives the same samples with one worker or many.
+ * Grouping short parts matters because a process is not free: the fork, its copy-on-write
+ * faults and the cold caches and page tables of a fresh process cost 7-8 ms of CPU per
+ * worker on the 2-core virtual machine this was measured on (what eSpeak NG takes to
+ * synthesize 10 s of speech); one process per part, the first design, spent about a fifth
+ * of the CPU of a 10-story export of short stories on them. Long stories still get a
+ * worker each.
+ *
+ * At most `workers` run at once, the longest group first; the parent hands the finished
  * parts to the bulletin in bulletin order, which keeps the files (on disk, not in memory)
  * for its second pass. The parent watches each worker through a pipe that closes when the
  * worker exits (poll with a short timeout, so an interruption is seen at once), then reaps
@@ -23,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +51,11 @@
 
 #define POLL_MS 100
 #define TAIL_MS 500         /* silence after the outro */
+#define PCM_RESERVE_S 10    /* seconds of speech a worker's sentence buffer starts with */
+#define GROUP_BYTES 750     /* bytes of text per worker process, roughly: ~35 s of speech,
+                             * ~40 ms of CPU, a fifth of it the process's own cost. Longer
+                             * groups would cost less but leave cores idle: 10 short stories
+                             * make 4 groups, which keep 2 or 4 cores evenly busy */
 
 /* Worker exit codes. */
 enum {
@@ -54,9 +72,17 @@ struct part {
     const char *text;           /* PART_TEXT */
     const struct article *a;    /* PART_STORY */
     size_t story;               /* 1-based story number */
+    size_t len;                 /* bytes of text spoken */
+    size_t group;               /* the group that speaks it */
+    int pcm;                    /* the part file (bulletin_resampler_finish); -1 = closed */
+};
+
+/* Consecutive parts spoken by one worker process. */
+struct group {
+    size_t first, n;            /* parts first .. first + n - 1 */
+    size_t len;                 /* bytes of text */
     pid_t pid;                  /* 0 = not started; -1 = reaped */
     int status;                 /* wait status once reaped */
-    int pcm;                    /* the part file (bulletin_resampler_finish); -1 = closed */
     int watch;                  /* read end of the exit pipe, -1 when closed */
 };
 
@@ -99,6 +125,23 @@ struct worker {
     int rate;
     struct pcm pcm;
 };
+
+/* Maps the pages of [p, p + n) now, in one system call, instead of one page fault at a time
+ * as they are first written (a fork starts with none of its own; a page fault costs
+ * microseconds, more in a virtual machine). Best effort: without MADV_POPULATE_WRITE
+ * (Linux < 5.14) the pages come as they are touched. */
+static void prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1), e = ((uintptr_t)p + n) & ~(page - 1);
+    if (e > a)
+        madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
 
 static int w_flush(struct worker *w)
 {
@@ -159,50 +202,72 @@ static int w_story(struct worker *w, const struct article *a, int headlines_only
     return w_pause(w, SPEAK_PAUSE_ARTICLE_MS);
 }
 
-/* Runs in the child: synthesizes part k and exits (never returns). */
-static void worker_main(const struct export_job *job, int out_rate, struct normalizer *nz,
-                        struct tts *tts, const struct part *parts, size_t nparts, size_t k,
-                        int last)
+/* Synthesizes part p into its part file, through a fresh resampler. */
+static int w_part(struct worker *w, const struct export_job *job, const struct part *p,
+                  int last)
+{
+    int rc;
+    w->fd = p->pcm;
+    if (bulletin_resampler_new(w->rate, job->rate ? job->rate : BULLETIN_RATE_DEFAULT,
+                               &w->rs) < 0)
+        return WK_EIO;
+    if (p->kind == PART_STORY) {
+        rc = w_story(w, p->a, job->headlines_only);
+    } else {
+        rc = w_text(w, p->text);
+        if (rc == WK_OK)
+            rc = w_pause(w, last ? TAIL_MS : SPEAK_PAUSE_ARTICLE_MS);
+    }
+    if (rc == WK_OK && bulletin_resampler_finish(w->rs, w->fd) < 0)
+        rc = WK_EIO;
+    bulletin_resampler_free(w->rs);
+    w->rs = NULL;
+    return rc;
+}
+
+/* Runs in the child: synthesizes the parts of group g, in order, and exits (never
+ * returns). */
+static void worker_main(const struct export_job *job, struct normalizer *nz, struct tts *tts,
+                        const struct part *parts, size_t nparts, const struct group *groups,
+                        size_t ngroups, size_t g)
 {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    /* Other parts' files and pipes are not ours. */
-    for (size_t i = 0; i < nparts; i++) {
-        if (i == k)
-            continue;
-        if (parts[i].pcm >= 0)
+    /* Other groups' files and pipes are not ours. */
+    for (size_t i = 0; i < nparts; i++)
+        if (parts[i].group != g && parts[i].pcm >= 0)
             close(parts[i].pcm);
-        if (parts[i].watch >= 0)
-            close(parts[i].watch);
-    }
-    (void)job;
-    struct worker w = {.nz = nz, .tts = tts, .fd = parts[k].pcm, .pcm = PCM_INIT};
-    int rc;
+    for (size_t i = 0; i < ngroups; i++)
+        if (i != g && groups[i].watch >= 0)
+            close(groups[i].watch);
+    struct worker w = {.nz = nz, .tts = tts, .pcm = PCM_INIT};
+    int rc = WK_OK;
     w.rate = tts_sample_rate(w.tts);
-    if (bulletin_resampler_new(w.rate, out_rate, &w.rs) < 0)
-        _exit(WK_EIO);
-    if (parts[k].kind == PART_STORY) {
-        rc = w_story(&w, parts[k].a, job->headlines_only);
-    } else {
-        rc = w_text(&w, parts[k].text);
-        if (rc == WK_OK)
-            rc = w_pause(&w, last ? TAIL_MS : SPEAK_PAUSE_ARTICLE_MS);
-    }
-    if (rc == WK_OK && bulletin_resampler_finish(w.rs, w.fd) < 0)
-        rc = WK_EIO;
+    /* eSpeak NG hands over a whole sentence before it is resampled: room for a long one
+     * (PCM_RESERVE_S of speech at the speed asked), so the buffer neither grows by copies
+     * nor faults its pages in one by one; a longer sentence still grows it. */
+    size_t reserve = (size_t)((double)w.rate * PCM_RESERVE_S /
+                              (job->speed > 0 ? job->speed : 1.0));
+    w.pcm.s = xmalloc(reserve * sizeof(*w.pcm.s));
+    w.pcm.cap = reserve;
+    prefault(w.pcm.s, reserve * sizeof(*w.pcm.s));
+    for (size_t k = groups[g].first; k < groups[g].first + groups[g].n && rc == WK_OK; k++)
+        rc = w_part(&w, job, &parts[k], k + 1 == nparts);
     _exit(rc);
 }
 
 /* ---- the parent side ----------------------------------------------------------------- */
 
-static int start_part(const struct export_job *job, int out_rate, struct normalizer *nz,
-                      struct tts *tts, struct part *parts, size_t nparts, size_t k)
+/* Creates the part files of group g and forks its worker. */
+static int start_group(const struct export_job *job, struct normalizer *nz, struct tts *tts,
+                       struct part *parts, size_t nparts, struct group *groups, size_t ngroups,
+                       size_t g)
 {
     int pfd[2];
-    parts[k].pcm = tmp_anon();
-    if (parts[k].pcm < 0)
-        return DB_EIO;
+    for (size_t k = groups[g].first; k < groups[g].first + groups[g].n; k++)
+        if ((parts[k].pcm = tmp_anon()) < 0)
+            return DB_EIO;
     if (pipe(pfd) != 0)
         return DB_EIO;
     fflush(NULL);
@@ -214,32 +279,32 @@ static int start_part(const struct export_job *job, int out_rate, struct normali
     }
     if (pid == 0) {
         close(pfd[0]);
-        parts[k].watch = -1;
-        worker_main(job, out_rate, nz, tts, parts, nparts, k, k + 1 == nparts);
+        groups[g].watch = -1;
+        worker_main(job, nz, tts, parts, nparts, groups, ngroups, g);
     }
     close(pfd[1]);
-    parts[k].watch = pfd[0];
-    parts[k].pid = pid;
+    groups[g].watch = pfd[0];
+    groups[g].pid = pid;
     return 0;
 }
 
-static void reap(struct part *p)
+static void reap(struct group *g)
 {
-    if (p->pid > 0) {
-        while (waitpid(p->pid, &p->status, 0) < 0 && errno == EINTR)
+    if (g->pid > 0) {
+        while (waitpid(g->pid, &g->status, 0) < 0 && errno == EINTR)
             ;
-        p->pid = -1;
+        g->pid = -1;
     }
-    if (p->watch >= 0) {
-        close(p->watch);
-        p->watch = -1;
+    if (g->watch >= 0) {
+        close(g->watch);
+        g->watch = -1;
     }
 }
 
-static int part_error(const struct part *p)
+static int group_error(const struct group *g)
 {
-    if (WIFEXITED(p->status)) {
-        switch (WEXITSTATUS(p->status)) {
+    if (WIFEXITED(g->status)) {
+        switch (WEXITSTATUS(g->status)) {
         case WK_OK: return 0;
         case WK_ENOVOICE: return DB_ENOVOICE;
         case WK_EIO: return DB_EIO;
@@ -250,13 +315,13 @@ static int part_error(const struct part *p)
 }
 
 /* Waits until some running worker exits (or POLL_MS passes) and reaps it. */
-static int wait_any(struct part *parts, size_t from, size_t to)
+static int wait_any(struct group *groups, size_t ngroups)
 {
     struct pollfd pf[64];
     size_t idx[64], n = 0;
-    for (size_t i = from; i < to && n < 64; i++)
-        if (parts[i].pid > 0) {
-            pf[n].fd = parts[i].watch;
+    for (size_t i = 0; i < ngroups && n < 64; i++)
+        if (groups[i].pid > 0) {
+            pf[n].fd = groups[i].watch;
             pf[n].events = POLLIN;
             idx[n++] = i;
         }
@@ -267,21 +332,22 @@ static int wait_any(struct part *parts, size_t from, size_t to)
         return DB_EIO;
     for (size_t i = 0; r > 0 && i < n; i++)
         if (pf[i].revents)
-            reap(&parts[idx[i]]);
+            reap(&groups[idx[i]]);
     return 0;
 }
 
-static void kill_all(struct part *parts, size_t nparts)
+static void kill_all(struct part *parts, size_t nparts, struct group *groups, size_t ngroups)
 {
-    for (size_t i = 0; i < nparts; i++) {
-        if (parts[i].pid > 0)
-            kill(parts[i].pid, SIGKILL);
-        reap(&parts[i]);
+    for (size_t i = 0; i < ngroups; i++) {
+        if (groups[i].pid > 0)
+            kill(groups[i].pid, SIGKILL);
+        reap(&groups[i]);
+    }
+    for (size_t i = 0; i < nparts; i++)
         if (parts[i].pcm >= 0) {
             close(parts[i].pcm);
             parts[i].pcm = -1;
         }
-    }
 }
 
 /* Hands a finished part's file to the bulletin, which keeps it until the end. */
@@ -293,42 +359,62 @@ static int consume(struct bulletin *b, struct part *p)
     return rc == DB_EINVAL ? DB_ETTS : rc;
 }
 
-/* The order to start the parts in: longest text first (ties in bulletin order). A part is
- * the unit of work, so starting the long ones first keeps every worker busy to the end
- * (the parent still hands the parts to the bulletin in bulletin order). */
-struct job_order {
-    size_t idx;
-    size_t len;
-};
-
-static int by_length(const void *a, const void *b)
+/* Bytes of text part p speaks. */
+static size_t part_len(const struct part *p, int headlines_only)
 {
-    const struct job_order *x = a, *y = b;
-    if (x->len != y->len)
-        return x->len < y->len ? 1 : -1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    if (p->kind == PART_TEXT)
+        return strlen(p->text);
+    size_t len = p->a->title ? strlen(p->a->title) : 0;
+    for (size_t k = 0; !headlines_only && k < p->a->npara; k++)
+        len += strlen(p->a->paras[k]);
+    return len;
 }
 
-static size_t *start_order(const struct part *parts, size_t nparts, int headlines_only)
+/* Cuts the parts into groups of consecutive parts, from their text alone (see the top of
+ * the file): as many groups as there are GROUP_BYTES in the text (at least one, at most one
+ * per part), each cut at the part boundary nearest to an equal share, so that the groups
+ * keep the workers evenly busy. Returns the count. */
+static size_t make_groups(struct part *parts, size_t nparts, struct group *groups)
 {
-    struct job_order *o = xcalloc(nparts, sizeof(*o));
-    for (size_t i = 0; i < nparts; i++) {
-        const struct part *p = &parts[i];
-        size_t len = 0;
-        if (p->kind == PART_TEXT) {
-            len = strlen(p->text);
-        } else {
-            len = p->a->title ? strlen(p->a->title) : 0;
-            for (size_t k = 0; !headlines_only && k < p->a->npara; k++)
-                len += strlen(p->a->paras[k]);
-        }
-        o[i] = (struct job_order){.idx = i, .len = len};
-    }
-    qsort(o, nparts, sizeof(*o), by_length);
-    size_t *order = xcalloc(nparts, sizeof(*order));
+    size_t total = 0;
     for (size_t i = 0; i < nparts; i++)
-        order[i] = o[i].idx;
-    free(o);
+        total += parts[i].len;
+    size_t ng = total / GROUP_BYTES;
+    if (ng < 1)
+        ng = 1;
+    if (ng > nparts)
+        ng = nparts;
+    size_t g = 0, sum = 0;
+    groups[0] = (struct group){.first = 0, .watch = -1};
+    for (size_t i = 0; i < nparts; i++) {
+        /* Group g ends before part i when its share (up to `end`) is full, or when ending
+         * it here is nearer its share than after part i; or when the parts left are just
+         * enough for one group each. */
+        size_t end = (g + 1) * total / ng, after = sum + parts[i].len;
+        if (g + 1 < ng && groups[g].n > 0 &&
+            (sum >= end || (after > end && end - sum < after - end) ||
+             nparts - i == ng - g - 1))
+            groups[++g] = (struct group){.first = i, .watch = -1};
+        parts[i].group = g;
+        groups[g].n++;
+        groups[g].len += parts[i].len;
+        sum += parts[i].len;
+    }
+    return g + 1;
+}
+
+/* The order to start the groups in: longest text first (ties in bulletin order), so the
+ * short ones fill in at the end and every worker stays busy (the parent still hands the
+ * parts to the bulletin in bulletin order). */
+static size_t *start_order(const struct group *groups, size_t ngroups)
+{
+    size_t *order = xcalloc(ngroups, sizeof(*order));
+    for (size_t i = 0; i < ngroups; i++) {
+        size_t j = i;
+        for (; j > 0 && groups[order[j - 1]].len < groups[i].len; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
     return order;
 }
 
@@ -362,13 +448,17 @@ int export_bulletin(const struct export_job *job)
                                         .story = i + 1};
     if (*outro_text)
         parts[nparts++] = (struct part){.kind = PART_TEXT, .text = outro_text};
-    for (size_t i = 0; i < nparts; i++)
-        parts[i].pcm = parts[i].watch = -1;
+    for (size_t i = 0; i < nparts; i++) {
+        parts[i].pcm = -1;
+        parts[i].len = part_len(&parts[i], job->headlines_only);
+    }
+    struct group *groups = xcalloc(nparts, sizeof(*groups));
+    size_t ngroups = make_groups(parts, nparts, groups);
 
     long cpus = job->workers > 0 ? job->workers : sysconf(_SC_NPROCESSORS_ONLN);
     size_t nworkers = cpus > 0 ? (size_t)cpus : 1;
-    if (nworkers > nparts)
-        nworkers = nparts;
+    if (nworkers > ngroups)
+        nworkers = ngroups;
     if (nworkers > 32)
         nworkers = 32;
 
@@ -380,44 +470,45 @@ int export_bulletin(const struct export_job *job)
     if (rc < 0)
         goto out;
     /* The voice is opened here and never used here: every worker is forked from this
-     * pristine state, so each part starts from the same synthesizer state as a fresh
+     * pristine state, so each group starts from the same synthesizer state as a fresh
      * process would, without paying for the initialization again. */
     struct tts_opts to = {.voice = job->voice, .speed = job->speed > 0 ? job->speed : 1.0};
     if ((rc = tts_open(NULL, &to, &tts)) < 0)
         goto out;
-    /* The workers resample and measure the true peak of their parts; the parent measures
-     * the loudness, spools and writes. */
-    int out_rate = job->rate ? job->rate : BULLETIN_RATE_DEFAULT;
+    /* The workers resample and measure their parts (true peak, loudness segments); the
+     * parent combines the measurements and writes. */
     struct bulletin_opts bo = {.in_rate = 0, .out_rate = job->rate,
                                .loudness = job->loudness, .title = title, .date = date};
     if ((rc = bulletin_new(job->path, &bo, &b)) < 0)
         goto out;
 
-    /* Every part file stays on disk until the bulletin is closed, so parts may finish in
+    /* Every part file stays on disk until the bulletin is closed, so groups may finish in
      * any order: at most nworkers run at once. */
-    order = start_order(parts, nparts, job->headlines_only);
-    size_t started = 0, done = 0, running = 0;
+    order = start_order(groups, ngroups);
+    size_t started = 0, done = 0;
     while (done < nparts) {
         if (interrupted(job)) {
             rc = DB_EIO;
             goto out;
         }
-        running = 0;
-        for (size_t i = 0; i < nparts; i++)
-            running += parts[i].pid > 0;
-        while (running < nworkers && started < nparts) {
-            if ((rc = start_part(job, out_rate, nz, tts, parts, nparts, order[started])) < 0)
+        size_t running = 0;
+        for (size_t i = 0; i < ngroups; i++)
+            running += groups[i].pid > 0;
+        while (running < nworkers && started < ngroups) {
+            if ((rc = start_group(job, nz, tts, parts, nparts, groups, ngroups,
+                                  order[started])) < 0)
                 goto out;
             started++;
             running++;
         }
         struct part *p = &parts[done];
-        if (p->pid >= 0) {
-            if ((rc = wait_any(parts, 0, nparts)) < 0)
+        struct group *g = &groups[p->group];
+        if (g->pid >= 0) {
+            if ((rc = wait_any(groups, ngroups)) < 0)
                 goto out;
             continue;
         }
-        if ((rc = part_error(p)) < 0)
+        if ((rc = group_error(g)) < 0)
             goto out;
         if (p->kind == PART_STORY) {
             if (job->log) {
@@ -438,11 +529,12 @@ int export_bulletin(const struct export_job *job)
     rc = bulletin_close(b, NULL);
     b = NULL;
 out:
-    kill_all(parts, nparts);
+    kill_all(parts, nparts, groups, ngroups);
     tts_close(tts);
     bulletin_free(b);
     normalizer_free(nz);
     free(order);
+    free(groups);
     free(parts);
     return rc;
 }

@@ -12,11 +12,15 @@
    one sentence a line), both write a WAV into the same folder, one warm-up run of each is
    not counted, the runs alternate (ours, CLI, ours, CLI, ...) so machine noise hits both
    alike, and the figure is the median of 5.
+   Each line also gives the median CPU time (user + system, the workers included) of both:
+   the export's work, which the cores share, and the figure to compare when the machine is
+   busy.
 2. Peak RSS of the export for 5 vs 50 stories (goal: flat): the exporting process, from
-   /usr/bin/time (each worker is a fork of it, sharing its pages, and lives for one story).
+   /usr/bin/time (each worker is a fork of it, sharing its pages, and lives for a group of
+   stories).
 
 The machine must be otherwise idle: on a 2-core machine any other busy process takes a core
-from the parallel export but hardly slows the single-threaded CLI.
+from the parallel export but hardly slows the single-threaded CLI (the CPU times hold).
 """
 import json
 import os
@@ -56,21 +60,34 @@ def build(tmp):
 
 
 def timed(cmd, env):
+    """(wall, CPU) seconds of cmd; the CPU time counts the children it waited for."""
     t0 = time.monotonic()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env=env)
-    return time.monotonic() - t0
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise subprocess.CalledProcessError(p.returncode, cmd)
+    return wall, ru.ru_utime + ru.ru_stime
 
 
 def compare(ours, cli, env):
-    """Median wall times of the two commands: a warm-up each, then RUNS alternating."""
+    """Median wall and CPU times of the two commands: a warm-up each, then RUNS
+    alternating. Returns ((wall, cpu) of ours, (wall, cpu) of the CLI)."""
     timed(ours, env)
     timed(cli, env)
     a, b = [], []
     for _ in range(RUNS):
         a.append(timed(ours, env))
         b.append(timed(cli, env))
-    return statistics.median(a), statistics.median(b)
+    med = lambda v, i: statistics.median(x[i] for x in v)  # noqa: E731
+    return (med(a, 0), med(a, 1)), (med(b, 0), med(b, 1))
+
+
+def ratios(label, ours, cli):
+    return (f"{label} {ours[0]:.3f} s; espeak-ng CLI {cli[0]:.3f} s; ratio "
+            f"{ours[0] / cli[0]:.2f}; CPU {ours[1] * 1e3:.0f} ms vs {cli[1] * 1e3:.0f} ms, "
+            f"ratio {ours[1] / cli[1]:.2f}")
 
 
 def peak_rss_mb(cmd, env):
@@ -160,18 +177,20 @@ def main():
         subprocess.run([exe, "--text", "--stories", "10", STORIES, text], check=True,
                        env=env, stdout=subprocess.DEVNULL)
         cli = ["espeak-ng", "-v", "vi", "-w", os.path.join(tmp, "e.wav"), "-f", text]
+        load = os.getloadavg()[0]
         a, b = compare([exe, "--stories", "10", STORIES, out], cli, env)
-        print(f"export: 10 stories in {a:.3f} s; espeak-ng CLI {b:.3f} s; "
-              f"ratio {a / b:.2f} (median of {RUNS}, {os.cpu_count()} CPUs)")
+        print(ratios("export: 10 stories in", a, b) +
+              f" (median of {RUNS}, {os.cpu_count()} CPUs)")
         d = bench_docbao(tmp, exe, env)
         if d:
-            print(f"export: docbao -c xa-hoi --limit 10 --export: {d[0]:.3f} s; espeak-ng CLI "
-                  f"{d[1]:.3f} s; ratio {d[0] / d[1]:.2f} (median of {RUNS})")
+            print(ratios("export: docbao -c xa-hoi --limit 10 --export:", d[0], d[1]) +
+                  f" (median of {RUNS})")
         rss = {}
         for n in (5, 50):
             rss[n] = peak_rss_mb([exe, "--stories", str(n), STORIES, out], env)
         print(f"export: peak RSS 5 stories {rss[5]:.1f} MB, 50 stories {rss[50]:.1f} MB")
-        print(f"export: load average {os.getloadavg()[0]:.2f} (figures need an idle machine)")
+        print(f"export: load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the "
+              "end (the wall times need an idle machine)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

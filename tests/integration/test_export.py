@@ -181,6 +181,14 @@ try:
     r = run("--category", "Xã hội", "--workers", "1", STORIES, one)
     check(r.returncode == 0 and data_chunk(one) == data_chunk(wav),
           "one worker gives the same samples as several")
+    # Ten stories make several groups of stories (one worker process each): the samples
+    # still depend on the text alone.
+    ten = [os.path.join(out, f"ten{w}.wav") for w in (1, 3)]
+    r1 = run("--stories", "10", "--workers", "1", STORIES, ten[0])
+    r3 = run("--stories", "10", "--workers", "3", STORIES, ten[1])
+    check(r1.returncode == 0 and r3.returncode == 0 and
+          data_chunk(ten[0]) == data_chunk(ten[1]),
+          "10 stories: one worker gives the same samples as three")
 
     # --- options --------------------------------------------------------------------------
     loud = os.path.join(out, "loud.wav")
