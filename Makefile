@@ -142,6 +142,7 @@ print-deps:
 	@echo "DEB_BUILD=$(strip $(DEB_BUILD))"
 	@echo "DEB_RUN=$(strip $(DEB_RUN))"
 	@echo "DEB_TEST=$(strip $(DEB_TEST))"
+	@echo "PKGS=$(strip $(PKGS))"
 
 # A Debian package built from a copy of the tree (packaging/debian); the .deb lands in $(BUILD).
 deb:

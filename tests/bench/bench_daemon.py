@@ -12,6 +12,36 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from lib import DOCBAO, Pulse, Sandbox  # noqa: E402
 
+
+
+def library_floor():
+    """RSS (MB) of a do-nothing program linked like docbao that initializes libcurl and eSpeak
+    NG, as docbao's daemon must: what one process with these libraries cannot go below."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    r = subprocess.run(["make", "-s", "-C", root, "print-deps"], capture_output=True, text=True)
+    pkgs = [x for x in r.stdout.splitlines() if x.startswith("PKGS=")]
+    if not pkgs:
+        return None
+    flags = subprocess.run(["pkg-config", "--cflags", "--libs"] + pkgs[0][5:].split(),
+                           capture_output=True, text=True).stdout.split()
+    src = sb.path("floor.c")
+    exe = sb.path("floor")
+    with open(src, "w") as f:
+        f.write("#include <stdio.h>\n#include <curl/curl.h>\n#include <espeak-ng/espeak_ng.h>\n"
+                "int main(void) {\n  curl_global_init(CURL_GLOBAL_DEFAULT);\n"
+                "  espeak_ng_InitializePath(NULL);\n  espeak_ng_Initialize(NULL);\n"
+                "  espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 100, NULL);\n"
+                "  espeak_ng_SetVoiceByName(\"vi\");\n  FILE *f = fopen(\"/proc/self/status\", \"r\");\n"
+                "  char l[256];\n  while (f && fgets(l, sizeof l, f))\n"
+                "    if (!strncmp(l, \"VmRSS:\", 6)) fputs(l, stdout);\n  return 0;\n}\n")
+    c = subprocess.run(["cc", "-include", "string.h", "-o", exe, src, "-Wl,--no-as-needed"] + flags,
+                       capture_output=True, text=True)
+    if c.returncode != 0:
+        return None
+    out = subprocess.run([exe], capture_output=True, text=True).stdout.split()
+    return int(out[1]) / 1024 if len(out) >= 2 else None
+
+
 sb = Sandbox()
 pulse = None
 d = None
@@ -42,8 +72,17 @@ try:
         for line in f:
             if line.startswith(("Private_Clean:", "Private_Dirty:")):
                 priv += int(line.split()[1]) / 1024
+    pss = 0
+    with open(f"/proc/{d.pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1]) / 1024
     print(f"daemon: idle RSS {rss:.1f} MB, of which private {priv:.1f} MB (the rest is shared "
-          f"library pages) (goal <= 12 MB)")
+          f"library pages; PSS {pss:.1f} MB) (goal <= 12 MB)")
+    floor = library_floor()
+    if floor:
+        print(f"daemon: the floor: a program that links the same libraries and only sets up "
+              f"libcurl and eSpeak NG has RSS {floor:.1f} MB")
 
     answered = [0] * 100
     errors = []
