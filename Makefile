@@ -121,7 +121,7 @@ update-po:
 	for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/docbao.pot; done
 
 test: all $(UNIT_BINS)
-	@BUILD=$(BUILD) tests/run
+	@BUILD=$(BUILD) DOCBAO_SAN=$(if $(filter 1,$(SAN)),1,0) tests/run
 
 bench: $(BUILD)/docbao
 	@BUILD=$(BUILD) tests/bench/run
