@@ -44,9 +44,15 @@ static int alsa_open(struct out *o, int rate, const char *target)
 {
     snd_lib_error_set_handler(alsa_quiet);
     snd_pcm_t *pcm = NULL;
-    if (snd_pcm_open(&pcm, target && *target ? target : "default", SND_PCM_STREAM_PLAYBACK, 0) <
-        0)
+    /* opened non-blocking: a sound card another program holds makes a blocking open wait
+     * until it is free, and "auto" must fall back at once instead; writes then block */
+    if (snd_pcm_open(&pcm, target && *target ? target : "default", SND_PCM_STREAM_PLAYBACK,
+                     SND_PCM_NONBLOCK) < 0)
         return DB_ENODEV;
+    if (snd_pcm_nonblock(pcm, 0) < 0) {
+        snd_pcm_close(pcm);
+        return DB_ENODEV;
+    }
     /* soft resampling on: the device may not take eSpeak NG's 22,050 Hz */
     if (snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
                            (unsigned)rate, 1, LATENCY_US) < 0) {
