@@ -15,6 +15,10 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* madvise(advice) over the whole pages inside [p, p + n) (madvise wants a page-aligned
+ * start; the partial pages at either end are left alone). A hint: errors are ignored. */
+void mem_advise(void *p, size_t n, int advice);
+
 /* A byte buffer, always NUL-terminated after the data once anything was appended.
  * max == 0 means no cap. Initialise with BUF_INIT or buf_init(). */
 struct buf {

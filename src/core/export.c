@@ -126,23 +126,6 @@ struct worker {
     struct pcm pcm;
 };
 
-/* Maps the pages of [p, p + n) now, in one system call, instead of one page fault at a time
- * as they are first written (a fork starts with none of its own; a page fault costs
- * microseconds, more in a virtual machine). Best effort: without MADV_POPULATE_WRITE
- * (Linux < 5.14) the pages come as they are touched. */
-static void prefault(void *p, size_t n)
-{
-#ifdef MADV_POPULATE_WRITE
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1), e = ((uintptr_t)p + n) & ~(page - 1);
-    if (e > a)
-        madvise((void *)a, e - a, MADV_POPULATE_WRITE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
 static int w_flush(struct worker *w)
 {
     int rc = bulletin_resample(w->rs, w->pcm.s, w->pcm.n, w->fd);
@@ -251,7 +234,12 @@ static void worker_main(const struct export_job *job, struct normalizer *nz, str
                               (job->speed > 0 ? job->speed : 1.0));
     w.pcm.s = xmalloc(reserve * sizeof(*w.pcm.s));
     w.pcm.cap = reserve;
-    prefault(w.pcm.s, reserve * sizeof(*w.pcm.s));
+#ifdef MADV_POPULATE_WRITE
+    /* its pages mapped now, in one system call, instead of one page fault at a time as they
+     * are first written (a fork starts with none of its own; a fault costs microseconds,
+     * more in a virtual machine); before Linux 5.14 they come as they are touched */
+    mem_advise(w.pcm.s, reserve * sizeof(*w.pcm.s), MADV_POPULATE_WRITE);
+#endif
     for (size_t k = groups[g].first; k < groups[g].first + groups[g].n && rc == WK_OK; k++)
         rc = w_part(&w, job, &parts[k], k + 1 == nparts);
     _exit(rc);

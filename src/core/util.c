@@ -65,22 +65,15 @@ char *xstrndup(const char *s, size_t n)
 #define HUGE_MIN ((size_t)4 << 20)
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* Hints huge pages for the whole pages inside [p, p + n) (madvise wants a page-aligned
- * start). */
-static void hint_huge_pages(void *p, size_t n)
+void mem_advise(void *p, size_t n, int advice)
 {
-#ifdef MADV_HUGEPAGE
     long pg = sysconf(_SC_PAGESIZE);
-    if (n < HUGE_MIN || pg <= 0)
+    if (pg <= 0)
         return;
     uintptr_t a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
     uintptr_t e = ((uintptr_t)p + n) & ~((uintptr_t)pg - 1);
     if (e > a)
-        madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
+        madvise((void *)a, e - a, advice);
 }
 
 /* xmalloc for a buffer that may hold a whole text (see above). */
@@ -89,7 +82,7 @@ static void *xmalloc_text(size_t n)
 #ifdef MADV_HUGEPAGE
     void *p = NULL;
     if (n >= HUGE_MIN && posix_memalign(&p, HUGE_PAGE, n) == 0) {
-        hint_huge_pages(p, n);
+        mem_advise(p, n, MADV_HUGEPAGE);
         return p;
     }
 #endif
@@ -181,7 +174,10 @@ int buf_reserve(struct buf *b, size_t n)
             cap *= 2;
         if (b->data) {
             b->data = xrealloc(b->data, cap);
-            hint_huge_pages(b->data, cap);
+#ifdef MADV_HUGEPAGE
+            if (cap >= HUGE_MIN)
+                mem_advise(b->data, cap, MADV_HUGEPAGE);
+#endif
         } else {
             b->data = xmalloc_text(cap);
         }
