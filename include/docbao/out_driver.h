@@ -21,6 +21,10 @@ struct out_driver {
     int (*drop)(struct out *o);
     /* Samples written but not yet heard. May be NULL (0). */
     size_t (*pending)(struct out *o);
+    /* Milliseconds of silence out_close() writes before close(): sound cards (PortAudio, and
+     * some ALSA plugins with the sound servers behind them) cut the very end of a stream
+     * that stops right after its last sample. 0 for files. */
+    int tail_ms;
 };
 
 struct out {
@@ -39,5 +43,8 @@ void out_portaudio_prepare(void);
 void out_portaudio_prepared(void);
 const char *out_portaudio_version(void);
 const char *out_alsa_version(void);
+/* Silences ALSA's own diagnostics (a screen reader would read them out; a failure is
+ * reported by the caller in one sentence). */
+void out_alsa_silence(void);
 
 #endif

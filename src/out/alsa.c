@@ -24,7 +24,6 @@
 #include "docbao/util.h"
 
 #define LATENCY_US 50000
-#define TAIL_MS 100
 
 struct alsa_priv {
     snd_pcm_t *pcm;
@@ -40,9 +39,14 @@ static void alsa_quiet(const char *file, int line, const char *fn, int err, cons
     (void)fmt;
 }
 
-static int alsa_open(struct out *o, int rate, const char *target)
+void out_alsa_silence(void)
 {
     snd_lib_error_set_handler(alsa_quiet);
+}
+
+static int alsa_open(struct out *o, int rate, const char *target)
+{
+    out_alsa_silence();
     snd_pcm_t *pcm = NULL;
     /* opened non-blocking: a sound card another program holds makes a blocking open wait
      * until it is free, and "auto" must fall back at once instead; writes then block */
@@ -88,14 +92,7 @@ static int alsa_write(struct out *o, const int16_t *s, size_t n)
 static int alsa_close(struct out *o)
 {
     struct alsa_priv *ap = o->priv;
-    /* a little silence before draining: some plugins (and the sound servers behind them)
-     * cut the very end of a stream that is closed right after its last sample */
-    size_t tail = (size_t)o->rate * TAIL_MS / 1000;
-    int16_t *zero = xcalloc(tail, sizeof(*zero));
-    int rc = alsa_write(o, zero, tail);
-    free(zero);
-    if (snd_pcm_drain(ap->pcm) < 0)
-        rc = DB_EAUDIO;
+    int rc = snd_pcm_drain(ap->pcm) < 0 ? DB_EAUDIO : 0;
     snd_pcm_close(ap->pcm);
     free(ap);
     return rc;
@@ -138,4 +135,5 @@ const struct out_driver out_alsa_driver = {
     .abort = alsa_abort,
     .drop = alsa_drop,
     .pending = alsa_pending,
+    .tail_ms = 100,
 };

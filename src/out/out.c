@@ -54,9 +54,16 @@ int out_close(struct out *o)
 {
     if (!o)
         return 0;
-    int rc = o->drv->close(o);
+    int rc = 0;
+    if (o->drv->tail_ms > 0) {
+        size_t tail = (size_t)o->rate * (size_t)o->drv->tail_ms / 1000;
+        int16_t *zero = xcalloc(tail, sizeof(*zero));
+        rc = o->drv->write(o, zero, tail);
+        free(zero);
+    }
+    int crc = o->drv->close(o);
     free(o);
-    return rc;
+    return rc < 0 ? rc : crc;
 }
 
 void out_abort(struct out *o)

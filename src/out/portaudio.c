@@ -2,7 +2,8 @@
  * portaudio.c — plays PCM through PortAudio's default output device (blocking API).
  *
  * PortAudio drops the last 25–45 ms of a stream that is stopped right after the last write,
- * so close() appends 100 ms of silence before stopping: no sentence is clipped.
+ * so the driver asks out_close() for 100 ms of silence first (tail_ms): no sentence is
+ * clipped.
  * While PortAudio probes its host APIs, ALSA's and JACK's diagnostics ("jack server is not
  * running", "Cannot connect to server socket") are silenced: they mean nothing to a listener,
  * whose screen reader would read them out. JACK is never started on our behalf.
@@ -13,34 +14,22 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <alsa/asoundlib.h>
 #include <portaudio.h>
 
 #include "docbao/err.h"
 #include "docbao/out_driver.h"
 #include "docbao/util.h"
 
-#define TAIL_MS 100
 
 struct pa_priv {
     PaStream *stream;
 };
 
-static void alsa_quiet(const char *file, int line, const char *fn, int err, const char *fmt,
-                       ...)
-{
-    (void)file;
-    (void)line;
-    (void)fn;
-    (void)err;
-    (void)fmt;
-}
-
 /* Pa_Initialize() with standard error pointed at /dev/null. */
 static PaError pa_init_quietly(void)
 {
     setenv("JACK_NO_START_SERVER", "1", 0);
-    snd_lib_error_set_handler(alsa_quiet);
+    out_alsa_silence();
     fflush(stderr);
     int saved = dup(STDERR_FILENO);
     int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
@@ -146,12 +135,7 @@ static int pa_write(struct out *o, const int16_t *s, size_t n)
 static int pa_close(struct out *o)
 {
     struct pa_priv *pp = o->priv;
-    size_t tail = (size_t)o->rate * TAIL_MS / 1000;
-    int16_t *zero = xcalloc(tail, sizeof(*zero));
-    int rc = pa_write(o, zero, tail);
-    free(zero);
-    if (Pa_StopStream(pp->stream) != paNoError)
-        rc = DB_EAUDIO;
+    int rc = Pa_StopStream(pp->stream) != paNoError ? DB_EAUDIO : 0;
     Pa_CloseStream(pp->stream);
     Pa_Terminate();
     free(pp);
@@ -194,4 +178,5 @@ const struct out_driver out_portaudio_driver = {
     .abort = pa_abort,
     .drop = pa_drop,
     .pending = pa_pending,
+    .tail_ms = 100,
 };
