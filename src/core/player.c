@@ -517,6 +517,17 @@ static void drop_unlocked(struct player *p)
     pthread_mutex_lock(&p->lock);
 }
 
+/* The output failed (or could not be opened again after a pause): stop for good, saying so
+ * (lock held). */
+static void audio_failed(struct player *p)
+{
+    p->out_error = DB_EAUDIO;
+    emit(p, "%s", _("The audio output failed; playback stopped."));
+    p->finished = 1;
+    p->run = PLAYER_STOPPED;
+    changed(p);
+}
+
 /* Waits for a change while nothing plays (lock held; the output silent already); a sound
  * card left idle RELEASE_S seconds is given back. */
 static void idle_wait(struct player *p)
@@ -612,7 +623,6 @@ static void *audio_main(void *arg)
             continue;
         }
         if (p->announce_ready) {
-            unsigned long v = p->version;
             struct pcm a = p->announce_pcm;
             p->announce_pcm = (struct pcm)PCM_INIT;
             p->announce_ready = 0;
@@ -626,10 +636,11 @@ static void *audio_main(void *arg)
             silenced = 0;
             for (size_t off = 0; off < a.n && !p->quitting && p->run == PLAYER_PLAYING;) {
                 size_t n = a.n - off < chunk ? a.n - off : chunk;
-                if (write_unlocked(p, a.s + off, n) < 0)
-                    p->out_error = DB_EAUDIO;
+                if (write_unlocked(p, a.s + off, n) < 0) {
+                    audio_failed(p);
+                    break;
+                }
                 off += n;
-                (void)v;
             }
             pcm_free(&a);
             p->pos = 0; /* the interrupted sentence starts again */
@@ -684,11 +695,7 @@ static void *audio_main(void *arg)
         unsigned long gen = p->gen;
         silenced = 0;
         if (write_unlocked(p, buf, n) < 0) {
-            p->out_error = DB_EAUDIO;
-            emit(p, "%s", _("The audio output failed; playback stopped."));
-            p->finished = 1;
-            p->run = PLAYER_STOPPED;
-            changed(p);
+            audio_failed(p);
             continue;
         }
         if (gen != p->gen) { /* a jump while we wrote: cut what the device holds */
