@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <alsa/asoundlib.h>
 
@@ -44,25 +45,43 @@ void out_alsa_silence(void)
     snd_lib_error_set_handler(alsa_quiet);
 }
 
-static int alsa_open(struct out *o, int rate, const char *target)
+/* Opens and sets up name for rate Hz mono 16-bit; returns 0 or ALSA's negative errno. */
+static int open_pcm(const char *name, int rate, snd_pcm_t **out)
 {
-    out_alsa_silence();
     snd_pcm_t *pcm = NULL;
     /* opened non-blocking: a sound card another program holds makes a blocking open wait
      * until it is free, and "auto" must fall back at once instead; writes then block */
-    if (snd_pcm_open(&pcm, target && *target ? target : "default", SND_PCM_STREAM_PLAYBACK,
-                     SND_PCM_NONBLOCK) < 0)
-        return DB_ENODEV;
-    if (snd_pcm_nonblock(pcm, 0) < 0) {
-        snd_pcm_close(pcm);
-        return DB_ENODEV;
-    }
+    int err = snd_pcm_open(&pcm, name, SND_PCM_STREAM_PLAYBACK, SND_PCM_NONBLOCK);
+    if (err < 0)
+        return err;
+    err = snd_pcm_nonblock(pcm, 0);
     /* soft resampling on: the device may not take eSpeak NG's 22,050 Hz */
-    if (snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
-                           (unsigned)rate, 1, LATENCY_US) < 0) {
+    if (err >= 0)
+        err = snd_pcm_set_params(pcm, SND_PCM_FORMAT_S16, SND_PCM_ACCESS_RW_INTERLEAVED, 1,
+                                 (unsigned)rate, 1, LATENCY_US);
+    if (err < 0) {
         snd_pcm_close(pcm);
-        return DB_ENODEV;
+        return err;
     }
+    *out = pcm;
+    return 0;
+}
+
+static int alsa_open(struct out *o, int rate, const char *target)
+{
+    out_alsa_silence();
+    const char *name = target && *target ? target : "default";
+    snd_pcm_t *pcm = NULL;
+    int err = open_pcm(name, rate, &pcm);
+    /* A device that exists but refuses for a moment (busy, a sound server between two
+     * clients) gets two more tries 100 ms apart; one that does not exist fails at once. */
+    for (int i = 0; err < 0 && err != -ENOENT && err != -ENODEV && i < 2; i++) {
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+        err = open_pcm(name, rate, &pcm);
+    }
+    if (err < 0)
+        return DB_ENODEV;
     struct alsa_priv *ap = xcalloc(1, sizeof(*ap));
     ap->pcm = pcm;
     o->priv = ap;
