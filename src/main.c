@@ -417,7 +417,10 @@ static int cmd_text(const struct opts *o, int argc, char **argv)
     char *text = utf8_clean(buf_str(&in), in.len);
     buf_free(&in);
     struct strv sents = STRV_INIT;
-    segment_split(text, strlen(text), &sents);
+    if (o->sentences)
+        segment_split_written(text, strlen(text), &sents); /* as written: no length cut */
+    else
+        segment_split(text, strlen(text), &sents);
     free(text);
     struct normalizer *nz = NULL;
     if (!o->sentences)

@@ -31,7 +31,8 @@
  *    line starts with a lower case letter that is neither a name like iPad nor a list marker
  *    such as a) or đ) (a hard-wrapped line).
  * A sentence longer than SEGMENT_MAX_CHARS code points is cut at a comma or a space (segment.h)
- * so eSpeak never gets an unbounded run of text.
+ * so eSpeak never gets an unbounded run of text; segment_split_written() leaves it whole (the
+ * sentences as written, for `docbao text --sentences`).
  * White space is the set text_squash() collapses; sentences come out squashed and trimmed.
  */
 #include <stddef.h>
@@ -97,6 +98,7 @@ struct seg {
     size_t n;
     size_t start; /* first byte of the sentence being built */
     struct strv *out;
+    int cap; /* cut sentences longer than SEGMENT_MAX_CHARS (segment_split) */
 };
 
 /* Bytes the main loop has to look at: line breaks, ASCII terminators and the first bytes of
@@ -466,10 +468,14 @@ static int dot_ends(const struct seg *g, size_t i, size_t j, int upper)
     return 1;
 }
 
-/* Appends the squashed sentence t (taking it) to out, cut into pieces of at most
+/* Appends the squashed sentence t (taking it) to out, with cap cut into pieces of at most
  * SEGMENT_MAX_CHARS code points when it is longer (see segment.h). Linear in its length. */
-static void push_sentence(struct strv *out, char *t)
+static void push_sentence(struct strv *out, char *t, int cap)
 {
+    if (!cap) {
+        strv_push(out, t);
+        return;
+    }
     const char *p = t;
     size_t rest = strlen(t);
     for (;;) {
@@ -515,7 +521,7 @@ static void emit(struct seg *g, size_t a, size_t b)
         return;
     char *t = text_squash(g->s + a, b - a);
     if (*t)
-        push_sentence(g->out, t);
+        push_sentence(g->out, t, g->cap);
     else
         free(t);
 }
@@ -624,11 +630,11 @@ static size_t on_terminator(struct seg *g, size_t i)
     return j;
 }
 
-/* See segment.h: appends the sentences of the n bytes at text to out (new strings, owned by
- * out). text may be NULL when n is 0. Always returns 0. */
-int segment_split(const char *text, size_t n, struct strv *out)
+/* Appends the sentences of the n bytes at text to out (new strings, owned by out), with cap
+ * none longer than SEGMENT_MAX_CHARS. text may be NULL when n is 0. */
+static void split(const char *text, size_t n, int cap, struct strv *out)
 {
-    struct seg g = {text, text ? n : 0, 0, out};
+    struct seg g = {text, text ? n : 0, 0, out, cap};
     size_t i = 0;
     while (i < g.n) {
         unsigned char c = (unsigned char)text[i];
@@ -645,5 +651,18 @@ int segment_split(const char *text, size_t n, struct strv *out)
             i++;
     }
     emit(&g, g.start, g.n);
+}
+
+/* See segment.h. Always returns 0. */
+int segment_split(const char *text, size_t n, struct strv *out)
+{
+    split(text, n, 1, out);
+    return 0;
+}
+
+/* See segment.h. Always returns 0. */
+int segment_split_written(const char *text, size_t n, struct strv *out)
+{
+    split(text, n, 0, out);
     return 0;
 }

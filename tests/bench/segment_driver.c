@@ -1,6 +1,6 @@
 /*
  * segment_driver.c — reads text on standard input and prints one sentence per line, as
- * segment_split() cuts it. Used by tests/bench/segment_f1.py; with -t N it instead times N
+ * `docbao text --sentences` prints them (segment_split_written(): no length cut). Used by tests/bench/segment_f1.py; with -t N it instead times N
  * passes over the input and prints "BYTES SECONDS" (throughput measurement).
  */
 #include <stdio.h>
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
         printf("%zu %.6f %zu\n", total, now() - t0, nsent);
     } else {
         struct strv sv = STRV_INIT;
-        segment_split(b.data ? b.data : "", b.len, &sv);
+        segment_split_written(b.data ? b.data : "", b.len, &sv);
         for (size_t i = 0; i < sv.n; i++)
             printf("%s\n", sv.v[i]);
         strv_free(&sv);
