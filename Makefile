@@ -1,5 +1,5 @@
 # docbao — plain make + pkg-config.
-#   make              build build/docbao
+#   make              build build/docbao (and build/docbaod, the daemon it becomes)
 #   make test         build and run every test; ends with "N passed, M failed"
 #   make SAN=1 test   the same with AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench        benchmarks
@@ -11,6 +11,7 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/lib/docbao
 DATADIR   ?= $(PREFIX)/share/docbao
 MANDIR    ?= $(PREFIX)/share/man
 LOCALEDIR ?= $(PREFIX)/share/locale
@@ -62,6 +63,7 @@ CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
 DEFS      := -D_POSIX_C_SOURCE=200809L -DDOCBAO_VERSION='"$(VERSION)"' \
              -DDOCBAO_DATADIR='"$(DATADIR)"' -DDOCBAO_LOCALEDIR='"$(LOCALEDIR)"' $(MPRIS_DEF) \
+             -DDOCBAO_LIBEXECDIR='"$(LIBEXECDIR)"' \
              $(SPEECHD_DEF)
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
@@ -73,9 +75,17 @@ SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 BUILD     := build-san
 endif
 
-SRCS      := $(sort $(wildcard src/*.c src/*/*.c))
+# src/daemon/ is docbaod's own (its main and the player it talks to in a worker process): it
+# links a few of docbao's objects and only jansson and libsystemd, so an idle daemon is small.
+SRCS      := $(sort $(filter-out src/daemon/%,$(wildcard src/*.c src/*/*.c)))
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
 OBJS      := $(SRCS:%.c=$(BUILD)/obj/%.o)
+D_SRCS    := $(sort $(wildcard src/daemon/*.c))
+D_OBJS    := $(D_SRCS:%.c=$(BUILD)/obj/%.o) \
+             $(addprefix $(BUILD)/obj/src/,ctl/daemon.o ctl/server.o ctl/mpris.o ctl/worker.o \
+               core/cmd.o core/util.o core/err.o core/i18n.o core/paths.o)
+D_PKGS    := jansson $(if $(filter yes,$(USE_MPRIS)),libsystemd)
+D_LIBS    := $(shell $(PKG_CONFIG) --libs $(D_PKGS) 2>/dev/null)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -84,10 +94,13 @@ MO_FILES  := $(PO_FILES:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/docbao.mo)
 
 .PHONY: all test bench deps install uninstall clean format update-po deb print-deps fuzz fuzz-build \
 	valgrind
-all: $(BUILD)/docbao $(MO_FILES)
+all: $(BUILD)/docbao $(BUILD)/docbaod $(MO_FILES)
 
 $(BUILD)/docbao: $(OBJS)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/docbaod: $(D_OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(D_LIBS)
 
 $(BUILD)/libdocbao.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -112,12 +125,13 @@ $(BUILD)/tests/test_ctl: tests/unit/test_ctl.c tests/unit/fake_player.c $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ tests/unit/test_ctl.c tests/unit/fake_player.c \
 		$(BUILD)/libdocbao.a $(LDLIBS)
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(D_SRCS:%.c=$(BUILD)/obj/%.d)
 
 # Regenerates po/docbao.pot from the sources and merges it into every po/*.po.
 update-po:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=docbao \
-		--package-version=$(VERSION) --add-comments=TRANSLATORS -o po/docbao.pot $(SRCS)
+		--package-version=$(VERSION) --add-comments=TRANSLATORS -o po/docbao.pot $(SRCS) \
+		$(D_SRCS)
 	for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/docbao.pot; done
 
 test: all $(UNIT_BINS)
@@ -126,11 +140,12 @@ test: all $(UNIT_BINS)
 bench: $(BUILD)/docbao
 	@BUILD=$(BUILD) tests/bench/run
 
-# The daemon and crash tests with every docbao they start under valgrind memcheck (logs in
+# The daemon and crash tests with every docbao they start under valgrind memcheck, and every
+# process those start (the daemon's docbaod and its player processes) (logs in
 # $(BUILD)/valgrind/<test>/, one per process); see tests/fuzz/README.md. A memory error makes
 # that docbao exit 99; leaks are judged from the logs by tests/run (not by the exit status:
 # the export's forked workers _exit holding their parent's heap).
-VALGRIND_CMD   ?= valgrind --error-exitcode=99 --leak-check=full \
+VALGRIND_CMD   ?= valgrind --error-exitcode=99 --leak-check=full --trace-children=yes \
                   --show-leak-kinds=definite,indirect --errors-for-leak-kinds=none \
                   --num-callers=40 --vgdb=no --suppressions=$(CURDIR)/tests/valgrind.supp
 VALGRIND_TESTS ?= test_daemon test_crash
@@ -153,12 +168,14 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		$(DEB_BUILD) $(DEB_RUN) $(DEB_TEST)
 
-install: $(BUILD)/docbao
+install: $(BUILD)/docbao $(BUILD)/docbaod
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/voices/vi $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(PREFIX)/lib/systemd/user $(DESTDIR)$(PREFIX)/share/applications \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 	install -m 755 $(BUILD)/docbao $(DESTDIR)$(BINDIR)/docbao
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 755 $(BUILD)/docbaod $(DESTDIR)$(LIBEXECDIR)/docbaod
 	cp -R voices/. $(DESTDIR)$(DATADIR)/voices/
 	install -m 644 sources.json $(DESTDIR)$(DATADIR)/sources.json
 	install -m 644 packaging/docbao.1 $(DESTDIR)$(MANDIR)/man1/docbao.1
@@ -175,6 +192,7 @@ install: $(BUILD)/docbao
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/docbao $(DESTDIR)$(MANDIR)/man1/docbao.1
+	rm -rf $(DESTDIR)$(LIBEXECDIR)
 	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/user/docbao.service
 	rm -f $(DESTDIR)$(PREFIX)/share/applications/docbao.desktop
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/docbao
@@ -183,7 +201,7 @@ uninstall:
 	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/docbao.mo
 
 format:
-	clang-format -i $(SRCS) $(wildcard include/docbao/*.h) $(UNIT_SRCS)
+	clang-format -i $(SRCS) $(D_SRCS) $(wildcard include/docbao/*.h) $(UNIT_SRCS)
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <poll.h>
+#include <errno.h>
 #include <unistd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,7 +30,6 @@
 #include "docbao/config.h"
 #include "docbao/keys.h"
 #include "docbao/ctl.h"
-#include "docbao/daemon.h"
 #include "docbao/export.h"
 #include "docbao/sources.h"
 #include "docbao/normalize.h"
@@ -41,6 +41,7 @@
 #include "docbao/tts.h"
 #include "docbao/utf8.h"
 #include "docbao/util.h"
+#include "docbao/worker.h"
 
 enum { EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
@@ -1056,35 +1057,47 @@ static void queue_clear(struct daemon_queue *q)
     memset(q, 0, sizeof(*q));
 }
 
-/* Starts a player on q; prints errors itself. */
-static struct player *daemon_player(const struct opts *o, struct daemon_queue *q)
+/* Starts a player on q at wi's place (or the saved one), paused when wi asks; prints errors
+ * itself. */
+static struct player *daemon_player(const struct opts *o, struct daemon_queue *q,
+                                    const struct worker_init *wi)
 {
     struct player_opts po = {
         .voice = o->voice,
-        .speed = o->speed,
+        .speed = wi->speed >= 0.5 && wi->speed <= 4.0 ? wi->speed : o->speed,
         .dialect = o->dialect,
         .out_driver = o->output,
         .quit_at_end = 0,
+        .start_paused = wi->paused,
     };
     struct player_source ps;
     char *key = NULL;
+    char *url = NULL;
+    int sentence = 0;
     if (q->list) {
         ps = (struct player_source){q->list, list_count, list_title, list_url, list_site,
                                     list_article, NULL};
+        for (size_t i = 0; wi->at && i < q->list->n; i++)
+            if (q->list->arts[i]->url && strcmp(q->list->arts[i]->url, wi->at) == 0) {
+                po.start_story = i;
+                po.start_sentence = (size_t)wi->sentence;
+            }
     } else {
         ps = (struct player_source){q->news, src_count,   src_title, src_url,
                                     src_site, src_article, src_heard};
         key = place_key(&q->sel);
         po.place_key = key;
-        char *url = NULL;
-        int sentence = 0;
-        if (q->cache && cache_place_load(q->cache, key, &url, &sentence) == 0 && url) {
-            for (size_t i = 0; i < news_count(q->news); i++)
-                if (strcmp(news_story(q->news, i)->url, url) == 0) {
-                    po.start_story = i;
-                    po.start_sentence = sentence > 0 ? (size_t)sentence : 0;
-                }
+        if (wi->at) {
+            url = xstrdup(wi->at);
+            sentence = (int)wi->sentence;
+        } else if (q->cache) {
+            cache_place_load(q->cache, key, &url, &sentence);
         }
+        for (size_t i = 0; url && i < news_count(q->news); i++)
+            if (strcmp(news_story(q->news, i)->url, url) == 0) {
+                po.start_story = i;
+                po.start_sentence = sentence > 0 ? (size_t)sentence : 0;
+            }
         free(url);
         news_prefetch(q->news);
     }
@@ -1118,65 +1131,88 @@ static void daemon_load(struct daemon_queue *q)
                    "and try again."));
 }
 
-static int cmd_daemon(const struct opts *o)
+/* docbao daemon: becomes docbaod (the control socket and MPRIS, without the speech and sound
+ * libraries), which runs the player in `docbao __worker` processes with these same options.
+ * argv is main's, permuted by getopt: argv[cmd_index] is "daemon". */
+static int cmd_daemon(const struct opts *o, int argc, char **argv, int cmd_index)
 {
-    struct daemon *d = NULL;
-    struct daemon_opts dopts = {.no_mpris = 0, .quiet = o->quiet};
-    if (daemon_new(&dopts, &d) < 0)
+    const char *dir = paths_exe_dir();
+    char self[4096], exe[4096 + 32];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n <= 0 || !dir) {
+        err_line(_("cannot find the docbao program itself (/proc/self/exe)."));
         return EXIT_RUNTIME;
+    }
+    self[n] = '\0';
+    /* next to docbao (a build tree), under ../lib/docbao (an installed or unpacked tree), or
+     * where make install put it */
+    snprintf(exe, sizeof(exe), "%s/docbaod", dir);
+    if (access(exe, X_OK) != 0)
+        snprintf(exe, sizeof(exe), "%s/../lib/docbao/docbaod", dir);
+    if (access(exe, X_OK) != 0)
+        snprintf(exe, sizeof(exe), "%s", DOCBAO_LIBEXECDIR "/docbaod");
+    char **args = xcalloc((size_t)argc + 8, sizeof(*args));
+    size_t k = 0;
+    args[k++] = exe;
+    if (o->quiet)
+        args[k++] = "-q";
+    args[k++] = "--";
+    args[k++] = self;
+    for (int i = 1; i < argc; i++)
+        args[k++] = i == cmd_index ? "__worker" : argv[i];
+    args[k] = NULL;
+    fflush(stdout);
+    execv(exe, args);
+    err_line(_("cannot start the daemon %s: %s. Reinstall docbao."), exe, strerror(errno));
+    free(args);
+    return EXIT_RUNTIME;
+}
+
+/* docbao __worker: the daemon's player (worker.h). Loads the queue the daemon asks for, plays
+ * it and serves the daemon's commands until it quits, goes away or there is nothing to play
+ * for a while; the place is saved on the way out. */
+static int cmd_worker(const struct opts *o)
+{
+    struct worker_init wi;
+    if (worker_read_init(WORKER_FD, &wi) < 0) {
+        err_line(_("docbao __worker is started by the daemon; run 'docbao daemon' instead."));
+        return EXIT_USAGE;
+    }
     struct daemon_queue q;
     memset(&q, 0, sizeof(q));
     q.sel = *o;
-    daemon_load(&q);
-    if (!q.news) { /* no usable selection: an empty list, waiting for "queue" or "play" */
+    if (wi.url) {
+        struct article *a = NULL;
         q.list = xcalloc(1, sizeof(*q.list));
-    }
-    struct player *pl = daemon_player(o, &q);
-    int st = pl ? 0 : EXIT_RUNTIME;
-    while (pl) {
-        struct ctl_request req = {CTL_REQ_NONE, NULL, NULL, -1, NULL};
-        if (daemon_serve(d, pl, &req) < 0 || req.kind == CTL_REQ_NONE) {
-            ctl_request_clear(&req);
-            break;
+        if (load_article(wi.url, &a) == 0) {
+            q.list->arts = xcalloc(1, sizeof(*q.list->arts));
+            q.list->arts[0] = a;
+            q.list->n = 1;
         }
-        struct daemon_queue next;
-        memset(&next, 0, sizeof(next));
-        next.sel = *o;
-        if (req.kind == CTL_REQ_QUEUE) {
-            next.category = xstrdup(req.category ? req.category : q.sel.category);
-            next.sel.category = next.category;
-            if (req.sources) {
-                next.sites = split_list(req.sources);
-                next.sel.sites = next.sites;
-            } else {
-                next.sel.sites = q.sel.sites;
-            }
-            if (req.limit >= 0)
-                next.sel.limit = (size_t)req.limit;
-            daemon_load(&next);
-            if (!next.news)
-                next.list = xcalloc(1, sizeof(*next.list));
-        } else {
-            struct article *a = NULL;
-            next.list = xcalloc(1, sizeof(*next.list));
-            if (load_article(req.url, &a) == 0) {
-                next.list->arts = xcalloc(1, sizeof(*next.list->arts));
-                next.list->arts[0] = a;
-                next.list->n = 1;
-            }
+    } else {
+        if (wi.category) {
+            q.category = xstrdup(wi.category);
+            q.sel.category = q.category;
         }
-        ctl_request_clear(&req);
-        player_free(pl);
-        queue_clear(&q);
-        q = next;
-        pl = daemon_player(o, &q);
-        if (!pl)
-            st = EXIT_RUNTIME;
+        if (wi.sources) {
+            q.sites = split_list(wi.sources);
+            q.sel.sites = q.sites;
+        }
+        if (wi.limit > 0)
+            q.sel.limit = (size_t)wi.limit;
+        daemon_load(&q);
+        if (!q.news) /* no usable selection: an empty list, waiting for "queue" or "play" */
+            q.list = xcalloc(1, sizeof(*q.list));
     }
-    if (pl && player_free(pl) < 0)
-        st = EXIT_RUNTIME;
+    struct player *pl = daemon_player(o, &q, &wi);
+    int st = EXIT_RUNTIME;
+    if (pl) {
+        enum worker_end how = worker_serve(WORKER_FD, pl, o->quiet, -1, &interrupted);
+        st = player_free(pl) < 0 ? EXIT_RUNTIME : 0;
+        worker_send_end(WORKER_FD, how);
+    }
     queue_clear(&q);
-    daemon_free(d);
+    worker_init_clear(&wi);
     return st;
 }
 
@@ -1509,14 +1545,16 @@ int main(int argc, char **argv)
 
     int status;
     /* playing to the sound card: start the sound system now, in parallel with the rest */
-    if (!o.export_path && (!cmd || strcmp(cmd, "read") == 0 || strcmp(cmd, "daemon") == 0))
+    if (!o.export_path && (!cmd || strcmp(cmd, "read") == 0 || strcmp(cmd, "__worker") == 0))
         out_prepare(o.output);
     if (!cmd) {
         status = cmd_listen(&o);
     } else if (strcmp(cmd, "list") == 0) {
         status = cmd_list(&o, cargc);
     } else if (strcmp(cmd, "daemon") == 0) {
-        status = cmd_daemon(&o);
+        status = cmd_daemon(&o, argc, argv, optind);
+    } else if (strcmp(cmd, "__worker") == 0) {
+        status = cmd_worker(&o);
     } else if (is_client_command(cmd)) {
         status = ctl_client_run(argc - optind, argv + optind, o.json);
     } else if (strcmp(cmd, "categories") == 0) {

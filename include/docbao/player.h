@@ -55,6 +55,7 @@ struct player_opts {
     size_t start_story;          /* where to begin (0-based) */
     size_t start_sentence;
     int quit_at_end;             /* nonzero: stop when the last story ends (else wait) */
+    int start_paused;            /* nonzero: begin paused at the start place */
     int verbose;                 /* also a status line with each sentence as it starts */
 };
 

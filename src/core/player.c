@@ -1192,7 +1192,7 @@ int player_new(const struct player_opts *o, const struct player_source *src,
     p->full_story = -1;
     p->quit_at_end = o->quit_at_end;
     p->verbose = o->verbose;
-    p->run = PLAYER_PLAYING;
+    p->run = o->start_paused ? PLAYER_PAUSED : PLAYER_PLAYING;
     p->texts[0].story = p->texts[1].story = (size_t)-1;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->cond, NULL);

@@ -75,6 +75,7 @@ try:
     pulse = Pulse(sb)
     env = dict(sb.env)
     env["DOCBAO_TIMEOUT_MS"] = str(int(scaled(3000)))
+    env["DOCBAO_WORKER_IDLE_MS"] = str(int(scaled(2000)))   # the player process's idle time
     if bus_addr:
         env["DBUS_SESSION_BUS_ADDRESS"] = bus_addr
     else:
@@ -199,10 +200,11 @@ try:
     rpc(sock, '{"cmd":"resume"}')
 
     # --- MPRIS ---------------------------------------------------------------------------------
+    def pc(*a):
+        return subprocess.run(["playerctl", "-p", "docbao", *a], capture_output=True,
+                              text=True, env=env, timeout=scaled(10)).stdout.strip()
+
     if bus_addr:
-        def pc(*a):
-            return subprocess.run(["playerctl", "-p", "docbao", *a], capture_output=True,
-                                  text=True, env=env, timeout=scaled(10)).stdout.strip()
         check(pc("status") == "Playing", "playerctl status: Playing")
         pc("play-pause")
         check(status()["state"] == "paused" and pc("status") == "Paused",
@@ -230,6 +232,54 @@ try:
     else:
         print("ok - # SKIP MPRIS: no dbus-daemon/playerctl/busctl")
         check(True, "(without a bus the daemon runs; see stderr)")
+
+    # --- the player process: it leaves when idle and comes back at the same place ------------
+    def kids():
+        try:
+            with open(f"/proc/{daemon.pid}/task/{daemon.pid}/children") as f:
+                return [int(x) for x in f.read().split()]
+        except OSError:
+            return []
+
+    def wait_for(cond, seconds):
+        t0 = time.monotonic()
+        while not cond() and time.monotonic() - t0 < scaled(seconds):
+            time.sleep(0.05)
+        return cond()
+
+    with open(f"/proc/{daemon.pid}/maps") as f:
+        maps = f.read()
+    check(not any(lib in maps for lib in ("libespeak-ng", "libcurl", "libasound", "libportaudio",
+                                          "libxml2", "libsqlite3")),
+          "the daemon process maps no speech, sound, network or HTML library")
+    check(len(kids()) == 1, "while it plays, one player process runs", kids())
+    rpc(sock, '{"cmd":"next"}')
+    rpc(sock, '{"cmd":"pause"}')
+    before = status()
+    check(wait_for(lambda: not kids(), 20), "paused, the player process leaves after the idle time")
+    st = status()
+    check(st["state"] == "paused" and st["article"]["url"] == before["article"]["url"]
+          and st["sentence"]["index"] == before["sentence"]["index"] and st["speed"] == before["speed"],
+          "without it, status still tells the place and speed", f"before {before}\nafter {st}")
+    if bus_addr:
+        check(pc("status") == "Paused", "without it, MPRIS still says Paused")
+    r = sb.run("resume")
+    st = status()
+    check(r.returncode == 0 and st["state"] == "playing" and len(kids()) == 1
+          and st["article"]["url"] == before["article"]["url"]
+          and st["sentence"]["index"] == before["sentence"]["index"]
+          and abs(st["speed"] - before["speed"]) < 0.01,
+          "resume starts a new player process at the same story, sentence and speed",
+          f"rc={r.returncode} {r.stderr.decode()}\nbefore {before}\nafter {st}")
+    os.kill(kids()[0], signal.SIGKILL)
+    check(wait_for(lambda: status()["state"] == "stopped", 10) and daemon.poll() is None,
+          "a killed player process: the daemon lives on and says stopped")
+    r = sb.run("next-article")
+    st = status()
+    check(r.returncode == 0 and st["article"]["index"] == 2 and len(kids()) == 1,
+          "the next command starts a new player process", f"{r.stderr.decode()} {st}")
+    rpc(sock, '{"cmd":"prev-article"}')
+    rpc(sock, '{"cmd":"resume"}')
 
     # --- SIGKILL and resume --------------------------------------------------------------------
     rpc(sock, '{"cmd":"next-article"}')

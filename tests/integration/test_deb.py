@@ -55,7 +55,7 @@ try:
     root = sb.path("root")
     r = subprocess.run(["dpkg", "-x", deb, root], capture_output=True)
     check(r.returncode == 0, "dpkg -x unpacks the package", r.stderr.decode())
-    files = ("usr/bin/docbao", "usr/share/docbao/sources.json",
+    files = ("usr/bin/docbao", "usr/lib/docbao/docbaod", "usr/share/docbao/sources.json",
              "usr/share/docbao/voices/vi/abbreviations.tsv",
              "usr/share/docbao/voices/vi/LICENSE-vinorm",
              "usr/share/locale/vi/LC_MESSAGES/docbao.mo", "usr/share/man/man1/docbao.1.gz",
@@ -93,6 +93,17 @@ try:
     r = run("--bogus", extra={"LANGUAGE": "vi"})
     check(r.returncode == 2 and "không có tùy chọn" in r.stderr.decode(),
           "the installed docbao finds its Vietnamese messages", r.stderr.decode())
+    # docbao daemon becomes /usr/lib/docbao/docbaod: found from the unpacked tree, it says where
+    # it listens on its first line
+    d = subprocess.Popen([inst, "daemon", "--offline"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=env, cwd="/")
+    try:
+        first, _ = d.communicate(timeout=3)
+    except subprocess.TimeoutExpired:
+        d.terminate()
+        first, _ = d.communicate(timeout=30)
+    check(first.decode().startswith("docbao daemon: listening on"),
+          "the installed docbao daemon starts its docbaod", first.decode()[:300])
 
     man = os.path.join(root, "usr", "share", "man", "man1", "docbao.1.gz")
     r = subprocess.run(["man", "-l", man], capture_output=True,

@@ -1,0 +1,89 @@
+/*
+ * worker.h — the player half of `docbao daemon`.
+ *
+ * The daemon that stays in memory all day (docbaod, remote.h) links only the control socket,
+ * MPRIS, jansson and sd-bus. Everything that speaks (the news, eSpeak NG, the sound card)
+ * runs in a worker process, `docbao __worker`, which it starts when there is something to
+ * play and which ends by itself after WORKER_IDLE_MS of pause, stop or an empty queue (its
+ * place is saved, as always). The next command starts a new worker at that place.
+ *
+ * The two talk over a SOCK_SEQPACKET socket pair, the worker's end on fd WORKER_FD, one JSON
+ * object a packet:
+ *
+ *   daemon → worker, first:  {"category":…,"sources":…,"limit":N,"url":…,
+ *                             "at":URL,"sentence":N,"paused":bool,"speed":X}
+ *                            (every key optional: the selection to load — a category,
+ *                            sources and limit over the command line's, or one article's URL
+ *                            — and where and how to begin)
+ *   daemon → worker:         {"cmd":"pause","arg":null}         a row of the command table
+ *   worker → daemon:         {"rc":0,"state":{…}}                the answer to a command
+ *                            {"state":{…}}                       the state changed
+ *                            {"end":"idle"|"finished"}           last packet before exiting
+ *
+ * The state object is the player_state: {"run":0,"speed":1.0,"story":0,"count":3,
+ * "sentence":2,"nsentences":16,"title":…,"url":…,"site":…,"headlines":0,"sleep":0}.
+ * The worker prints the player's status lines on its own stdout (the daemon's).
+ */
+#ifndef DOCBAO_WORKER_H
+#define DOCBAO_WORKER_H
+
+#include <signal.h>
+#include <stddef.h>
+
+struct player;
+struct player_state;
+
+/* The worker's end of the socket pair. */
+#define WORKER_FD 3
+
+/* How long a worker stays with nothing to play (paused, stopped, no story left, no sleep
+ * timer running) before it exits. The environment variable DOCBAO_WORKER_IDLE_MS overrides
+ * it (tests). */
+#define WORKER_IDLE_MS 30000
+
+/* The largest packet either side sends. */
+#define WORKER_MAX_PACKET (64 * 1024)
+
+/* The first packet: what the worker loads and where it begins. */
+struct worker_init {
+    char *category;     /* NULL: the command line's */
+    char *sources;      /* "id[,id...]", NULL: the command line's */
+    long limit;         /* -1: the command line's */
+    char *url;          /* non-NULL: play this one article instead of news */
+    char *at;           /* the URL of the story to begin with, NULL: the saved place */
+    long sentence;      /* the sentence to begin with in that story */
+    int paused;         /* begin paused */
+    double speed;       /* 0: the command line's */
+};
+
+/* Reads the first packet from fd (blocking). Returns 0 and *wi (free with
+ * worker_init_clear), DB_EIO when the daemon went away, DB_EFORMAT for a bad packet. */
+int worker_read_init(int fd, struct worker_init *wi);
+void worker_init_clear(struct worker_init *wi);
+
+/* How worker_serve() ended. */
+enum worker_end {
+    WORKER_END_IDLE,      /* nothing to play for the idle time */
+    WORKER_END_FINISHED,  /* the player finished (quit, the sleep timer) */
+    WORKER_END_GONE,      /* the daemon closed the socket */
+    WORKER_END_SIGNAL,    /* *stop became nonzero (SIGTERM, SIGINT, SIGHUP) */
+};
+
+/* Serves p on fd: runs the daemon's commands, answers them with the state, sends the state
+ * whenever it changes and prints the player's status lines on stdout unless quiet. Returns
+ * when the player finished, the daemon left, *stop became nonzero (a signal handler's flag;
+ * poll() is interrupted by the signal) or nothing was played for idle_ms (< 0:
+ * WORKER_IDLE_MS or DOCBAO_WORKER_IDLE_MS). */
+enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
+                             volatile sig_atomic_t *stop);
+
+/* Sends the last packet for how the worker ended: {"end":"finished"} when the player
+ * finished (the daemon then ends too), else {"end":"idle"}; nothing for WORKER_END_GONE. */
+void worker_send_end(int fd, enum worker_end how);
+
+/* The state as the packets carry it (a new json_t *, given as void *), and back: fills *st
+ * from the object o, the strings pointing into o. Returns 0, or DB_EFORMAT. */
+void *worker_state_json(const struct player_state *st);
+int worker_state_parse(const void *o, struct player_state *st);
+
+#endif
