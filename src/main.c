@@ -1173,6 +1173,8 @@ static int cmd_daemon(const struct opts *o, int argc, char **argv, int cmd_index
  * for a while; the place is saved on the way out. */
 static int cmd_worker(const struct opts *o)
 {
+    /* like the daemon: a closed stdout (status lines) or socket is an error, not a death */
+    signal(SIGPIPE, SIG_IGN);
     struct worker_init wi;
     if (worker_read_init(WORKER_FD, &wi) < 0) {
         err_line(_("docbao __worker is started by the daemon; run 'docbao daemon' instead."));
