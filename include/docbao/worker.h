@@ -77,6 +77,10 @@ enum worker_end {
 enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
                              volatile sig_atomic_t *stop);
 
+/* Takes every waiting status line of p (player_next_event) and prints it on stdout unless
+ * quiet (the worker's, and the daemon loop's for a player in its own process). */
+void worker_print_events(struct player *p, int quiet);
+
 /* Sends the last packet for how the worker ended: {"end":"finished"} when the player
  * finished (the daemon then ends too), else {"end":"idle"}; nothing for WORKER_END_GONE. */
 void worker_send_end(int fd, enum worker_end how);

@@ -22,6 +22,7 @@
 #include "docbao/mpris.h"
 #include "docbao/player.h"
 #include "docbao/util.h"
+#include "docbao/worker.h"
 
 /* The write end of the signal pipe, for the handler; -1 when no daemon exists. */
 static volatile sig_atomic_t sig_fd = -1;
@@ -109,18 +110,7 @@ int daemon_stopping(const struct daemon *d)
 /* Prints the player's waiting status lines. */
 static void drain_events(struct daemon *d)
 {
-    char *line;
-    int any = 0;
-    while ((line = player_next_event(d->p))) {
-        if (!d->o.quiet) {
-            fputs(line, stdout);
-            fputc('\n', stdout);
-            any = 1;
-        }
-        free(line);
-    }
-    if (any)
-        fflush(stdout);
+    worker_print_events(d->p, d->o.quiet);
 }
 
 static void drain_signals(struct daemon *d)

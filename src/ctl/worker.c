@@ -171,7 +171,7 @@ static void run_packet(int fd, struct player *p, const char *buf, size_t n, unsi
     send_packet(fd, json_pack("{s:i, s:o}", "rc", rc, "state", state_now(p, sent)));
 }
 
-static void print_events(struct player *p, int quiet)
+void worker_print_events(struct player *p, int quiet)
 {
     char *line;
     int any = 0;
@@ -261,13 +261,13 @@ enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
                 idle_since = -1;
             }
         }
-        print_events(p, quiet);
+        worker_print_events(p, quiet);
         struct player_state st;
         player_get_state(p, &st);
         if (st.version != sent)
             send_packet(fd, json_pack("{s:o}", "state", state_now(p, &sent)));
     }
-    print_events(p, quiet);
+    worker_print_events(p, quiet);
     free(buf);
     return how;
 }

@@ -9,7 +9,6 @@ printed while playing. Then it is paused: the player process leaves after WORKER
 takes when a new player process must start."""
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,7 +17,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from lib import DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, rss  # noqa: E402
+from lib import (DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, rss,  # noqa: E402
+                 session_bus)
 
 
 
@@ -81,24 +81,13 @@ def children(pid):
         return []
 
 
-def start_bus():
-    if not shutil.which("dbus-daemon"):
-        return None, None
-    out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
-                          "--print-pid=1"], capture_output=True, text=True, timeout=10)
-    lines = out.stdout.split()
-    if out.returncode != 0 or len(lines) < 2:
-        return None, None
-    return lines[0], int(lines[1])
-
-
 SENTENCES = ["Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với "
              "sân bay.", "Mỗi ngày tuyến xe chạy một trăm hai mươi chuyến.",
              "Người dân có thể mua vé bằng thẻ hoặc điện thoại."] * 6
 
 sb = Sandbox()
 news = NewsServer("127.0.0.1")
-bus_addr, bus_pid = start_bus()
+bus_addr, bus_pid = session_bus()
 pulse = None
 d = None
 try:

@@ -545,6 +545,21 @@ def run_measured(sb, *args, timeout=120, env=None):
                                         got.get("err", b"")), secs, ru.ru_maxrss / 1024.0)
 
 
+
+def session_bus(*tools):
+    """Starts a private D-Bus session bus; returns (address, pid), or (None, None) when
+    dbus-daemon or one of tools (e.g. "playerctl") is missing or the bus does not start.
+    The caller ends it with os.kill(pid, SIGTERM)."""
+    import shutil
+    if not all(shutil.which(t) for t in ("dbus-daemon", *tools)):
+        return None, None
+    out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
+                          "--print-pid=1"], capture_output=True, text=True, timeout=10)
+    lines = out.stdout.split()
+    if out.returncode != 0 or len(lines) < 2:
+        return None, None
+    return lines[0], int(lines[1])
+
 def rpc(path, line, timeout=5.0):
     """Sends one JSON line to the daemon's control socket at path; returns the decoded reply
     (None when the daemon closed without answering)."""

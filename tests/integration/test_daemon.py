@@ -24,7 +24,7 @@ import subprocess
 import time
 
 from lib import (NewsServer, Pulse, Route, Sandbox, article_page, check, cmd, done, rpc, rss,
-                 scaled)
+                 scaled, session_bus)
 
 SENTENCES = [
     "Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với sân bay.",
@@ -39,20 +39,9 @@ SENTENCES = [
 TITLES = ["Khai trương tuyến xe buýt điện", "Hội chợ sách mùa đông", "Thư viện xanh"]
 
 
-def start_bus():
-    if not (shutil.which("dbus-daemon") and shutil.which("playerctl") and shutil.which("busctl")):
-        return None, None
-    out = subprocess.run(["dbus-daemon", "--session", "--fork", "--print-address=1",
-                          "--print-pid=1"], capture_output=True, text=True, timeout=10)
-    lines = out.stdout.split()
-    if out.returncode != 0 or len(lines) < 2:
-        return None, None
-    return lines[0], int(lines[1])
-
-
 sb = Sandbox()
 news = NewsServer("127.0.0.1")
-bus_addr, bus_pid = start_bus()
+bus_addr, bus_pid = session_bus("playerctl", "busctl")
 daemon = None
 pulse = None
 try:
