@@ -16,7 +16,6 @@ real HTTP server on loopback.
 """
 import json
 import os
-import shutil
 import signal
 import socket
 import stat
