@@ -3,7 +3,8 @@
  * at the synthesizer's rate, in order, with a marker at the start of each story, and writes
  * a file a radio station can put on air (SPEC §7):
  *
- *   - resampled with libsoxr (high quality) to 48 kHz (or 44.1 kHz), 16-bit, mono;
+ *   - resampled with libsoxr (its 16-bit recipe: flat to 10 kHz from 22.05 kHz, artefacts
+ *     below the 16-bit floor) to 48 kHz (or 44.1 kHz), 16-bit, mono;
  *   - loudness normalized to -23 LUFS integrated (EBU R128: the BS.1770 K-weighting and
  *     two-stage gating, computed here from 100 ms segment energies so parts can be measured in
  *     other processes; it agrees with libebur128 within 0.1 LU), true peak at most -1 dBTP
@@ -109,7 +110,7 @@ int bulletin_tmpfile(const char *dir);
 void bulletin_free(struct bulletin *b);
 
 /* A part of a bulletin resampled apart (in a worker process, so that resampling and metering
- * run in parallel): the same libsoxr HQ conversion as bulletin_write(), written with the
+ * run in parallel): the same libsoxr conversion as bulletin_write(), written with the
  * part's true peak and loudness segments as a part file for bulletin_add_part(). Resampling
  * parts separately and joining them gives the same audio as one resampler when the parts
  * meet in silence (the filter's ringing dies within a few milliseconds). */

@@ -11,13 +11,13 @@
  * state, so each worker is a fresh fork of the parent's unused voice; it synthesizes a
  * group of consecutive parts — the intro, stories, the outro — resamples each, measures
  * its true peak and loudness into an unnamed temporary part file and exits; the longest
- * groups start first). The groups are cut from the text alone, about one per 750 bytes
- * (long stories get a worker each; short ones share one, as a process costs as much CPU
- * as ten seconds of speech), so the samples do not depend on the number of workers: the
- * same input gives the same file on any machine. The parent hands the parts in order to the
- * bulletin writer (bulletin.h: 48 kHz, -23 LUFS, true peak <= -1 dBTP, bext + cue points),
- * which combines the measurements and streams the file; memory stays flat however many
- * stories there are.
+ * groups start first, the next ones are forked ahead and wait for a free core). The groups
+ * are cut from the text alone, about one per 750 bytes (long stories get a worker each;
+ * short ones share one, as a process costs as much CPU as ten seconds of speech), so the
+ * samples do not depend on the number of workers: the same input gives the same file on
+ * any machine. The parent hands the parts in order to the bulletin writer (bulletin.h:
+ * 48 kHz, -23 LUFS, true peak <= -1 dBTP, bext + cue points), which combines the
+ * measurements and streams the file; memory stays flat however many stories there are.
  */
 #ifndef DOCBAO_EXPORT_H
 #define DOCBAO_EXPORT_H

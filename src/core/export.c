@@ -22,9 +22,13 @@
  *
  * At most `workers` run at once, the longest group first; the parent hands the finished
  * parts to the bulletin in bulletin order, which keeps the files (on disk, not in memory)
- * for its second pass. The parent watches each worker through a pipe that closes when the
- * worker exits (poll with a short timeout, so an interruption is seen at once), then reaps
- * it by pid — never another child.
+ * for its second pass. Up to `workers` more are forked ahead and wait, ready, for their
+ * start (the parent closes a pipe); a worker reports its result on another pipe as soon as
+ * its parts are written, before it exits. So a core passes from one group to the next at
+ * once: it used to wait 5-8 ms, for the exit of the old process (its teardown), the fork of
+ * the new one and its first faults. The parent polls the report pipes with a short timeout
+ * (so an interruption is seen at once); a pipe that closes without a report is a worker that
+ * died. Workers are reaped by pid — never another child — at the end, or as they exit.
  */
 #define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
@@ -77,13 +81,23 @@ struct part {
     int pcm;                    /* the part file (bulletin_resampler_finish); -1 = closed */
 };
 
+enum group_state {
+    G_NEW,                      /* not forked yet */
+    G_WAITING,                  /* forked, waiting for its start */
+    G_RUNNING,                  /* started */
+    G_DONE,                     /* finished (result says how) */
+};
+
 /* Consecutive parts spoken by one worker process. */
 struct group {
     size_t first, n;            /* parts first .. first + n - 1 */
     size_t len;                 /* bytes of text */
-    pid_t pid;                  /* 0 = not started; -1 = reaped */
-    int status;                 /* wait status once reaped */
-    int watch;                  /* read end of the exit pipe, -1 when closed */
+    enum group_state state;
+    pid_t pid;                  /* 0 = not forked; -1 = reaped */
+    int watch;                  /* read end of the report pipe, -1 when closed */
+    int go;                     /* write end of the start pipe (closing it starts the
+                                 * worker), -1 when closed */
+    int result;                 /* once G_DONE: 0 or a DB_* error */
 };
 
 static const char *const weekdays[] = {
@@ -208,22 +222,27 @@ static int w_part(struct worker *w, const struct export_job *job, const struct p
     return rc;
 }
 
-/* Runs in the child: synthesizes the parts of group g, in order, and exits (never
+/* Runs in the child: gets ready, waits for its start (the end of file on go), synthesizes
+ * the parts of group g in order, reports its result (one byte on report) and exits (never
  * returns). */
 static void worker_main(const struct export_job *job, struct normalizer *nz, struct tts *tts,
                         const struct part *parts, size_t nparts, const struct group *groups,
-                        size_t ngroups, size_t g)
+                        size_t ngroups, size_t g, pid_t parent, int go, int report)
 {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    /* Other groups' files and pipes are not ours. */
+    /* Other groups' files and pipes are not ours, nor the parent's ends of our pipes (our
+     * start must see the end of file when the parent closes its end). */
     for (size_t i = 0; i < nparts; i++)
         if (parts[i].group != g && parts[i].pcm >= 0)
             close(parts[i].pcm);
-    for (size_t i = 0; i < ngroups; i++)
-        if (i != g && groups[i].watch >= 0)
+    for (size_t i = 0; i < ngroups; i++) {
+        if (groups[i].watch >= 0)
             close(groups[i].watch);
+        if (groups[i].go >= 0)
+            close(groups[i].go);
+    }
     struct worker w = {.nz = nz, .tts = tts, .pcm = PCM_INIT};
     int rc = WK_OK;
     w.rate = tts_sample_rate(w.tts);
@@ -240,75 +259,122 @@ static void worker_main(const struct export_job *job, struct normalizer *nz, str
      * more in a virtual machine); before Linux 5.14 they come as they are touched */
     mem_advise(w.pcm.s, reserve * sizeof(*w.pcm.s), MADV_POPULATE_WRITE);
 #endif
+    char c;
+    while (read(go, &c, 1) < 0 && errno == EINTR)
+        ;
+    close(go);
+    if (getppid() != parent)
+        _exit(WK_EIO); /* the parent died while we waited: nobody wants the parts */
     for (size_t k = groups[g].first; k < groups[g].first + groups[g].n && rc == WK_OK; k++)
         rc = w_part(&w, job, &parts[k], k + 1 == nparts);
+    /* The parts are complete: report now, so that the next worker starts while this
+     * process is torn down. */
+    unsigned char res = (unsigned char)rc;
+    ssize_t wr = write(report, &res, 1);
+    (void)wr;
     _exit(rc);
 }
 
 /* ---- the parent side ----------------------------------------------------------------- */
 
-/* Creates the part files of group g and forks its worker. */
-static int start_group(const struct export_job *job, struct normalizer *nz, struct tts *tts,
-                       struct part *parts, size_t nparts, struct group *groups, size_t ngroups,
-                       size_t g)
+/* Creates the part files of group g and forks its worker, which waits for start_group. */
+static int fork_group(const struct export_job *job, struct normalizer *nz, struct tts *tts,
+                      struct part *parts, size_t nparts, struct group *groups, size_t ngroups,
+                      size_t g)
 {
-    int pfd[2];
+    int rep[2], go[2];
     for (size_t k = groups[g].first; k < groups[g].first + groups[g].n; k++)
         if ((parts[k].pcm = tmp_anon()) < 0)
             return DB_EIO;
-    if (pipe(pfd) != 0)
+    if (pipe(rep) != 0)
         return DB_EIO;
+    if (pipe(go) != 0) {
+        close(rep[0]);
+        close(rep[1]);
+        return DB_EIO;
+    }
     fflush(NULL);
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) {
-        close(pfd[0]);
-        close(pfd[1]);
+        close(rep[0]);
+        close(rep[1]);
+        close(go[0]);
+        close(go[1]);
         return DB_EIO;
     }
     if (pid == 0) {
-        close(pfd[0]);
-        groups[g].watch = -1;
-        worker_main(job, nz, tts, parts, nparts, groups, ngroups, g);
+        close(rep[0]);
+        close(go[1]);
+        worker_main(job, nz, tts, parts, nparts, groups, ngroups, g, parent, go[0], rep[1]);
     }
-    close(pfd[1]);
-    groups[g].watch = pfd[0];
+    close(rep[1]);
+    close(go[0]);
+    groups[g].watch = rep[0];
+    groups[g].go = go[1];
     groups[g].pid = pid;
+    groups[g].state = G_WAITING;
     return 0;
 }
 
-static void reap(struct group *g)
+/* Lets the worker of group g start. */
+static void start_group(struct group *g)
+{
+    close(g->go);
+    g->go = -1;
+    g->state = G_RUNNING;
+}
+
+static void reap(struct group *g, int *status)
 {
     if (g->pid > 0) {
-        while (waitpid(g->pid, &g->status, 0) < 0 && errno == EINTR)
+        while (waitpid(g->pid, status, 0) < 0 && errno == EINTR)
             ;
         g->pid = -1;
     }
-    if (g->watch >= 0) {
-        close(g->watch);
-        g->watch = -1;
-    }
 }
 
-static int group_error(const struct group *g)
+static int worker_error(int code)
 {
-    if (WIFEXITED(g->status)) {
-        switch (WEXITSTATUS(g->status)) {
-        case WK_OK: return 0;
-        case WK_ENOVOICE: return DB_ENOVOICE;
-        case WK_EIO: return DB_EIO;
-        default: return DB_ETTS;
-        }
+    switch (code) {
+    case WK_OK: return 0;
+    case WK_ENOVOICE: return DB_ENOVOICE;
+    case WK_EIO: return DB_EIO;
+    default: return DB_ETTS;
     }
-    return DB_ETTS; /* killed by a signal */
 }
 
-/* Waits until some running worker exits (or POLL_MS passes) and reaps it. */
+/* Reads the report of running group g: its result byte (the worker then exits on its own;
+ * it is reaped later) or, when it died without one, its exit status. */
+static void collect(struct group *g)
+{
+    unsigned char res;
+    ssize_t r;
+    while ((r = read(g->watch, &res, 1)) < 0 && errno == EINTR)
+        ;
+    close(g->watch);
+    g->watch = -1;
+    g->state = G_DONE;
+    if (r == 1) {
+        g->result = worker_error(res);
+        int status;
+        if (waitpid(g->pid, &status, WNOHANG) == g->pid)
+            g->pid = -1;
+        return;
+    }
+    int status = 0;
+    reap(g, &status);
+    g->result = WIFEXITED(status) && WEXITSTATUS(status) != WK_OK
+                    ? worker_error(WEXITSTATUS(status))
+                    : DB_ETTS; /* killed by a signal, or exited without a report */
+}
+
+/* Waits until some running worker reports (or POLL_MS passes). */
 static int wait_any(struct group *groups, size_t ngroups)
 {
     struct pollfd pf[64];
     size_t idx[64], n = 0;
     for (size_t i = 0; i < ngroups && n < 64; i++)
-        if (groups[i].pid > 0) {
+        if (groups[i].state == G_RUNNING) {
             pf[n].fd = groups[i].watch;
             pf[n].events = POLLIN;
             idx[n++] = i;
@@ -320,16 +386,24 @@ static int wait_any(struct group *groups, size_t ngroups)
         return DB_EIO;
     for (size_t i = 0; r > 0 && i < n; i++)
         if (pf[i].revents)
-            reap(&groups[idx[i]]);
+            collect(&groups[idx[i]]);
     return 0;
 }
 
+/* Kills the workers still at work, reaps every worker and closes what is left open. */
 static void kill_all(struct part *parts, size_t nparts, struct group *groups, size_t ngroups)
 {
     for (size_t i = 0; i < ngroups; i++) {
-        if (groups[i].pid > 0)
+        int status;
+        if (groups[i].pid > 0 && groups[i].state != G_DONE)
             kill(groups[i].pid, SIGKILL);
-        reap(&groups[i]);
+        if (groups[i].go >= 0)
+            close(groups[i].go);
+        groups[i].go = -1;
+        reap(&groups[i], &status);
+        if (groups[i].watch >= 0)
+            close(groups[i].watch);
+        groups[i].watch = -1;
     }
     for (size_t i = 0; i < nparts; i++)
         if (parts[i].pcm >= 0) {
@@ -373,7 +447,7 @@ static size_t make_groups(struct part *parts, size_t nparts, struct group *group
     if (ng > nparts)
         ng = nparts;
     size_t g = 0, sum = 0;
-    groups[0] = (struct group){.first = 0, .watch = -1};
+    groups[0] = (struct group){.first = 0, .watch = -1, .go = -1};
     for (size_t i = 0; i < nparts; i++) {
         /* Group g ends before part i when its share (up to `end`) is full, or when ending
          * it here is nearer its share than after part i; or when the parts left are just
@@ -382,7 +456,7 @@ static size_t make_groups(struct part *parts, size_t nparts, struct group *group
         if (g + 1 < ng && groups[g].n > 0 &&
             (sum >= end || (after > end && end - sum < after - end) ||
              nparts - i == ng - g - 1))
-            groups[++g] = (struct group){.first = i, .watch = -1};
+            groups[++g] = (struct group){.first = i, .watch = -1, .go = -1};
         parts[i].group = g;
         groups[g].n++;
         groups[g].len += parts[i].len;
@@ -471,9 +545,12 @@ int export_bulletin(const struct export_job *job)
         goto out;
 
     /* Every part file stays on disk until the bulletin is closed, so groups may finish in
-     * any order: at most nworkers run at once. */
+     * any order: at most nworkers run at once. The next ones (up to nworkers more) are forked
+     * ahead and wait for their start, so a core passes from one group to the next at once,
+     * without waiting for the fork (and the first faults) of a new process, nor for the
+     * teardown of the last one (a worker reports before it exits). */
     order = start_order(groups, ngroups);
-    size_t started = 0, done = 0;
+    size_t forked = 0, started = 0, done = 0;
     while (done < nparts) {
         if (interrupted(job)) {
             rc = DB_EIO;
@@ -481,22 +558,28 @@ int export_bulletin(const struct export_job *job)
         }
         size_t running = 0;
         for (size_t i = 0; i < ngroups; i++)
-            running += groups[i].pid > 0;
-        while (running < nworkers && started < ngroups) {
-            if ((rc = start_group(job, nz, tts, parts, nparts, groups, ngroups,
-                                  order[started])) < 0)
-                goto out;
-            started++;
-            running++;
+            running += groups[i].state == G_RUNNING;
+        for (;;) {
+            if (running < nworkers && started < forked) {
+                start_group(&groups[order[started++]]);
+                running++;
+            } else if (forked < ngroups && forked - started < nworkers) {
+                if ((rc = fork_group(job, nz, tts, parts, nparts, groups, ngroups,
+                                     order[forked])) < 0)
+                    goto out;
+                forked++;
+            } else {
+                break;
+            }
         }
         struct part *p = &parts[done];
         struct group *g = &groups[p->group];
-        if (g->pid >= 0) {
+        if (g->state != G_DONE) {
             if ((rc = wait_any(groups, ngroups)) < 0)
                 goto out;
             continue;
         }
-        if ((rc = group_error(g)) < 0)
+        if ((rc = g->result) < 0)
             goto out;
         if (p->kind == PART_STORY) {
             if (job->log) {
