@@ -286,6 +286,18 @@ try:
           "after kill -9 the daemon resumes at the same article and sentence",
           f"before {before}\nafter {after}")
 
+    # --- an article's URL and a new queue: a new player process for each ----------------------
+    rep = rpc(sock, '{"cmd":"play","url":"%s"}' % news.url("/a2.html"))
+    check(rep and rep.get("ok"), "play URL is accepted", rep)
+    check(wait_for(lambda: status()["article"]["title"] == TITLES[2]
+                   and status()["article"]["count"] == 1, 10),
+          "play URL: the daemon reads that article alone", status())
+    rep = rpc(sock, '{"cmd":"queue","category":"xa-hoi","limit":2}')
+    check(rep and rep.get("ok") and wait_for(lambda: status()["article"]["count"] == 2, 10)
+          and status()["state"] == "playing", "queue with a limit of 2: two stories, playing",
+          status())
+    check(len(kids()) == 1, "one player process after these changes", kids())
+
     # --- the end -------------------------------------------------------------------------------
     daemon.send_signal(signal.SIGTERM)
     try:
