@@ -9,7 +9,6 @@ printed while playing. Then it is paused: the player process leaves after WORKER
 takes when a new player process must start."""
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 from lib import (DOCBAO, NewsServer, Pulse, Route, Sandbox, article_page, rss,  # noqa: E402
-                 session_bus)
+                 session_bus, stop_bus)
 
 
 
@@ -206,11 +205,7 @@ finally:
     if d:
         d.terminate()
         d.wait()
-    if bus_pid:
-        try:
-            os.kill(bus_pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+    stop_bus(bus_pid)
     news.close()
     if pulse:
         pulse.close()

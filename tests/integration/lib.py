@@ -560,6 +560,16 @@ def session_bus(*tools):
         return None, None
     return lines[0], int(lines[1])
 
+
+def stop_bus(pid):
+    """Ends a bus session_bus() started (pid may be None)."""
+    import signal
+    if pid:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
 def rpc(path, line, timeout=5.0):
     """Sends one JSON line to the daemon's control socket at path; returns the decoded reply
     (None when the daemon closed without answering)."""

@@ -23,7 +23,7 @@ import subprocess
 import time
 
 from lib import (NewsServer, Pulse, Route, Sandbox, article_page, check, cmd, done, rpc, rss,
-                 scaled, session_bus)
+                 scaled, session_bus, stop_bus)
 
 SENTENCES = [
     "Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với sân bay.",
@@ -317,11 +317,7 @@ finally:
     if daemon and daemon.poll() is None:
         daemon.kill()
         daemon.wait()
-    if bus_pid:
-        try:
-            os.kill(bus_pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+    stop_bus(bus_pid)
     news.close()
     if pulse:
         pulse.close()

@@ -451,18 +451,24 @@ static void test_big(void)
     free(big);
 }
 
+/* Appends n clauses of 251 code points, each ending in a comma ("Việt " × 49, "xong, "). */
+static void put_clauses(struct buf *b, int n)
+{
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < 49; j++)
+            buf_puts(b, "Việt ");   /* 5 code points each */
+        buf_puts(b, "xong, ");      /* 6: a clause of 251 */
+    }
+}
+
 /* Overlong "sentences" (SEGMENT_MAX_CHARS): cut after a comma in the second half of the
  * piece, else at the last space, else between code points (never inside one). */
 static void test_overlong(void)
 {
     struct buf b = BUF_INIT;
     struct strv sv = STRV_INIT;
-    /* 5 × 200 code points with commas: 1000 code points, no full stop */
-    for (int i = 0; i < 5; i++) {
-        for (int j = 0; j < 49; j++)
-            buf_puts(&b, "Việt ");   /* 5 code points each */
-        buf_puts(&b, "xong, ");      /* 6: a clause of 251 */
-    }
+    /* 5 clauses of 251 code points with commas, no full stop */
+    put_clauses(&b, 5);
     buf_puts(&b, "hết.");
     segment_split(b.data, b.len, &sv);
     const char *why = check_invariants(b.data, b.len, &sv);
@@ -509,11 +515,7 @@ static void test_written(void)
     struct buf b = BUF_INIT;
     struct strv sv = STRV_INIT;
     /* 1259 code points with commas, then a short sentence: 2 sentences, the first whole */
-    for (int i = 0; i < 5; i++) {
-        for (int j = 0; j < 49; j++)
-            buf_puts(&b, "Việt ");
-        buf_puts(&b, "xong, ");
-    }
+    put_clauses(&b, 5);
     buf_puts(&b, "hết. Câu sau ngắn.");
     segment_split_written(b.data, b.len, &sv);
     const char *why = check_invariants_cap(b.data, b.len, &sv, 0);
