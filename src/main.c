@@ -1115,8 +1115,9 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
     return pl;
 }
 
-/* Loads the news for q->sel into q (the daemon keeps running when nothing can be had). */
-static void daemon_load(struct daemon_queue *q)
+/* Loads the news for q->sel into q (the daemon keeps running when nothing can be had); with
+ * saved, the stories the last fetch saved when there are any (news.h saved_first). */
+static void daemon_load(struct daemon_queue *q, int saved)
 {
     q->src = load_sources(&q->sel);
     if (!q->src)
@@ -1126,6 +1127,7 @@ static void daemon_load(struct daemon_queue *q)
     q->cache = open_cache();
     struct news_opts no;
     fill_news_opts(&q->sel, &no, 1500);
+    no.saved_first = saved;
     if (news_new(q->src, q->cache, &no, &q->news) == 0 && news_load(q->news) < 0)
         err_line(_("no news could be fetched and none is saved: check your network connection "
                    "and try again."));
@@ -1202,7 +1204,7 @@ static int cmd_worker(const struct opts *o)
         }
         if (wi.limit > 0)
             q.sel.limit = (size_t)wi.limit;
-        daemon_load(&q);
+        daemon_load(&q, wi.saved);
         if (!q.news) /* no usable selection: an empty list, waiting for "queue" or "play" */
             q.list = xcalloc(1, sizeof(*q.list));
     }

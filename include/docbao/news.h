@@ -24,6 +24,9 @@ struct news_opts {
     const char *const *sites;    /* source ids, NULL-terminated; NULL = every site */
     size_t limit;                /* at most this many stories; 0 = no limit */
     int offline;                 /* nonzero: no network, cached stories only */
+    int saved_first;             /* nonzero: take the stories the last fetch saved, without
+                                    fetching the feeds again (articles are still downloaded
+                                    when not saved); fetch as usual when none is saved */
     int include_heard;           /* nonzero: also stories already heard (--all) */
     int grace_ms;                /* after the first feed arrives, wait at most this long for
                                     the others (< 0: wait for every feed); late feeds' stories

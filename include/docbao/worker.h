@@ -11,7 +11,7 @@
  * object a packet:
  *
  *   daemon → worker, first:  {"category":…,"sources":…,"limit":N,"url":…,
- *                             "at":URL,"sentence":N,"paused":bool,"speed":X}
+ *                             "at":URL,"sentence":N,"paused":bool,"speed":X,"saved":bool}
  *                            (every key optional: the selection to load — a category,
  *                            sources and limit over the command line's, or one article's URL
  *                            — and where and how to begin)
@@ -53,6 +53,9 @@ struct worker_init {
     char *at;           /* the URL of the story to begin with, NULL: the saved place */
     long sentence;      /* the sentence to begin with in that story */
     int paused;         /* begin paused */
+    int saved;          /* the news as the last fetch saved it, without fetching the feeds
+                           (a worker started again at the place: at once, whatever the
+                           network does) */
     double speed;       /* 0: the command line's */
 };
 

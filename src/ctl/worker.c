@@ -65,6 +65,7 @@ int worker_read_init(int fd, struct worker_init *wi)
     if (json_is_integer(v) && json_integer_value(v) >= 0)
         wi->sentence = (long)json_integer_value(v);
     wi->paused = json_is_true(json_object_get(o, "paused"));
+    wi->saved = json_is_true(json_object_get(o, "saved"));
     v = json_object_get(o, "speed");
     if (json_is_number(v))
         wi->speed = json_number_value(v);

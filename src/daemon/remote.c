@@ -257,6 +257,8 @@ static int spawn(struct player *p, int paused, int at_place)
     if (at_place && p->obj && p->st.url) {
         json_object_set_new(init, "at", json_string(p->st.url));
         json_object_set_new(init, "sentence", json_integer((json_int_t)p->st.sentence));
+        /* the same news as the worker before: no wait on the network to go on */
+        json_object_set_new(init, "saved", json_true());
     }
     if (p->obj)
         json_object_set_new(init, "speed", json_real(p->st.speed));

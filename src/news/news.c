@@ -426,6 +426,13 @@ int news_load(struct news *n)
 {
     if (n->loaded)
         return 0;
+    if (n->o.saved_first && !n->o.offline && n->cache) {
+        select_stories(n, 0);
+        if (n->n > 0) {
+            n->loaded = 1;
+            return 0;
+        }
+    }
     size_t ok = 0, netfail = 0;
     if (!n->o.offline && ensure_fetcher(n) == 0) {
         for (size_t i = 0; i < n->nfeeds; i++) {

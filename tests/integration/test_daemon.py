@@ -251,8 +251,11 @@ try:
           "without it, status still tells the place and speed", f"before {before}\nafter {st}")
     if bus_addr:
         check(pc("status") == "Paused", "without it, MPRIS still says Paused")
+    feeds_before = sum(1 for path, _ in news.requests if path.endswith(".rss"))
     r = sb.run("resume")
     st = status()
+    check(sum(1 for path, _ in news.requests if path.endswith(".rss")) == feeds_before,
+          "the new player process takes the news already fetched (no feed request)")
     check(r.returncode == 0 and st["state"] == "playing" and len(kids()) == 1
           and st["article"]["url"] == before["article"]["url"]
           and st["sentence"]["index"] == before["sentence"]["index"]
