@@ -1060,7 +1060,7 @@ static void queue_clear(struct daemon_queue *q)
 /* Starts a player on q at wi's place (or the saved one), paused when wi asks; prints errors
  * itself. */
 static struct player *daemon_player(const struct opts *o, struct daemon_queue *q,
-                                    const struct worker_init *wi)
+                                    const struct worker_init *wi, int *err)
 {
     struct player_opts po = {
         .voice = o->voice,
@@ -1106,10 +1106,12 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
     free(key);
     if (rc < 0) {
         report_audio_error(rc, o);
+        *err = rc;
         return NULL;
     }
-    if (player_start(pl) < 0) {
+    if ((rc = player_start(pl)) < 0) {
         player_free(pl);
+        *err = rc;
         return NULL;
     }
     return pl;
@@ -1208,8 +1210,9 @@ static int cmd_worker(const struct opts *o)
         if (!q.news) /* no usable selection: an empty list, waiting for "queue" or "play" */
             q.list = xcalloc(1, sizeof(*q.list));
     }
-    struct player *pl = daemon_player(o, &q, &wi);
-    int st = EXIT_RUNTIME;
+    int err = DB_EIO;
+    struct player *pl = daemon_player(o, &q, &wi, &err);
+    int st = WORKER_EXIT_ERR - err; /* the daemon tells the client what failed */
     if (pl) {
         enum worker_end how = worker_serve(WORKER_FD, pl, o->quiet, -1, &interrupted);
         st = player_free(pl) < 0 ? EXIT_RUNTIME : 0;

@@ -41,6 +41,10 @@ struct player_state;
  * it (tests). */
 #define WORKER_IDLE_MS 30000
 
+/* A worker that cannot start its player exits with WORKER_EXIT_ERR - rc for the DB_* error
+ * rc (no audio device, no voice, ...), so the daemon can tell the client what went wrong. */
+#define WORKER_EXIT_ERR 64
+
 /* The largest packet either side sends. */
 #define WORKER_MAX_PACKET (64 * 1024)
 

@@ -38,6 +38,7 @@ struct player {
     int started_one;       /* a worker has sent a state since the daemon began */
     int finished;          /* quit, or the player finished for good */
     int failed;            /* the first worker could not start */
+    int start_err;         /* why the last worker could not start (a DB_* error), or 0 */
     json_t *obj;           /* the last state object (owns st's strings) */
     struct player_state st;
     unsigned long version;
@@ -104,6 +105,13 @@ static void reap(struct player *p)
         r = waitpid(p->pid, &status, 0);
     }
     int ok = r == p->pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    p->start_err = 0;
+    if (!p->ready && !ok) {
+        int code = r == p->pid && WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+        p->start_err = code > WORKER_EXIT_ERR && code < WORKER_EXIT_ERR + 32
+                           ? WORKER_EXIT_ERR - code
+                           : DB_EIO;
+    }
     if (!p->ready && !ok && !p->started_one) {
         p->failed = 1;       /* the first worker: the daemon cannot play at all */
         p->finished = 1;
@@ -324,10 +332,10 @@ int player_command(struct player *p, const char *name, const char *arg)
         int rc = 0;
         if (pump(p, 1, &rc) == 1)
             return rc;
-        if (p->finished)
+        if (p->finished || p->start_err)
             break;
     }
-    return DB_EIO;
+    return p->start_err ? p->start_err : DB_EIO;
 }
 
 void player_get_state(struct player *p, struct player_state *st)

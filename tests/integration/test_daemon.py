@@ -301,6 +301,15 @@ try:
           status())
     check(len(kids()) == 1, "one player process after these changes", kids())
 
+    # --- a player process that cannot start: the client is told why ------------------------
+    rpc(sock, '{"cmd":"pause"}')
+    wait_for(lambda: not kids(), 20)
+    pulse.close()                       # the sound server goes away while nothing plays
+    r = sb.run("resume")
+    check(r.returncode == 1 and "no audio device" in r.stderr.decode() and daemon.poll() is None,
+          "resume without a sound device: exit 1 saying so, and the daemon lives on",
+          f"rc={r.returncode} {r.stderr.decode()!r}")
+
     # --- the end -------------------------------------------------------------------------------
     daemon.send_signal(signal.SIGTERM)
     try:
