@@ -33,6 +33,7 @@
 #include "docbao/err.h"
 #include "docbao/player.h"
 #include "docbao/util.h"
+#include "docbao/worker.h"
 #include "t.h"
 
 /* fake_player.c */
@@ -990,6 +991,85 @@ static void test_run_bytes(void)
     free(big);
 }
 
+/* worker.c, the daemon's player-process side, over a real socket pair with the fake player:
+ * the first packet, commands and their answers, the idle end, the daemon leaving, and the
+ * state's round trip. */
+static void send_str(int fd, const char *s)
+{
+    ssize_t w = send(fd, s, strlen(s), 0);
+    (void)w;
+}
+
+static void test_worker(void)
+{
+    struct player *w = fake_player_new();
+    int sv[2];
+    T_INT(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0, "worker: a socket pair");
+    send_str(sv[0], "{\"category\":\"xa-hoi\",\"limit\":3,\"at\":\"http://x/a\",\"sentence\":4,"
+                    "\"paused\":true,\"speed\":1.5,\"saved\":true}");
+    struct worker_init wi;
+    T_INT(worker_read_init(sv[1], &wi), 0, "worker: the first packet");
+    T_OK(wi.category && strcmp(wi.category, "xa-hoi") == 0 && wi.limit == 3 && wi.at &&
+             strcmp(wi.at, "http://x/a") == 0 && wi.sentence == 4 && wi.paused && wi.saved &&
+             wi.speed > 1.49 && wi.speed < 1.51 && !wi.url && !wi.sources,
+         "worker: the first packet is read whole");
+    worker_init_clear(&wi);
+    send_str(sv[0], "[1,2");
+    T_INT(worker_read_init(sv[1], &wi), DB_EFORMAT, "worker: a first packet that is not JSON");
+    worker_init_clear(&wi);
+
+    send_str(sv[0], "{\"cmd\":\"pause\"}");
+    send_str(sv[0], "{\"cmd\":\"speed\",\"arg\":1.25}");
+    send_str(sv[0], "{\"cmd\":\"dance\"}");
+    enum worker_end how = worker_serve(sv[1], w, 1, 100, NULL);
+    T_INT(how, WORKER_END_IDLE, "worker: paused, with no command for 100 ms, it ends");
+    worker_send_end(sv[1], how);
+    char buf[WORKER_MAX_PACKET];
+    ssize_t r;
+    int states = 0, answers = 0, ended = 0, paused = 0;
+    long rcs[3] = {1, 1, 1};
+    while ((r = recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+        json_t *o = json_loadb(buf, (size_t)r, 0, NULL);
+        struct player_state st;
+        json_t *state = json_object_get(o, "state");
+        if (state && worker_state_parse(state, &st) == 0) {
+            states++;
+            paused = st.run == PLAYER_PAUSED;
+        }
+        if (json_is_integer(json_object_get(o, "rc")) && answers < 3)
+            rcs[answers++] = (long)json_integer_value(json_object_get(o, "rc"));
+        const char *end = json_string_value(json_object_get(o, "end"));
+        ended += end && strcmp(end, "idle") == 0;
+        json_decref(o);
+    }
+    T_INT(answers, 3, "worker: every command is answered");
+    T_OK(rcs[0] == 0 && rcs[1] == 0 && rcs[2] == DB_EINVAL,
+         "worker: pause and speed done, an unknown command refused (%ld %ld %ld)", rcs[0],
+         rcs[1], rcs[2]);
+    T_OK(states >= 4 && paused, "worker: the state comes first and with every answer, paused");
+    T_INT(ended, 1, "worker: the last packet says it ended idle");
+    close(sv[0]);
+    T_INT(worker_serve(sv[1], w, 1, -1, NULL), WORKER_END_GONE,
+          "worker: the daemon closed its end: it ends at once");
+    close(sv[1]);
+
+    struct player_state st = {PLAYER_STOPPED, 1.25, 2, 5, 7, 20, "Tiêu đề", "http://x/b", NULL,
+                              1, 15, 0};
+    json_t *o = worker_state_json(&st);
+    struct player_state back;
+    T_INT(worker_state_parse(o, &back), 0, "worker: a state goes and comes back");
+    T_OK(back.run == st.run && back.speed == st.speed && back.story == 2 && back.count == 5 &&
+             back.sentence == 7 && back.nsentences == 20 && strcmp(back.title, st.title) == 0 &&
+             strcmp(back.url, st.url) == 0 && !back.site && back.headlines &&
+             back.sleep_minutes == 15,
+         "worker: ... unchanged");
+    json_decref(o);
+    o = json_pack("{s:i}", "run", 7);
+    T_INT(worker_state_parse(o, &back), DB_EFORMAT, "worker: a state with a bad run is refused");
+    json_decref(o);
+    fake_player_free(w);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -1005,6 +1085,7 @@ int main(void)
     fp = fake_player_new();
 
     test_run_bytes();
+    test_worker();
     test_no_bus();
 
 #if defined(DOCBAO_MPRIS) && !DOCBAO_MPRIS
