@@ -2,9 +2,13 @@
 # run_segment.sh — the sentence splitter's figures for the benchmark runner. Builds
 # tests/bench/segment_driver.c into $BUILD/bench/ (default build/bench) when it is missing or
 # older than its sources, then runs segment_f1.py over 5 paragraph groupings of
-# ../shared/corpora/vi-sd-dev.txt and 5 timed passes over ~10 MB, printing two lines:
+# ../shared/corpora/vi-sd-dev.txt and 5 timed passes over ~10 MB, printing three lines:
 #   segment: precision P recall R F1 F (N gold sentences, median of 5 groupings)
+#   segment: against the gold with E reviewed errata (tests/data/segment/gold-errata.tsv): ...
 #   segment: X MB in Y s = Z MB/s (median of 5 runs)
+# The first (the raw gold) is the headline figure; the second scores the same output against
+# the gold corrected by the reviewed errata of tests/data/segment/gold-errata.tsv (boundaries
+# we believe the annotators got wrong; each row gives its reason).
 # Any arguments go to segment_f1.py (e.g. -v for each grouping and the figures inside
 # paragraphs, --errors 60 to list errors). Run from anywhere. Exits non-zero on failure.
 set -euo pipefail
@@ -37,4 +41,4 @@ if [ "$stale" = 1 ]; then
         -o "$EXE" "${SRCS[@]}" $(pkg-config --libs libutf8proc)
 fi
 exec python3 tests/bench/segment_f1.py "$EXE" --corpus "$SHARED/corpora/vi-sd-dev.txt" \
-    --seeds 5 --runs 5 "$@"
+    --errata tests/data/segment/gold-errata.tsv --seeds 5 --runs 5 "$@"
