@@ -22,8 +22,8 @@ import stat
 import subprocess
 import time
 
-from lib import (NewsServer, Pulse, Route, Sandbox, article_page, check, cmd, done, rpc, rss,
-                 scaled, session_bus, stop_bus)
+from lib import (WRAP, NewsServer, Pulse, Route, Sandbox, article_page, check, cmd, done, rpc,
+                 rss, scaled, session_bus, stop_bus)
 
 SENTENCES = [
     "Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với sân bay.",
@@ -252,23 +252,28 @@ try:
     if bus_addr:
         check(pc("status") == "Paused", "without it, MPRIS still says Paused")
     feeds_before = sum(1 for path, _ in news.requests if path.endswith(".rss"))
-    r = sb.run("resume")
+    # over the socket with a scaled wait: starting a player process under valgrind can take
+    # longer than the thin client's 10 s
+    rep = rpc(sock, '{"cmd":"resume"}', 10)
+    # the sentence index shows once the new process has the story's text (at once, unless
+    # under valgrind)
+    wait_for(lambda: status()["sentence"]["count"] > 0, 10)
     st = status()
     check(sum(1 for path, _ in news.requests if path.endswith(".rss")) == feeds_before,
           "the new player process takes the news already fetched (no feed request)")
-    check(r.returncode == 0 and st["state"] == "playing" and len(kids()) == 1
+    check(rep and rep.get("ok") and st["state"] == "playing" and len(kids()) == 1
           and st["article"]["url"] == before["article"]["url"]
           and st["sentence"]["index"] == before["sentence"]["index"]
           and abs(st["speed"] - before["speed"]) < 0.01,
           "resume starts a new player process at the same story, sentence and speed",
-          f"rc={r.returncode} {r.stderr.decode()}\nbefore {before}\nafter {st}")
+          f"{rep}\nbefore {before}\nafter {st}\nchildren {kids()}")
     os.kill(kids()[0], signal.SIGKILL)
     check(wait_for(lambda: status()["state"] == "stopped", 10) and daemon.poll() is None,
           "a killed player process: the daemon lives on and says stopped")
-    r = sb.run("next-article")
+    rep = rpc(sock, '{"cmd":"next-article"}', 10)
     st = status()
-    check(r.returncode == 0 and st["article"]["index"] == 2 and len(kids()) == 1,
-          "the next command starts a new player process", f"{r.stderr.decode()} {st}")
+    check(rep and rep.get("ok") and st["article"]["index"] == 2 and len(kids()) == 1,
+          "the next command starts a new player process", f"{rep} {st}")
     rpc(sock, '{"cmd":"prev-article"}')
     rpc(sock, '{"cmd":"resume"}')
 
@@ -302,13 +307,19 @@ try:
     check(len(kids()) == 1, "one player process after these changes", kids())
 
     # --- a player process that cannot start: the client is told why ------------------------
-    rpc(sock, '{"cmd":"pause"}')
-    wait_for(lambda: not kids(), 20)
-    pulse.close()                       # the sound server goes away while nothing plays
-    r = sb.run("resume")
-    check(r.returncode == 1 and "no audio device" in r.stderr.decode() and daemon.poll() is None,
-          "resume without a sound device: exit 1 saying so, and the daemon lives on",
-          f"rc={r.returncode} {r.stderr.decode()!r}")
+    # (not under valgrind: without a sound server PortAudio's start opens every ALSA plugin,
+    # and the a52 one loads libhwy, whose CPU probe valgrind cannot run: SIGILL)
+    if WRAP:
+        print("ok - # SKIP resume without a sound device: not under valgrind")
+    else:
+        rpc(sock, '{"cmd":"pause"}')
+        wait_for(lambda: not kids(), 20)
+        pulse.close()                   # the sound server goes away while nothing plays
+        r = sb.run("resume")
+        check(r.returncode == 1 and "no audio device" in r.stderr.decode()
+              and daemon.poll() is None,
+              "resume without a sound device: exit 1 saying so, and the daemon lives on",
+              f"rc={r.returncode} {r.stderr.decode()!r}")
 
     # --- the end -------------------------------------------------------------------------------
     daemon.send_signal(signal.SIGTERM)
