@@ -5,6 +5,7 @@
  * extract (the article text). Exit status: 0 done, 1 runtime failure, 2 bad usage.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <errno.h>
 #include <unistd.h>
@@ -1140,14 +1141,12 @@ static void daemon_load(struct daemon_queue *q, int saved)
  * argv is main's, permuted by getopt: argv[cmd_index] is "daemon". */
 static int cmd_daemon(const struct opts *o, int argc, char **argv, int cmd_index)
 {
-    const char *dir = paths_exe_dir();
-    char self[4096], exe[4096 + 32];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (n <= 0 || !dir) {
+    const char *self = paths_exe(), *dir = paths_exe_dir();
+    char exe[PATH_MAX + 32];
+    if (!self || !dir) {
         err_line(_("cannot find the docbao program itself (/proc/self/exe)."));
         return EXIT_RUNTIME;
     }
-    self[n] = '\0';
     /* next to docbao (a build tree), under ../lib/docbao (an installed or unpacked tree), or
      * where make install put it */
     snprintf(exe, sizeof(exe), "%s/docbaod", dir);
@@ -1161,7 +1160,7 @@ static int cmd_daemon(const struct opts *o, int argc, char **argv, int cmd_index
     if (o->quiet)
         args[k++] = "-q";
     args[k++] = "--";
-    args[k++] = self;
+    args[k++] = (char *)self;
     for (int i = 1; i < argc; i++)
         args[k++] = i == cmd_index ? "__worker" : argv[i];
     args[k] = NULL;

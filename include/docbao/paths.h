@@ -8,7 +8,9 @@
 /* The folder holding voices/ (and later sources.json); never NULL; owned by the module. */
 const char *paths_data_dir(void);
 
-/* The folder of the running executable, or NULL when unknown; owned by the module. */
+/* The running executable's path (/proc/self/exe) and its folder, or NULL when unknown; owned
+ * by the module. */
+const char *paths_exe(void);
 const char *paths_exe_dir(void);
 
 #endif

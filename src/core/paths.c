@@ -16,23 +16,31 @@
 #define DOCBAO_DATADIR "/usr/local/share/docbao"
 #endif
 
+static char exe_path[PATH_MAX];
 static char exe_dir[PATH_MAX];
 static char data_dir[PATH_MAX];
+
+const char *paths_exe(void)
+{
+    if (exe_path[0])
+        return exe_path;
+    ssize_t n = readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1);
+    if (n <= 0 || !strchr(exe_path, '/')) {
+        exe_path[0] = '\0';
+        return NULL;
+    }
+    exe_path[n] = '\0';
+    return exe_path;
+}
 
 const char *paths_exe_dir(void)
 {
     if (exe_dir[0])
         return exe_dir;
-    char buf[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-    if (n <= 0)
+    const char *exe = paths_exe();
+    if (!exe)
         return NULL;
-    buf[n] = '\0';
-    char *slash = strrchr(buf, '/');
-    if (!slash)
-        return NULL;
-    *slash = '\0';
-    snprintf(exe_dir, sizeof(exe_dir), "%s", buf);
+    snprintf(exe_dir, sizeof(exe_dir), "%.*s", (int)(strrchr(exe, '/') - exe), exe);
     return exe_dir;
 }
 
