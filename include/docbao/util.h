@@ -19,6 +19,9 @@ char *xstrndup(const char *s, size_t n);
  * start; the partial pages at either end are left alone). A hint: errors are ignored. */
 void mem_advise(void *p, size_t n, int advice);
 
+/* Milliseconds on the monotonic clock (for timeouts and deadlines). */
+long long mono_ms(void);
+
 /* A byte buffer, always NUL-terminated after the data once anything was appended.
  * max == 0 means no cap. Initialise with BUF_INIT or buf_init(). */
 struct buf {

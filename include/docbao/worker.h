@@ -84,6 +84,11 @@ enum worker_end {
 enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
                              volatile sig_atomic_t *stop);
 
+/* Sends the jansson object obj (a json_t *, stolen) as one packet on fd; a failed send is
+ * seen by the other side as the end of the socket. Both ends read at once, so the blocking
+ * send is short. */
+void worker_send(int fd, void *obj);
+
 /* Takes every waiting status line of p (player_next_event) and prints it on stdout unless
  * quiet (the worker's, and the daemon loop's for a player in its own process). */
 void worker_print_events(struct player *p, int quiet);

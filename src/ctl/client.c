@@ -69,12 +69,6 @@ static int connect_daemon(void)
     return fd;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Sends line (with its "\n") and reads one reply line into b. Returns 0, or DB_EIO /
  * DB_ETIMEOUT / DB_ETOOBIG after a line on stderr. */
@@ -91,9 +85,9 @@ static int exchange(int fd, const char *line, struct buf *b)
         }
         off += (size_t)w;
     }
-    long long end = now_ms() + REPLY_TIMEOUT_MS;
+    long long end = mono_ms() + REPLY_TIMEOUT_MS;
     for (;;) {
-        long long left = end - now_ms();
+        long long left = end - mono_ms();
         struct pollfd pfd = {fd, POLLIN, 0};
         int r = left > 0 ? poll(&pfd, 1, (int)left) : 0;
         if (r < 0 && errno == EINTR)

@@ -23,12 +23,6 @@
 #include "docbao/util.h"
 #include "docbao/worker.h"
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static char *dup_or_null(json_t *v)
 {
@@ -130,9 +124,9 @@ int worker_state_parse(const void *obj, struct player_state *st)
     return 0;
 }
 
-/* Sends o (stolen) as one packet. The daemon reads at once, so a blocking send is short. */
-static void send_packet(int fd, json_t *o)
+void worker_send(int fd, void *obj)
 {
+    json_t *o = obj;
     char *s = json_dumps(o, JSON_COMPACT);
     json_decref(o);
     if (!s)
@@ -169,7 +163,7 @@ static void run_packet(int fd, struct player *p, const char *buf, size_t n, unsi
         rc = player_command(p, name, arg);
     }
     json_decref(o);
-    send_packet(fd, json_pack("{s:i, s:o}", "rc", rc, "state", state_now(p, sent)));
+    worker_send(fd, json_pack("{s:i, s:o}", "rc", rc, "state", state_now(p, sent)));
 }
 
 void worker_print_events(struct player *p, int quiet)
@@ -217,7 +211,7 @@ enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
 {
     long limit = idle_limit(idle_ms);
     unsigned long sent = 0;
-    send_packet(fd, json_pack("{s:o}", "state", state_now(p, &sent)));
+    worker_send(fd, json_pack("{s:o}", "state", state_now(p, &sent)));
     char *buf = xmalloc(WORKER_MAX_PACKET);
     long long idle_since = -1;
     enum worker_end how;
@@ -230,7 +224,7 @@ enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
             how = WORKER_END_SIGNAL;
             break;
         }
-        long long t = now_ms();
+        long long t = mono_ms();
         if (!idle_now(p))
             idle_since = -1;
         else if (idle_since < 0)
@@ -266,7 +260,7 @@ enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
         struct player_state st;
         player_get_state(p, &st);
         if (st.version != sent)
-            send_packet(fd, json_pack("{s:o}", "state", state_now(p, &sent)));
+            worker_send(fd, json_pack("{s:o}", "state", state_now(p, &sent)));
     }
     worker_print_events(p, quiet);
     free(buf);
@@ -277,5 +271,5 @@ void worker_send_end(int fd, enum worker_end how)
 {
     if (how == WORKER_END_GONE)
         return;
-    send_packet(fd, json_pack("{s:s}", "end", how == WORKER_END_FINISHED ? "finished" : "idle"));
+    worker_send(fd, json_pack("{s:s}", "end", how == WORKER_END_FINISHED ? "finished" : "idle"));
 }

@@ -48,12 +48,6 @@ struct player {
     char *buf;             /* WORKER_MAX_PACKET bytes */
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int same_str(const char *a, const char *b)
 {
@@ -96,9 +90,9 @@ static void reap(struct player *p)
         return;
     int status = 0;
     pid_t r;
-    long long until = now_ms() + 5000;
+    long long until = mono_ms() + 5000;
     /* It closed the socket on its way out: give it a moment to exit, then insist. */
-    while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && now_ms() < until)
+    while ((r = waitpid(p->pid, &status, WNOHANG)) == 0 && mono_ms() < until)
         poll(NULL, 0, 5);
     if (r == 0) {
         kill(p->pid, SIGKILL);
@@ -161,7 +155,7 @@ static int handle(struct player *p, const char *buf, size_t n, int *rc)
  * (*rc), 0 when none, -1 when the worker is gone. */
 static int pump(struct player *p, int wait_answer, int *rc)
 {
-    long long until = now_ms() + REMOTE_WAIT_MS;
+    long long until = mono_ms() + REMOTE_WAIT_MS;
     while (p->fd >= 0) {
         ssize_t r = recv(p->fd, p->buf, WORKER_MAX_PACKET, MSG_DONTWAIT);
         if (r > 0) {
@@ -177,7 +171,7 @@ static int pump(struct player *p, int wait_answer, int *rc)
             continue;
         if (!wait_answer && p->ready)
             return 0;
-        long long left = until - now_ms();
+        long long left = until - mono_ms();
         if (left <= 0) {
             fprintf(stderr, "docbao: %s\n",
                     _("the player process did not answer in time; it is stopped and will be "
@@ -195,17 +189,10 @@ static int pump(struct player *p, int wait_answer, int *rc)
 
 static void send_packet(struct player *p, json_t *o)
 {
-    char *s = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
-    if (!s || p->fd < 0) {
-        free(s);
-        return;
-    }
-    ssize_t w;
-    do
-        w = send(p->fd, s, strlen(s), MSG_NOSIGNAL);
-    while (w < 0 && errno == EINTR);
-    free(s);
+    if (p->fd >= 0)
+        worker_send(p->fd, o);
+    else
+        json_decref(o);
 }
 
 static void child(struct player *p, int fd, pid_t parent)

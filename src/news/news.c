@@ -408,12 +408,6 @@ static void dispatch(struct news *n, struct fetch_done *d)
     fetch_done_free(d);
 }
 
-static long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int ensure_fetcher(struct news *n)
 {
@@ -447,12 +441,12 @@ int news_load(struct news *n)
             free(etag);
             free(lm);
         }
-        long first_ok = -1;
+        long long first_ok = -1;
         size_t done = 0;
         while (done < n->nfeeds) {
             int wait = -1;
             if (first_ok >= 0 && n->o.grace_ms >= 0) {
-                wait = (int)(first_ok + n->o.grace_ms - now_ms());
+                wait = (int)(first_ok + n->o.grace_ms - mono_ms());
                 if (wait <= 0)
                     break;
             }
@@ -467,7 +461,7 @@ int news_load(struct news *n)
                 done++;
                 dispatch(n, d);
                 if (n->feeds[j->index].ok && first_ok < 0)
-                    first_ok = now_ms();
+                    first_ok = mono_ms();
             } else {
                 dispatch(n, d);
             }
