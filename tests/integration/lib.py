@@ -5,6 +5,7 @@ exits through done(). Tests drive build/docbao as a user would, with XDG folders
 temporary directory, audio captured through ALSA's file plugin, and pages served by a real
 HTTP server on 127.0.0.1.
 """
+import email.utils
 import http.server
 import os
 import shlex
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import wave
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -43,6 +45,16 @@ def scaled(seconds):
 # memory makes its RSS larger, so the bounds the tests put on a whole run's time and memory
 # (bounded, not fast: speed is for make bench) are that much looser there.
 SAN = os.environ.get("DOCBAO_SAN") == "1"
+
+
+# Feeds in tests are dated relative to the moment the test runs, never to a day written in the
+# test: the story window (--days) compares them with now, so a fixed date ages out of it.
+NOW = time.time()
+
+
+def rfc822(hours_ago, now=None):
+    """An RSS pubDate (RFC 822, +0000) hours_ago hours before now (default: the test's start)."""
+    return email.utils.formatdate((NOW if now is None else now) - hours_ago * 3600)
 
 
 def bound(x):

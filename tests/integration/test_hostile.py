@@ -10,7 +10,7 @@ import os
 import subprocess
 
 from lib import (HostileServer, NewsServer, Route, Sandbox, article_page, bound, check, done,
-                 rss, run_measured)
+                 rfc822, rss, run_measured)
 
 MAX_RSS_MB = 200
 TIMEOUT_MS = 5000
@@ -37,17 +37,17 @@ for k, (title, paras) in GOOD.items():
     good.routes[f"/{k}.html"] = Route(article_page(title, paras), ctype="text/html; charset=utf-8")
 
 
-def item(key, hour):
+def item(key, hours_ago):
     return {"title": GOOD[key][0], "link": good.url(f"/{key}.html"),
-            "pubDate": f"Sat, 28 Nov 2026 {hour:02d}:00:00 +0700"}
+            "pubDate": rfc822(hours_ago)}
 
 
-good.routes["/good1.rss"] = Route(rss([item("g1", 8), item("g2", 7)]))
-good.routes["/good2.rss"] = Route(rss([item("g3", 6)]))
+good.routes["/good1.rss"] = Route(rss([item("g1", 1), item("g2", 2)]))
+good.routes["/good2.rss"] = Route(rss([item("g3", 3)]))
 GOOD_TITLES = {GOOD[k][0] for k in GOOD}
 
 FEED = rss([{"title": "Tin từ máy chủ xấu", "link": "http://127.0.0.2/x.html",
-             "pubDate": "Sat, 28 Nov 2026 05:00:00 +0700"}]).encode()
+             "pubDate": rfc822(4)}]).encode()
 with open(os.path.join(os.path.dirname(__file__), "..", "data", "feeds", "invalid-utf8.rss"),
           "rb") as f:
     INVALID_UTF8 = f.read()
@@ -133,7 +133,7 @@ try:
     story_cases = ["404", "drip", "1 GB body", "gzip bomb", "truncated", "redirect to file",
                    "TLS failure", "name that does not resolve", "empty 200"]
     items = [{"title": GOOD["g1"][0], "link": good.url("/g1.html"),
-              "pubDate": "Sat, 28 Nov 2026 09:00:00 +0700"}]
+              "pubDate": rfc822(0)}]
     for i, name in enumerate(story_cases):
         url = paths[name].replace(".rss", ".html") if name not in (
             "TLS failure", "name that does not resolve") else paths[name]
@@ -141,9 +141,9 @@ try:
             bad.modes[url.split(str(bad.port), 1)[1]] = bad.modes[paths[name].split(
                 str(bad.port), 1)[1]]
         items.append({"title": f"Bài hỏng số {i + 1}", "link": url,
-                      "pubDate": f"Sat, 28 Nov 2026 08:{30 - i:02d}:00 +0700"})
+                      "pubDate": rfc822(0.5 + i / 60)})
     items.append({"title": GOOD["g2"][0], "link": good.url("/g2.html"),
-                  "pubDate": "Sat, 28 Nov 2026 07:00:00 +0700"})
+                  "pubDate": rfc822(2)})
     good.routes["/stories.rss"] = Route(rss(items))
     src = write_sources("stories.json", [("good1", "Báo Tốt", good.url("/stories.rss"))])
     wav = sb.path("stories.wav")
