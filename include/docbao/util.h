@@ -8,6 +8,7 @@
 #define DOCBAO_UTIL_H
 
 #include <stddef.h>
+#include <time.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -21,6 +22,14 @@ void mem_advise(void *p, size_t n, int advice);
 
 /* Milliseconds on the monotonic clock (for timeouts and deadlines). */
 long long mono_ms(void);
+
+/* The calendar's now, in Unix seconds: what the story window (--days), the cache's times
+ * (first seen, heard, places, feeds) and a bulletin's date are measured against. It is
+ * time(NULL), unless the environment sets DOCBAO_NOW to Unix seconds (like
+ * SOURCE_DATE_EPOCH), which then stands still: the one clock seam, for tests and for
+ * rebuilding a given day's bulletin. A DOCBAO_NOW that is not a whole number >= 0 is ignored.
+ * Timers (pauses, the sleep timer, timeouts) keep the real clocks. */
+time_t wall_now(void);
 
 /* A byte buffer, always NUL-terminated after the data once anything was appended.
  * max == 0 means no cap. Initialise with BUF_INIT or buf_init(). */

@@ -108,7 +108,7 @@ void export_default_intro(const char *category, time_t date, char *out, size_t c
 {
     struct tm tm;
     if (!date)
-        date = time(NULL);
+        date = wall_now();
     localtime_r(&date, &tm);
     snprintf(out, cap, "Bản tin%s%s, %s, ngày %d tháng %d năm %d.", category ? " " : "",
              category ? category : "", weekdays[tm.tm_wday % 7], tm.tm_mday, tm.tm_mon + 1,
@@ -491,7 +491,7 @@ int export_bulletin(const struct export_job *job)
         return DB_EINVAL;
     if (job->speed != 0 && !(job->speed >= 0.5 && job->speed <= 4.0))
         return DB_EINVAL;
-    time_t date = job->date ? job->date : time(NULL);
+    time_t date = job->date ? job->date : wall_now();
     char intro[512], title[512];
     export_default_intro(job->category, date, intro, sizeof(intro));
     const char *intro_text = job->no_intro ? "" : job->intro ? job->intro : intro;

@@ -306,6 +306,19 @@ void stderr_wait(void)
         stderr_waiter();
 }
 
+time_t wall_now(void)
+{
+    const char *e = getenv("DOCBAO_NOW");
+    if (e && *e >= '0' && *e <= '9') {
+        char *end;
+        errno = 0;
+        long long v = strtoll(e, &end, 10);
+        if (!*end && errno == 0 && v >= 0 && (long long)(time_t)v == v)
+            return (time_t)v;
+    }
+    return time(NULL);
+}
+
 long long mono_ms(void)
 {
     struct timespec ts;

@@ -245,7 +245,7 @@ static int heard(struct news *n, const char *url)
 /* Builds the list from the cache (or this run's stories when there is no cache). */
 static void select_stories(struct news *n, int only_with_text)
 {
-    time_t since = time(NULL) - n->o.max_age;
+    time_t since = wall_now() - n->o.max_age;
     if (n->cache) {
         /* only the sites selected now (a cache may hold stories of sites since removed from
          * the sources file) */
@@ -325,7 +325,7 @@ static int take_feed(struct news *n, struct feed_job *fj, struct fetch_done *d,
             };
             cache_article_put(n->cache, &a);
         }
-        cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, time(NULL),
+        cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, wall_now(),
                        (int)d->status);
         if (cache_commit(n->cache) < 0)
             cache_rollback(n->cache);
@@ -361,7 +361,7 @@ static void feed_done(struct news *n, struct feed_job *fj, struct fetch_done *d)
     if (d->rc == 0 && d->status == 304) {
         fj->ok = 1;
         if (n->cache)
-            cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, time(NULL), 304);
+            cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, wall_now(), 304);
         return;
     }
     if (d->rc < 0) {
@@ -382,7 +382,7 @@ static void feed_done(struct news *n, struct feed_job *fj, struct fetch_done *d)
     if (f) { /* late: append what is new, newest first */
         for (size_t i = 0; i < f->n; i++) {
             struct feed_item *it = &f->items[i];
-            time_t since = time(NULL) - n->o.max_age;
+            time_t since = wall_now() - n->o.max_age;
             if (it->published && it->published < since)
                 continue;
             if (!n->o.include_heard && heard(n, it->url))

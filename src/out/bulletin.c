@@ -806,7 +806,7 @@ int bulletin_new(const char *path, const struct bulletin_opts *opts, struct bull
     b->target = lufs;
     b->ceiling = peak;
     b->title = bulletin_ascii_fold(opts->title ? opts->title : "");
-    b->date = opts->date ? opts->date : time(NULL);
+    b->date = opts->date ? opts->date : wall_now();
     kmeter_init(&b->km, rate);
     tpeak_init(&b->tp);
     b->spool = bulletin_tmpfile(b->dir);

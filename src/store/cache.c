@@ -403,7 +403,7 @@ out:
 static int move_aside(struct cache *c, const char *path)
 {
     char stamp[32];
-    time_t now = time(NULL);
+    time_t now = wall_now();
     struct tm tm;
     localtime_r(&now, &tm);
     strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
@@ -577,7 +577,7 @@ int cache_article_put(struct cache *c, const struct cache_article *a)
     sqlite3_stmt *st = NULL, *cat = NULL;
     if (!c || !a || !a->url || !a->url[0])
         return DB_EINVAL;
-    time_t now = time(NULL);
+    time_t now = wall_now();
     int err = get_stmt(c, ST_ARTICLE_PUT, &st);
     if (!err)
         err = get_stmt(c, ST_ARTICLE_CATEGORY, &cat);
@@ -617,7 +617,7 @@ int cache_article_set_text(struct cache *c, const char *url, const char *text)
     if (err)
         return err;
     if (!(err = bind_str(c, st, 1, url)) && !(err = bind_str(c, st, 2, text)) &&
-        !(err = bind_time_or_null(c, st, 3, text ? time(NULL) : 0)))
+        !(err = bind_time_or_null(c, st, 3, text ? wall_now() : 0)))
         err = tx_begin(c);
     if (err) {
         stmt_done(st);
@@ -781,7 +781,7 @@ int cache_mark_heard(struct cache *c, const char *url, time_t when)
     if (err)
         return err;
     if (!(err = bind_str(c, st, 1, url)) &&
-        !(err = bind_int(c, st, 2, (int64_t)(when ? when : time(NULL)))))
+        !(err = bind_int(c, st, 2, (int64_t)(when ? when : wall_now()))))
         err = tx_begin(c);
     if (err) {
         stmt_done(st);
@@ -820,7 +820,7 @@ int cache_place_save(struct cache *c, const char *key, const char *article_url, 
     err = bind_str(c, st, 1, key);
     if (!err && article_url && !(err = bind_str(c, st, 2, article_url)) &&
         !(err = bind_int(c, st, 3, sentence_index)))
-        err = bind_int(c, st, 4, (int64_t)time(NULL));
+        err = bind_int(c, st, 4, (int64_t)wall_now());
     if (!err)
         err = tx_begin(c);
     if (err) {
