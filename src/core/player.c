@@ -1331,6 +1331,13 @@ int player_free(struct player *p)
         pthread_join(p->audio_thread, NULL);
         pthread_join(p->synth_thread, NULL);
     }
+    /* a story that ended just before the player did: the synthesis thread may not have made
+     * its heard mark yet */
+    while (p->nheard) {
+        size_t s = p->heard_pending[--p->nheard];
+        if (p->src.heard)
+            p->src.heard(p->src.ctx, s);
+    }
     int rc = p->eng->close(p, p->finished && !p->out_error);
     if (p->out_error)
         rc = p->out_error;
