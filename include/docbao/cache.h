@@ -13,6 +13,12 @@
  * The schema is versioned with PRAGMA user_version (CACHE_SCHEMA_VERSION) and upgraded in
  * order on open. A file written by a newer docbao is refused and left untouched.
  *
+ * Damage is met where it is: a file whose header or schema is broken at open (cache_open
+ * returns 1), or a damaged page met later by any call (which then fails with DB_EFORMAT).
+ * Either way the file is moved aside ("<path>.corrupt-<stamp>") and a fresh database is
+ * started in its place — at open, or at the next call — so a damaged cache costs the heard
+ * marks and places, never a run. cache_take_recovered() tells the caller it happened.
+ *
  * A struct cache is used by one thread at a time; a thread that needs the cache concurrently
  * opens its own. Strings are stored byte for byte as given (non-UTF-8 included; no embedded
  * NUL, as they are C strings). Every function returns 0 (or a documented non-negative value)
@@ -28,7 +34,7 @@
 #include <time.h>
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
-#define CACHE_SCHEMA_VERSION 1
+#define CACHE_SCHEMA_VERSION 2
 
 struct cache;
 
@@ -43,6 +49,7 @@ struct cache_article {
     char *title;
     char *summary;          /* the feed's description, plain text */
     char *text;             /* extracted text (title + paragraphs); NULL until extracted */
+    char *byline;           /* the author line found with the text; NULL when none */
     time_t published;       /* unix seconds; 0 = unknown */
     time_t first_seen;      /* when the cache first stored it; put: 0 = now */
     time_t text_fetched_at; /* when text was stored; 0 = never; put: 0 = now if text */
@@ -53,6 +60,9 @@ struct cache_query {
     const char *category;     /* slug; NULL = any */
     const char *const *sites; /* n_sites source ids; NULL = any (non-NULL with 0 = none) */
     size_t n_sites;           /* at most 1000 */
+    const char *const *feed_urls; /* n_feed_urls feeds: only articles one of them listed
+                                     (put with that feed_url); NULL = any */
+    size_t n_feed_urls;           /* at most 1000 */
     time_t since;             /* published >= since (first_seen when undated); 0 = any */
     int only_with_text;       /* nonzero: only articles whose text was extracted */
     int exclude_heard;        /* nonzero: skip articles marked heard */
@@ -85,6 +95,12 @@ void cache_free(struct cache *c);
 
 /* The path a damaged file was moved to when cache_open returned 1, else NULL. Owned by c. */
 const char *cache_moved_aside(const struct cache *c);
+
+/* Returns 1 (once) when a damaged page met since open, or since the last call, made the
+ * cache move the file aside and start a fresh database (cache_moved_aside() names where the
+ * old file went); else 0. Its caller should tell the user in one line and fetch again what
+ * it had read from the old file. */
+int cache_take_recovered(struct cache *c);
 
 /* SQLite's message for the last failure on c ("" when none). Owned by c, valid until the
  * next call on c. */
@@ -121,14 +137,20 @@ int cache_feed_put(struct cache *c, const char *url, const char *etag, const cha
 
 /* Inserts or updates a->url. On update a NULL string or a 0 time in a keeps the stored value:
  * in particular stored text (and its text_fetched_at) is kept when a->text is NULL, and
- * first_seen never changes. An article listed in several categories is found by each of
- * them; get reports the category put last. Returns 0 or DB_EINVAL when a or a->url is NULL
+ * first_seen never changes. An article listed in several categories, or by several feeds, is
+ * found by each of them (query by category or by feed_urls); get reports the category and
+ * feed put last. a->byline is not stored here (see cache_article_set_extracted). Returns 0 or DB_EINVAL when a or a->url is NULL
  * or empty. */
 int cache_article_put(struct cache *c, const struct cache_article *a);
 
 /* Sets (text non-NULL) or clears (text NULL) the extracted text of url and sets
  * text_fetched_at to now (0 when cleared). Returns 0 or DB_ENOENT when url is not stored. */
 int cache_article_set_text(struct cache *c, const char *url, const char *text);
+
+/* cache_article_set_text, with the byline found with the text (NULL keeps the stored one;
+ * clearing the text clears the byline too). */
+int cache_article_set_extracted(struct cache *c, const char *url, const char *text,
+                                const char *byline);
 
 /* Fills *out (every string malloc'd; free with cache_article_clear). Returns 0 or DB_ENOENT.
  */

@@ -61,6 +61,16 @@ static const char *const migrations[] = {
     "  article_url TEXT NOT NULL,"
     "  sentence INTEGER NOT NULL,"
     "  saved_at INTEGER NOT NULL);",
+    /* 1 → 2: which feeds listed which article (a feed shared by several categories or sites
+     * answers each of them from the cache), and the byline of the extracted text */
+    "CREATE TABLE feed_items ("
+    "  feed_url TEXT NOT NULL,"
+    "  url TEXT NOT NULL REFERENCES articles(url) ON DELETE CASCADE,"
+    "  PRIMARY KEY (feed_url, url)) WITHOUT ROWID;"
+    "CREATE INDEX feed_items_url ON feed_items(url);"
+    "INSERT OR IGNORE INTO feed_items(feed_url, url)"
+    "  SELECT feed_url, url FROM articles WHERE feed_url IS NOT NULL;"
+    "ALTER TABLE articles ADD COLUMN byline TEXT;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == CACHE_SCHEMA_VERSION,
@@ -68,7 +78,7 @@ _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == CACHE_SCHEMA_VERSIO
 
 #define ARTICLE_COLUMNS                                                                            \
     "a.url, a.feed_url, a.site, a.category, a.title, a.summary, a.text, a.published, "             \
-    "a.first_seen, a.text_fetched_at"
+    "a.first_seen, a.text_fetched_at, a.byline"
 
 enum stmt_id {
     ST_BEGIN,
@@ -81,6 +91,7 @@ enum stmt_id {
     ST_FEED_PUT,
     ST_ARTICLE_PUT,
     ST_ARTICLE_CATEGORY,
+    ST_ARTICLE_FEED,
     ST_ARTICLE_TEXT,
     ST_ARTICLE_GET,
     ST_HEARD_PUT,
@@ -121,7 +132,10 @@ static const char *const stmt_sql[ST_COUNT] = {
         " text = COALESCE(excluded.text, text)",
     [ST_ARTICLE_CATEGORY] =
         "INSERT OR IGNORE INTO article_categories(url, category) VALUES(?1, ?2)",
-    [ST_ARTICLE_TEXT] = "UPDATE articles SET text = ?2, text_fetched_at = ?3 WHERE url = ?1",
+    [ST_ARTICLE_FEED] = "INSERT OR IGNORE INTO feed_items(feed_url, url) VALUES(?1, ?2)",
+    [ST_ARTICLE_TEXT] = "UPDATE articles SET text = ?2, text_fetched_at = ?3,"
+                        " byline = CASE WHEN ?2 IS NULL THEN NULL ELSE COALESCE(?4, byline) END"
+                        " WHERE url = ?1",
     [ST_ARTICLE_GET] = "SELECT " ARTICLE_COLUMNS " FROM articles a WHERE a.url = ?1",
     [ST_HEARD_PUT] = "INSERT INTO heard(url, heard_at) VALUES(?1, ?2)"
                      " ON CONFLICT(url) DO UPDATE SET heard_at = excluded.heard_at",
@@ -143,7 +157,10 @@ struct cache {
     sqlite3 *db;
     sqlite3_stmt *stmt[ST_COUNT]; /* prepared on first use */
     int user_tx;                  /* a cache_begin transaction is open */
+    char *path;                   /* the database file */
     char *moved_aside;            /* where a damaged file went; NULL when none */
+    int damaged;                  /* SQLite found the file damaged since it was opened */
+    int recovered;                /* moved aside and started anew since cache_take_recovered */
     char errmsg[256];
 };
 
@@ -158,6 +175,7 @@ static int fail(struct cache *c, int rc)
         return DB_ETOOBIG;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
+        c->damaged = 1;
         return DB_EFORMAT;
     default:
         return DB_EIO;
@@ -456,6 +474,8 @@ int cache_open(const char *path, struct cache **out)
         if (!err)
             err = 1;
     }
+    c->path = xstrdup(path);
+    c->damaged = 0;
     free(def);
     if (err < 0) {
         cache_free(c);
@@ -463,6 +483,42 @@ int cache_open(const char *path, struct cache **out)
     }
     *out = c;
     return err;
+}
+
+/* Called first by every operation on an open cache: when an earlier operation found the file
+ * damaged (SQLITE_CORRUPT or SQLITE_NOTADB, seen only once a damaged page is read), the file
+ * is moved aside and a fresh database started in its place, as cache_open does; an open
+ * cache_begin transaction is lost with it. Returns 0, or DB_EIO when no database could be
+ * started again (every later operation then fails with DB_EIO). */
+static int enter(struct cache *c)
+{
+    if (c->damaged) {
+        c->damaged = 0;
+        for (int i = 0; i < ST_COUNT; i++) {
+            sqlite3_finalize(c->stmt[i]);
+            c->stmt[i] = NULL;
+        }
+        sqlite3_close_v2(c->db);
+        c->db = NULL;
+        c->user_tx = 0;
+        free(c->moved_aside);
+        c->moved_aside = NULL;
+        int damaged = 0;
+        if (move_aside(c, c->path) == 0 && open_db(c, c->path, &damaged) == 0)
+            c->recovered = 1;
+        c->damaged = 0;
+    }
+    return c->db ? 0 : DB_EIO;
+}
+
+int cache_take_recovered(struct cache *c)
+{
+    if (!c)
+        return 0;
+    enter(c);
+    int r = c->recovered;
+    c->recovered = 0;
+    return r;
 }
 
 void cache_free(struct cache *c)
@@ -473,6 +529,7 @@ void cache_free(struct cache *c)
         sqlite3_finalize(c->stmt[i]);
     sqlite3_close_v2(c->db);
     free(c->moved_aside);
+    free(c->path);
     free(c);
 }
 
@@ -490,6 +547,8 @@ int cache_begin(struct cache *c)
 {
     if (!c || c->user_tx)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = run_id(c, ST_BEGIN);
     if (!err)
         c->user_tx = 1;
@@ -500,6 +559,8 @@ int cache_commit(struct cache *c)
 {
     if (!c || !c->user_tx)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     c->user_tx = 0;
     if (sqlite3_get_autocommit(c->db)) {
         snprintf(c->errmsg, sizeof(c->errmsg), "the transaction was rolled back by an error");
@@ -512,6 +573,8 @@ int cache_rollback(struct cache *c)
 {
     if (!c || !c->user_tx)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     c->user_tx = 0;
     return sqlite3_get_autocommit(c->db) ? 0 : run_id(c, ST_ROLLBACK);
 }
@@ -524,6 +587,8 @@ int cache_feed_get(struct cache *c, const char *url, char **etag, char **last_mo
     sqlite3_stmt *st = NULL;
     if (!c || !url)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_FEED_GET, &st);
     if (!err)
         err = bind_str(c, st, 1, url);
@@ -556,6 +621,8 @@ int cache_feed_put(struct cache *c, const char *url, const char *etag, const cha
     sqlite3_stmt *st = NULL;
     if (!c || !url)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_FEED_PUT, &st);
     if (err)
         return err;
@@ -574,13 +641,17 @@ int cache_feed_put(struct cache *c, const char *url, const char *etag, const cha
 
 int cache_article_put(struct cache *c, const struct cache_article *a)
 {
-    sqlite3_stmt *st = NULL, *cat = NULL;
+    sqlite3_stmt *st = NULL, *cat = NULL, *feed = NULL;
     if (!c || !a || !a->url || !a->url[0])
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     time_t now = wall_now();
     int err = get_stmt(c, ST_ARTICLE_PUT, &st);
     if (!err)
         err = get_stmt(c, ST_ARTICLE_CATEGORY, &cat);
+    if (!err)
+        err = get_stmt(c, ST_ARTICLE_FEED, &feed);
     if (err)
         return err;
     if (!(err = bind_str(c, st, 1, a->url)) && !(err = bind_str(c, st, 2, a->feed_url)) &&
@@ -605,19 +676,34 @@ int cache_article_put(struct cache *c, const struct cache_article *a)
         else
             stmt_done(cat);
     }
+    if (!err && a->feed_url) {
+        if (!(err = bind_str(c, feed, 1, a->feed_url)) && !(err = bind_str(c, feed, 2, a->url)))
+            err = run(c, feed);
+        else
+            stmt_done(feed);
+    }
     return tx_end(c, err);
 }
 
 int cache_article_set_text(struct cache *c, const char *url, const char *text)
 {
+    return cache_article_set_extracted(c, url, text, NULL);
+}
+
+int cache_article_set_extracted(struct cache *c, const char *url, const char *text,
+                                const char *byline)
+{
     sqlite3_stmt *st = NULL;
     if (!c || !url)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_ARTICLE_TEXT, &st);
     if (err)
         return err;
     if (!(err = bind_str(c, st, 1, url)) && !(err = bind_str(c, st, 2, text)) &&
-        !(err = bind_time_or_null(c, st, 3, text ? wall_now() : 0)))
+        !(err = bind_time_or_null(c, st, 3, text ? wall_now() : 0)) &&
+        !(err = bind_str(c, st, 4, byline)))
         err = tx_begin(c);
     if (err) {
         stmt_done(st);
@@ -642,6 +728,7 @@ static void read_article(sqlite3_stmt *st, struct cache_article *a)
     a->published = col_time(st, 7);
     a->first_seen = col_time(st, 8);
     a->text_fetched_at = col_time(st, 9);
+    a->byline = col_str(st, 10);
     if (!a->url) /* NOT NULL in the schema; never hand out a NULL key */
         a->url = xstrdup("");
 }
@@ -651,6 +738,8 @@ int cache_article_get(struct cache *c, const char *url, struct cache_article *ou
     sqlite3_stmt *st = NULL;
     if (!c || !url || !out)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_ARTICLE_GET, &st);
     if (err)
         return err;
@@ -672,9 +761,11 @@ int cache_articles_query(struct cache *c, const struct cache_query *q, struct ca
     static const struct cache_query all;
     if (!c || !out || !n)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     if (!q)
         q = &all;
-    if (q->sites && q->n_sites > MAX_SITES)
+    if ((q->sites && q->n_sites > MAX_SITES) || (q->feed_urls && q->n_feed_urls > MAX_SITES))
         return DB_EINVAL;
 
     /* The site list varies in length, so this statement is built and prepared per call. */
@@ -693,7 +784,17 @@ int cache_articles_query(struct cache *c, const struct cache_query *q, struct ca
         }
         buf_puts(&sql, ")");
     }
-    int since_p = site0 + (q->sites ? (int)q->n_sites : 0), limit_p = since_p + 1;
+    int feed0 = site0 + (q->sites ? (int)q->n_sites : 0);
+    if (q->feed_urls) {
+        buf_puts(&sql, " AND EXISTS (SELECT 1 FROM feed_items fi WHERE fi.url = a.url"
+                       " AND fi.feed_url IN (");
+        for (size_t i = 0; i < q->n_feed_urls; i++) {
+            snprintf(part, sizeof(part), "%s?%d", i ? ", " : "", feed0 + (int)i);
+            buf_puts(&sql, part);
+        }
+        buf_puts(&sql, "))");
+    }
+    int since_p = feed0 + (q->feed_urls ? (int)q->n_feed_urls : 0), limit_p = since_p + 1;
     if (q->since) {
         snprintf(part, sizeof(part), "?%d", since_p);
         buf_puts(&sql, " AND COALESCE(a.published, a.first_seen) >= ");
@@ -719,6 +820,8 @@ int cache_articles_query(struct cache *c, const struct cache_query *q, struct ca
         err = bind_str(c, st, 1, q->category);
     for (size_t i = 0; !err && q->sites && i < q->n_sites; i++)
         err = bind_str(c, st, site0 + (int)i, q->sites[i]);
+    for (size_t i = 0; !err && q->feed_urls && i < q->n_feed_urls; i++)
+        err = bind_str(c, st, feed0 + (int)i, q->feed_urls[i]);
     if (!err && q->since)
         err = bind_int(c, st, since_p, (int64_t)q->since);
     if (!err)
@@ -760,6 +863,7 @@ void cache_article_clear(struct cache_article *a)
     free(a->title);
     free(a->summary);
     free(a->text);
+    free(a->byline);
     memset(a, 0, sizeof(*a));
 }
 
@@ -777,6 +881,8 @@ int cache_mark_heard(struct cache *c, const char *url, time_t when)
     sqlite3_stmt *st = NULL;
     if (!c || !url)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_HEARD_PUT, &st);
     if (err)
         return err;
@@ -795,6 +901,8 @@ int cache_is_heard(struct cache *c, const char *url)
     sqlite3_stmt *st = NULL;
     if (!c || !url)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_HEARD_GET, &st);
     if (err)
         return err;
@@ -814,6 +922,8 @@ int cache_place_save(struct cache *c, const char *key, const char *article_url, 
     sqlite3_stmt *st = NULL;
     if (!c || !key || (article_url && sentence_index < 0))
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, article_url ? ST_PLACE_PUT : ST_PLACE_DEL, &st);
     if (err)
         return err;
@@ -835,6 +945,8 @@ int cache_place_load(struct cache *c, const char *key, char **article_url, int *
     sqlite3_stmt *st = NULL;
     if (!c || !key || !article_url || !sentence_index)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_PLACE_GET, &st);
     if (err)
         return err;
@@ -866,6 +978,8 @@ int cache_prune(struct cache *c, time_t older_than)
     sqlite3_stmt *arts = NULL, *heard = NULL;
     if (!c)
         return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
     int err = get_stmt(c, ST_PRUNE_ARTICLES, &arts);
     if (!err)
         err = get_stmt(c, ST_PRUNE_HEARD, &heard);
