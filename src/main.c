@@ -63,6 +63,8 @@ struct opts {
     size_t limit;
     int offline;
     int all;
+    int unheard;           /* bulletins: only stories not heard yet */
+    int days;              /* the story window in days; 0 = no window */
     const char *sources_path;
     int headlines;
     const char *output;    /* live audio output: auto, alsa, portaudio, speechd */
@@ -166,6 +168,13 @@ static void usage(FILE *f)
             "  -V, --version             show the version\n"
             "\n"
             "Exit status: 0 done, 1 runtime failure, 2 bad usage.\n"),
+          f);
+    fputs(_("\nWhich stories:\n"
+            "      --days N              only stories of the last N days (default 3, config\n"
+            "                            \"days\"); --days 0: no limit\n"
+            "      --unheard             bulletins: only stories not heard yet (a bulletin\n"
+            "                            takes the newest stories, heard or not, and never\n"
+            "                            marks them heard: heard is the listener's)\n"),
           f);
     fputs(_("\nKeys while listening:\n"), f);
     for (const struct cmd *c = cmd_table(); c->name; c++)
@@ -564,7 +573,9 @@ static void fill_news_opts(const struct opts *o, struct news_opts *no, int grace
     no->sites = (const char *const *)o->sites;
     no->limit = o->limit;
     no->offline = o->offline;
-    no->include_heard = o->all;
+    /* a bulletin takes the newest stories, heard or not, unless --unheard */
+    no->include_heard = o->all || (o->export_path && !o->unheard);
+    no->days = o->days;
     no->grace_ms = grace_ms;
     no->fetch.timeout_ms = 20000;
     no->fetch.connect_timeout_ms = 8000;
@@ -587,7 +598,44 @@ static void iso_time(time_t t, char *out, size_t n)
         snprintf(out + len, n - len, "%.3s:%.2s", z, z + 3);
 }
 
-/* Loads the stories; prints the error itself. Returns 0, EXIT_RUNTIME or EXIT_USAGE. */
+/* The --days that takes in a story of time when (at least one more than the window). */
+static int days_to_include(time_t when)
+{
+    long long d = ((long long)wall_now() - (long long)when + 86399) / 86400;
+    return d < 1 ? 1 : d > CONFIG_MAX_DAYS ? 0 : (int)d;
+}
+
+/* Says, in one true line, why the selection has no story: heard ones, ones older than the
+ * window, or none at all. */
+static void say_empty(const struct opts *o, const char *cat, int offline,
+                      const struct news_left *l)
+{
+    if (l->heard && l->older)
+        err_line(_("no new stories in %s in the last %d days: %zu heard (--all reads them "
+                   "again), %zu older (--days %d includes them)."),
+                 cat, o->days, l->heard, l->older, days_to_include(l->newest_older));
+    else if (l->heard && o->export_path)
+        err_line(_("no bulletin was written: the %zu stories of %s are all heard and --unheard "
+                   "takes only new ones."),
+                 l->heard, cat);
+    else if (l->heard && o->days)
+        err_line(_("no new stories in %s: you have heard all %zu of the last %d days (--all "
+                   "reads them again)."),
+                 cat, l->heard, o->days);
+    else if (l->heard)
+        err_line(_("no new stories in %s: you have heard all %zu (--all reads them again)."), cat,
+                 l->heard);
+    else if (l->older)
+        err_line(_("no stories in %s in the last %d days (%zu older: --days %d includes them)."),
+                 cat, o->days, l->older, days_to_include(l->newest_older));
+    else if (offline)
+        err_line(_("no stories in %s are saved for reading offline."), cat);
+    else
+        err_line(_("no stories in %s right now: the feeds list none."), cat);
+}
+
+/* Loads the stories; prints the error itself. Returns 0, EXIT_RUNTIME (no story, after a line
+ * saying why) or EXIT_USAGE. */
 static int load_news(const struct opts *o, struct sources **src, struct cache **cache,
                      struct news **news, int grace_ms)
 {
@@ -610,13 +658,22 @@ static int load_news(const struct opts *o, struct sources **src, struct cache **
                    "and try again."));
         return EXIT_RUNTIME;
     }
+    struct news_left left;
+    news_left_out(*news, &left);
+    const char *cat = sources_category_name(*src, o->category);
     if (news_count(*news) == 0) {
-        if (!o->quiet)
-            printf(o->all ? _("No stories in %s right now.\n")
-                          : _("No new stories in %s: you have heard them all (--all reads "
-                              "them again).\n"),
-                   sources_category_name(*src, o->category));
-        return 0;
+        say_empty(o, cat, news_offline(*news), &left);
+        return EXIT_RUNTIME;
+    }
+    if (left.older && !o->quiet) {
+        stderr_wait();
+        fprintf(stderr,
+                ngettext("docbao: %zu story older than %d days is left out (--days %d includes "
+                         "it).\n",
+                         "docbao: %zu stories older than %d days are left out (--days %d "
+                         "includes them).\n",
+                         left.older),
+                left.older, o->days, days_to_include(left.newest_older));
     }
     return 0;
 }
@@ -628,7 +685,9 @@ static int cmd_list(const struct opts *o, int argc)
     struct cache *cache = NULL;
     struct news *news = NULL;
     int st = load_news(o, &src, &cache, &news, -1);
-    if (st == 0) {
+    if (st != 0 && o->json) {
+        printf("[]\n"); /* stdout of --json is always JSON; the reason went to stderr */
+    } else if (st == 0) {
         size_t n = news_count(news);
         if (o->json) {
             json_t *arr = json_array();
@@ -927,10 +986,9 @@ static int export_news(const struct opts *o, const struct sources *src, struct n
             .log = o->quiet ? NULL : (to_stdout ? stderr : stdout),
             .interrupted = &interrupted,
         };
+        /* a bulletin never marks its stories heard: heard is the listener's */
         int rc = export_bulletin(&job);
         if (rc == 0) {
-            for (size_t i = 0; i < k; i++)
-                news_mark_heard(news, index[i]);
         } else if (interrupted) {
             st = 130;
         } else {
@@ -1229,7 +1287,7 @@ static int cmd_listen(const struct opts *o)
     struct cache *cache = NULL;
     struct news *news = NULL;
     int st = load_news(o, &src, &cache, &news, 1500);
-    if (st != 0 || news_count(news) == 0)
+    if (st != 0)
         goto out;
     if (!o->export_path) {
         st = listen_interactive(o, news, cache);
@@ -1335,6 +1393,7 @@ int main(int argc, char **argv)
         .category = cfg.category,
         .sites = cfg.sites,
         .limit = cfg.limit,
+        .days = cfg.days,
         .headlines = cfg.headlines,
         .output = cfg.output ? cfg.output : "auto",
         .rate = cfg.bulletin.rate,
@@ -1362,7 +1421,9 @@ int main(int argc, char **argv)
         OPT_RATE,
         OPT_LOUDNESS,
         OPT_PRINT,
-        OPT_OUTPUT
+        OPT_OUTPUT,
+        OPT_DAYS,
+        OPT_UNHEARD
     };
     static const struct option longopts[] = {
         {"speed", required_argument, NULL, OPT_SPEED},
@@ -1377,6 +1438,8 @@ int main(int argc, char **argv)
         {"limit", required_argument, NULL, 'n'},
         {"offline", no_argument, NULL, OPT_OFFLINE},
         {"all", no_argument, NULL, OPT_ALL},
+        {"days", required_argument, NULL, OPT_DAYS},
+        {"unheard", no_argument, NULL, OPT_UNHEARD},
         {"sources", required_argument, NULL, OPT_SOURCES},
         {"headlines", no_argument, NULL, OPT_HEADLINES},
         {"byline", no_argument, NULL, OPT_BYLINE},
@@ -1461,6 +1524,20 @@ int main(int argc, char **argv)
         case OPT_ALL:
             o.all = 1;
             break;
+        case OPT_UNHEARD:
+            o.unheard = 1;
+            break;
+        case OPT_DAYS: {
+            long v = whole_number(optarg, 0, CONFIG_MAX_DAYS);
+            if (v < 0) {
+                err_line(_("--days takes a whole number of days from 0 (no limit) to 3650, not "
+                           "'%s'."),
+                         optarg);
+                return EXIT_USAGE;
+            }
+            o.days = (int)v;
+            break;
+        }
         case OPT_SOURCES:
             o.sources_path = optarg;
             break;

@@ -4,7 +4,7 @@
  *
  * The file is one JSON object; every key is optional:
  *
- *   { "category": "xa-hoi", "sites": ["vnexpress", "dantri"], "limit": 10,
+ *   { "category": "xa-hoi", "sites": ["vnexpress", "dantri"], "limit": 10, "days": 3,
  *     "voice": "vi", "speed": 1.2, "dialect": "north", "headlines": false,
  *     "output": "auto",
  *     "bulletin": { "rate": 48000, "loudness": -23, "intro": null, "outro": null } }
@@ -31,6 +31,8 @@ struct config {
     char *category;            /* category slug; default "xa-hoi" */
     char **sites;              /* source ids, NULL-terminated; NULL = every site (default) */
     size_t limit;              /* at most this many stories, 1..10000; 0 = no limit (default) */
+    int days;                  /* the story window: stories of the last this many days,
+                                  0..CONFIG_MAX_DAYS; 0 = no limit; default CONFIG_DEFAULT_DAYS */
     char *voice;               /* eSpeak NG Vietnamese voice; default "vi" */
     double speed;              /* 0.5 .. 4.0; default 1.0 */
     enum norm_dialect dialect; /* default NORM_NORTH */
@@ -44,6 +46,10 @@ struct config {
         char *outro;     /* NULL = the default outro; "" = none */
     } bulletin;
 };
+
+/* The story window's default and largest value, in days (--days, "days"). */
+#define CONFIG_DEFAULT_DAYS 3
+#define CONFIG_MAX_DAYS 3650
 
 /* The largest config file read, in bytes. */
 #define CONFIG_MAX_SIZE (256 * 1024)

@@ -31,7 +31,8 @@ struct news_opts {
     int grace_ms;                /* after the first feed arrives, wait at most this long for
                                     the others (< 0: wait for every feed); late feeds' stories
                                     join the end of the list */
-    time_t max_age;              /* stories published within this many seconds; 0 = 3 days */
+    int days;                    /* the story window: stories published (first seen, when
+                                    undated) in the last days * 24 h; 0 = no window */
     struct fetch_opts fetch;     /* limits for every download */
     FILE *log;                   /* one line per failed source; NULL = silent */
 };
@@ -74,6 +75,15 @@ void news_prefetch(struct news *n);
  * meanwhile are extracted and cached). Returns 0 and a new article (caller frees), or a
  * negative DB_* code after printing one line to the log (the caller skips the story). */
 int news_article(struct news *n, size_t i, struct article **out);
+
+/* What news_load left out of the list, for messages that tell the truth ("you have heard
+ * them all" only when stories were heard). Each story counts once, whatever its URLs. */
+struct news_left {
+    size_t heard;          /* in the window, but heard (0 with include_heard) */
+    size_t older;          /* not heard, but older than the window */
+    time_t newest_older;   /* the newest of those older stories (0 when none) */
+};
+void news_left_out(const struct news *n, struct news_left *out);
 
 /* Marks story i as heard (it was listened to its end). */
 void news_mark_heard(struct news *n, size_t i);

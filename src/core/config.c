@@ -28,6 +28,7 @@ void config_defaults(struct config *c)
     c->category = xstrdup(DEFAULT_CATEGORY);
     c->voice = xstrdup(DEFAULT_VOICE);
     c->speed = 1.0;
+    c->days = CONFIG_DEFAULT_DAYS;
     c->dialect = NORM_NORTH;
     c->bulletin.rate = 48000;
     c->bulletin.loudness = -23.0;
@@ -142,6 +143,7 @@ enum kind {
     K_CATEGORY,
     K_SITES,
     K_LIMIT,
+    K_DAYS,
     K_VOICE,
     K_SPEED,
     K_DIALECT,
@@ -165,6 +167,7 @@ static const struct key top_keys[] = {
     {"limit", K_LIMIT, F(limit)},          {"voice", K_VOICE, F(voice)},
     {"speed", K_SPEED, F(speed)},          {"dialect", K_DIALECT, F(dialect)},
     {"headlines", K_BOOL, F(headlines)},   {"output", K_OUTPUT, F(output)},
+    {"days", K_DAYS, F(days)},
 };
 
 static const struct key bulletin_keys[] = {
@@ -247,6 +250,8 @@ static const char *expectation(enum kind k)
         return _("a list of site ids such as [\"vnexpress\", \"dantri\"]");
     case K_LIMIT:
         return _("a whole number from 1 to 10000");
+    case K_DAYS:
+        return _("a whole number of days from 0 (no limit) to 3650");
     case K_VOICE:
         return _("a Vietnamese eSpeak NG voice: \"vi\", \"vi-vn-x-central\" or "
                  "\"vi-vn-x-south\"");
@@ -313,6 +318,11 @@ static void apply(const struct key *k, const char *key, const json_t *v, const c
         if ((ok = json_is_integer(v) && json_integer_value(v) >= 1 &&
                   json_integer_value(v) <= 10000))
             *(size_t *)field = (size_t)json_integer_value(v);
+        break;
+    case K_DAYS:
+        if ((ok = json_is_integer(v) && json_integer_value(v) >= 0 &&
+                  json_integer_value(v) <= CONFIG_MAX_DAYS))
+            *(int *)field = (int)json_integer_value(v);
         break;
     case K_VOICE:
         if ((ok = s && valid_voice(s)))
@@ -448,6 +458,7 @@ int config_print(const struct config *c, FILE *f)
         json_array_append_new(sites, json_string(c->sites[i]));
     json_object_set_new(root, "sites", sites);
     json_object_set_new(root, "limit", c->limit ? json_integer((json_int_t)c->limit) : json_null());
+    json_object_set_new(root, "days", json_integer(c->days));
     json_object_set_new(root, "voice", json_string(c->voice ? c->voice : DEFAULT_VOICE));
     json_object_set_new(root, "speed", json_real(c->speed));
     json_object_set_new(root, "dialect", json_string(c->dialect == NORM_SOUTH ? "south" : "north"));

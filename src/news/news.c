@@ -15,8 +15,6 @@
 #include "docbao/utf8.h"
 #include "docbao/util.h"
 
-#define DEFAULT_MAX_AGE (3 * 24 * 3600)
-
 enum job_kind { JOB_FEED, JOB_ARTICLE };
 
 struct job {
@@ -31,6 +29,7 @@ struct feed_job {
     int done;
     int ok;          /* fetched (200 or 304) and parsed */
     int netfail;     /* failed for want of a network (not an HTTP or format error) */
+    char *err;       /* when netfail: the reason, for the one line that names every such site */
 };
 
 enum art_state { ART_NONE, ART_WAITING, ART_READY, ART_FAILED };
@@ -57,6 +56,8 @@ struct news {
     size_t nmem, capmem;
     int offline;
     int loaded;
+    struct news_left left;   /* what the window and the heard marks left out */
+    struct strv left_keys;   /* title keys counted in left, so a story counts once */
 };
 
 static void logline(struct news *n, const char *msg)
@@ -90,8 +91,6 @@ int news_new(const struct sources *src, struct cache *cache, const struct news_o
     n->src = src;
     n->cache = cache;
     n->o = *opts;
-    if (!n->o.max_age)
-        n->o.max_age = DEFAULT_MAX_AGE;
     n->feeds = xcalloc(src->n + 1, sizeof(*n->feeds));
     for (size_t i = 0; i < src->n; i++) {
         const struct source *s = &src->v[i];
@@ -125,22 +124,44 @@ static void story_clear(struct news_story *s)
     memset(s, 0, sizeof(*s));
 }
 
-void news_free(struct news *n)
+/* Empties the list (before anything of it was handed out). */
+static void clear_slots(struct news *n)
 {
-    if (!n)
-        return;
-    fetcher_free(n->fetcher);
     for (size_t i = 0; i < n->n; i++) {
         story_clear(&n->slots[i].story);
         free(n->slots[i].key);
         article_free(n->slots[i].article);
     }
+    n->n = 0;
+}
+
+void news_free(struct news *n)
+{
+    if (!n)
+        return;
+    fetcher_free(n->fetcher);
+    clear_slots(n);
     free(n->slots);
+    n->slots = NULL;
     for (size_t i = 0; i < n->nmem; i++)
         story_clear(&n->mem[i]);
     free(n->mem);
+    for (size_t i = 0; i < n->nfeeds; i++)
+        free(n->feeds[i].err);
     free(n->feeds);
+    strv_free(&n->left_keys);
     free(n);
+}
+
+void news_left_out(const struct news *n, struct news_left *out)
+{
+    *out = n->left;
+}
+
+/* The start of the story window (0: no window). */
+static time_t window_start(const struct news *n)
+{
+    return n->o.days > 0 ? wall_now() - (time_t)n->o.days * 86400 : 0;
 }
 
 size_t news_count(const struct news *n)
@@ -242,29 +263,64 @@ static int heard(struct news *n, const char *url)
     return n->cache && cache_is_heard(n->cache, url) == 1;
 }
 
-/* Builds the list from the cache (or this run's stories when there is no cache). */
+/* Counts a story left out (heard, or older than the window), once per title. */
+static void count_left(struct news *n, const char *title, int is_heard, time_t when)
+{
+    char *key = title_key(title ? title : "");
+    for (size_t i = 0; *key && i < n->left_keys.n; i++)
+        if (strcmp(n->left_keys.v[i], key) == 0) {
+            free(key);
+            return;
+        }
+    for (size_t i = 0; *key && i < n->n; i++)
+        if (strcmp(n->slots[i].key, key) == 0) { /* listed under another URL */
+            free(key);
+            return;
+        }
+    if (is_heard) {
+        n->left.heard++;
+    } else {
+        n->left.older++;
+        if (when > n->left.newest_older)
+            n->left.newest_older = when;
+    }
+    strv_push(&n->left_keys, key);
+}
+
+/* The site a cached story is told under: the one it was stored with when that site is
+ * selected, else the selected site whose feed listed it (a feed shared by several sites). */
+static const char *story_site(const struct news *n, const struct cache_article *a)
+{
+    for (size_t i = 0; i < n->nfeeds; i++)
+        if (a->site && strcmp(n->feeds[i].src->id, a->site) == 0)
+            return a->site;
+    for (size_t i = 0; i < n->nfeeds; i++)
+        if (a->feed_url && strcmp(n->feeds[i].url, a->feed_url) == 0)
+            return n->feeds[i].src->id;
+    return n->feeds[0].src->id;
+}
+
+/* Builds the list from the cache (or this run's stories when there is no cache): the stories
+ * the selection's feeds listed (a feed shared by several categories or sites gives its stories
+ * to each), in the window, not heard (unless --all); what is left out is counted in n->left. */
 static void select_stories(struct news *n, int only_with_text)
 {
-    time_t since = wall_now() - n->o.max_age;
+    time_t since = window_start(n);
+    memset(&n->left, 0, sizeof(n->left));
+    strv_free(&n->left_keys);
     if (n->cache) {
-        /* only the sites selected now (a cache may hold stories of sites since removed from
-         * the sources file) */
-        size_t nsites = n->nfeeds;
-        const char **sites = xcalloc(nsites + 1, sizeof(*sites));
+        const char **urls = xcalloc(n->nfeeds + 1, sizeof(*urls));
         for (size_t i = 0; i < n->nfeeds; i++)
-            sites[i] = n->feeds[i].src->id;
+            urls[i] = n->feeds[i].url;
         struct cache_query q = {
-            .category = n->o.category,
-            .sites = sites,
-            .n_sites = nsites,
-            .since = since,
+            .feed_urls = urls,
+            .n_feed_urls = n->nfeeds,
             .only_with_text = only_with_text,
-            .exclude_heard = !n->o.include_heard,
         };
         struct cache_article *arr = NULL;
         size_t cnt = 0;
-        q.exclude_heard = 0; /* below: a story heard under one URL is heard under all */
         if (cache_articles_query(n->cache, &q, &arr, &cnt) == 0) {
+            /* a story heard under one URL is heard under all */
             struct strv heard_keys = STRV_INIT;
             char **keys = xcalloc(cnt + 1, sizeof(*keys));
             int *is_heard = xcalloc(cnt + 1, sizeof(*is_heard));
@@ -278,24 +334,40 @@ static void select_stories(struct news *n, int only_with_text)
                 int skip = is_heard[i];
                 for (size_t k = 0; !skip && k < heard_keys.n; k++)
                     skip = strcmp(heard_keys.v[k], keys[i]) == 0;
-                if (!skip)
-                    add_story(n, arr[i].url, arr[i].title, arr[i].site, n->o.category,
-                              arr[i].summary, arr[i].published);
+                time_t when = arr[i].published ? arr[i].published : arr[i].first_seen;
+                int old = since && when < since;
+                if (!skip && !old)
+                    add_story(n, arr[i].url, arr[i].title, story_site(n, &arr[i]),
+                              n->o.category, arr[i].summary, arr[i].published);
+            }
+            /* after the list, so that a story listed under another URL is not counted */
+            for (size_t i = 0; i < cnt; i++) {
+                time_t when = arr[i].published ? arr[i].published : arr[i].first_seen;
+                int old = since && when < since;
+                int skip = is_heard[i];
+                for (size_t k = 0; !skip && k < heard_keys.n; k++)
+                    skip = strcmp(heard_keys.v[k], keys[i]) == 0;
                 free(keys[i]);
+                if (skip && !old)
+                    count_left(n, arr[i].title, 1, when);
+                else if (old && !skip)
+                    count_left(n, arr[i].title, 0, when);
             }
             free(keys);
             free(is_heard);
             strv_free(&heard_keys);
             cache_articles_free(arr, cnt);
         }
-        free(sites);
+        free(urls);
         return;
     }
     qsort(n->mem, n->nmem, sizeof(*n->mem), cmp_mem);
     for (size_t i = 0; i < n->nmem; i++) {
         struct news_story *s = &n->mem[i];
-        if (s->published && s->published < since)
+        if (since && s->published && s->published < since) {
+            count_left(n, s->title, 0, s->published);
             continue;
+        }
         if (!n->o.include_heard && heard(n, s->url))
             continue;
         add_story(n, s->url, s->title, s->site, s->category, s->summary, s->published);
@@ -366,6 +438,11 @@ static void feed_done(struct news *n, struct feed_job *fj, struct fetch_done *d)
     }
     if (d->rc < 0) {
         fj->netfail = d->rc == DB_ENET || d->rc == DB_ETIMEOUT;
+        if (fj->netfail && !n->loaded) { /* said once for every such site: net_report() */
+            free(fj->err);
+            fj->err = xstrdup(d->err);
+            return;
+        }
         snprintf(msg, sizeof(msg), _("%s: the %s news could not be fetched (%s)."),
                  fj->src->name, n->o.category, d->err);
         logline(n, msg);
@@ -382,8 +459,8 @@ static void feed_done(struct news *n, struct feed_job *fj, struct fetch_done *d)
     if (f) { /* late: append what is new, newest first */
         for (size_t i = 0; i < f->n; i++) {
             struct feed_item *it = &f->items[i];
-            time_t since = wall_now() - n->o.max_age;
-            if (it->published && it->published < since)
+            time_t since = window_start(n);
+            if (since && it->published && it->published < since)
                 continue;
             if (!n->o.include_heard && heard(n, it->url))
                 continue;
@@ -409,11 +486,111 @@ static void dispatch(struct news *n, struct fetch_done *d)
 }
 
 
+/* One line for every site that could not be reached for want of a network (one line per
+ * site when only one failed so), instead of a line each. */
+static void net_report(struct news *n)
+{
+    size_t count = 0;
+    struct feed_job *first = NULL;
+    struct buf names = BUF_INIT;
+    for (size_t i = 0; i < n->nfeeds; i++) {
+        struct feed_job *fj = &n->feeds[i];
+        if (!fj->err)
+            continue;
+        int dup = 0; /* a site with several feeds is named once */
+        for (size_t k = 0; k < i; k++)
+            dup |= n->feeds[k].err && n->feeds[k].src == fj->src;
+        if (!first)
+            first = fj;
+        if (!dup) {
+            if (count++)
+                buf_puts(&names, ", ");
+            buf_puts(&names, fj->src->name);
+        }
+    }
+    char msg[1200];
+    if (count == 1)
+        snprintf(msg, sizeof(msg), _("%s: the %s news could not be fetched (%s)."),
+                 first->src->name, n->o.category, first->err);
+    else if (count > 1)
+        snprintf(msg, sizeof(msg), _("%zu sites could not be reached (%s): %s."), count,
+                 buf_str(&names), first->err);
+    if (count)
+        logline(n, msg);
+    buf_free(&names);
+    for (size_t i = 0; i < n->nfeeds; i++) {
+        free(n->feeds[i].err);
+        n->feeds[i].err = NULL;
+    }
+}
+
 static int ensure_fetcher(struct news *n)
 {
     if (n->fetcher)
         return 0;
     return fetcher_new(&n->o.fetch, 0, &n->fetcher);
+}
+
+/* Asks every feed once (conditional GET with the cache's validators) and hands the answers
+ * to feed_done; counts the feeds that answered and those that failed for want of a network. */
+static void fetch_feeds(struct news *n, size_t *ok, size_t *netfail)
+{
+    *ok = *netfail = 0;
+    if (ensure_fetcher(n) < 0)
+        return;
+    for (size_t i = 0; i < n->nfeeds; i++) {
+        struct feed_job *fj = &n->feeds[i];
+        fj->done = fj->ok = fj->netfail = 0;
+        struct fetch_req req = {.url = fj->url, .tag = &fj->tag};
+        char *etag = NULL, *lm = NULL;
+        if (n->cache && cache_feed_get(n->cache, fj->url, &etag, &lm, NULL, NULL) == 0) {
+            req.etag = etag;
+            req.last_modified = lm;
+        }
+        fetcher_add(n->fetcher, &req);
+        free(etag);
+        free(lm);
+    }
+    long long first_ok = -1;
+    size_t done = 0;
+    while (done < n->nfeeds) {
+        int wait = -1;
+        if (first_ok >= 0 && n->o.grace_ms >= 0) {
+            wait = (int)(first_ok + n->o.grace_ms - mono_ms());
+            if (wait <= 0)
+                break;
+        }
+        struct fetch_done *d = NULL;
+        int rc = fetcher_next(n->fetcher, wait, &d);
+        if (rc < 0) /* DB_ETIMEOUT: the grace time is over */
+            break;
+        struct job *j = d->tag;
+        if (j->kind == JOB_FEED) {
+            done++;
+            dispatch(n, d);
+            if (n->feeds[j->index].ok && first_ok < 0)
+                first_ok = mono_ms();
+        } else {
+            dispatch(n, d);
+        }
+    }
+    for (size_t i = 0; i < n->nfeeds; i++) {
+        *ok += n->feeds[i].ok;
+        *netfail += n->feeds[i].done && n->feeds[i].netfail;
+    }
+}
+
+/* When the cache met a damaged page and started afresh, says so once. Returns 1 then. */
+static int cache_recovered(struct news *n)
+{
+    if (!n->cache || !cache_take_recovered(n->cache))
+        return 0;
+    char msg[1200];
+    snprintf(msg, sizeof(msg), _("the cache was damaged; it was moved to %s and a new one "
+                                 "started."),
+             cache_moved_aside(n->cache));
+    logline(n, msg);
+    return 1;
 }
 
 int news_load(struct news *n)
@@ -422,55 +599,20 @@ int news_load(struct news *n)
         return 0;
     if (n->o.saved_first && !n->o.offline && n->cache) {
         select_stories(n, 0);
-        if (n->n > 0) {
+        if (n->n > 0 && !cache_recovered(n)) {
             n->loaded = 1;
             return 0;
         }
+        clear_slots(n);
     }
     size_t ok = 0, netfail = 0;
-    if (!n->o.offline && ensure_fetcher(n) == 0) {
-        for (size_t i = 0; i < n->nfeeds; i++) {
-            struct feed_job *fj = &n->feeds[i];
-            struct fetch_req req = {.url = fj->url, .tag = &fj->tag};
-            char *etag = NULL, *lm = NULL;
-            if (n->cache && cache_feed_get(n->cache, fj->url, &etag, &lm, NULL, NULL) == 0) {
-                req.etag = etag;
-                req.last_modified = lm;
-            }
-            fetcher_add(n->fetcher, &req);
-            free(etag);
-            free(lm);
-        }
-        long long first_ok = -1;
-        size_t done = 0;
-        while (done < n->nfeeds) {
-            int wait = -1;
-            if (first_ok >= 0 && n->o.grace_ms >= 0) {
-                wait = (int)(first_ok + n->o.grace_ms - mono_ms());
-                if (wait <= 0)
-                    break;
-            }
-            struct fetch_done *d = NULL;
-            int rc = fetcher_next(n->fetcher, wait, &d);
-            if (rc == DB_ETIMEOUT)
-                break;
-            if (rc < 0)
-                break;
-            struct job *j = d->tag;
-            if (j->kind == JOB_FEED) {
-                done++;
-                dispatch(n, d);
-                if (n->feeds[j->index].ok && first_ok < 0)
-                    first_ok = mono_ms();
-            } else {
-                dispatch(n, d);
-            }
-        }
-        for (size_t i = 0; i < n->nfeeds; i++) {
-            ok += n->feeds[i].ok;
-            netfail += n->feeds[i].done && n->feeds[i].netfail;
-        }
-    }
+    if (!n->o.offline)
+        fetch_feeds(n, &ok, &netfail);
+    /* A damaged cache found on the way was started anew: the feeds that answered 304 must be
+     * fetched again in full for this run's news. */
+    if (cache_recovered(n) && !n->o.offline)
+        fetch_feeds(n, &ok, &netfail);
+    net_report(n);
     n->loaded = 1;
     int offline = n->o.offline || (ok == 0 && netfail > 0);
     if (offline && !n->o.offline) {
@@ -480,6 +622,12 @@ int news_load(struct news *n)
         n->offline = 1;
     }
     select_stories(n, n->offline);
+    if (cache_recovered(n)) { /* damaged pages met while reading the stories */
+        clear_slots(n);
+        if (!n->o.offline)
+            fetch_feeds(n, &ok, &netfail);
+        select_stories(n, n->offline);
+    }
     if (n->n == 0 && ok == 0 && !n->o.offline && n->nfeeds > 0)
         return DB_ENET;
     return 0;
@@ -523,6 +671,8 @@ static struct article *cached_article(struct news *n, struct slot *sl)
         }
         if (!a->title)
             article_set(&a->title, sl->story.title);
+        if (ca.byline && *ca.byline)
+            article_set(&a->byline, ca.byline);
         article_set(&a->url, sl->story.url);
         article_set(&a->site, sl->story.site_name);
         if (a->npara == 0) {
@@ -591,7 +741,7 @@ static void article_done(struct news *n, struct slot *sl, struct fetch_done *d)
     article_set(&a->site, sl->story.site_name);
     if (n->cache) {
         char *text = article_text(a);
-        cache_article_set_text(n->cache, sl->story.url, text);
+        cache_article_set_extracted(n->cache, sl->story.url, text, a->byline);
         free(text);
     }
     sl->article = a;

@@ -144,7 +144,16 @@ try:
         check(w.getframerate() == 48000 and w.getnchannels() == 1,
               "the bulletin is 48 kHz mono", (w.getframerate(), w.getnchannels()))
 
-    # --- heard marks --------------------------------------------------------------------------
+    # --- heard marks: a bulletin marks nothing (heard is the listener's); listening does ------
+    r = sb.run("list", "-c", "xa-hoi", "--sources", src, "--json", env=env)
+    left = [i["title"] for i in json.loads(r.stdout or b"[]")]
+    check(left == want, "a bulletin does not mark its stories heard", left)
+    sb.capture_audio()
+    r = sb.run("--category", "xa-hoi", "--sources", src, "--limit", "3", "-q", env=env,
+               stdin=b"")
+    check(r.returncode == 0 and os.path.getsize(sb.capture) > 100000,
+          "three stories are listened to their end", r.stderr.decode())
+    sb.no_audio()
     r = sb.run("list", "-c", "xa-hoi", "--sources", src, "--json", env=env)
     left = [i["title"] for i in json.loads(r.stdout or b"[]")]
     check(left == want[3:], "stories heard to the end are skipped next time", left)
