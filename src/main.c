@@ -610,14 +610,14 @@ static int days_to_include(time_t when)
 static void say_empty(const struct opts *o, const char *cat, int offline,
                       const struct news_left *l)
 {
-    if (l->heard && l->older)
+    if (l->heard && o->export_path)
+        err_line(_("no bulletin was written: the %zu stories of %s in the window are heard and "
+                   "--unheard takes only new ones."),
+                 l->heard, cat);
+    else if (l->heard && l->older)
         err_line(_("no new stories in %s in the last %d days: %zu heard (--all reads them "
                    "again), %zu older (--days %d includes them)."),
                  cat, o->days, l->heard, l->older, days_to_include(l->newest_older));
-    else if (l->heard && o->export_path)
-        err_line(_("no bulletin was written: the %zu stories of %s are all heard and --unheard "
-                   "takes only new ones."),
-                 l->heard, cat);
     else if (l->heard && o->days)
         err_line(_("no new stories in %s: you have heard all %zu of the last %d days (--all "
                    "reads them again)."),

@@ -614,13 +614,7 @@ int news_load(struct news *n)
         fetch_feeds(n, &ok, &netfail);
     net_report(n);
     n->loaded = 1;
-    int offline = n->o.offline || (ok == 0 && netfail > 0);
-    if (offline && !n->o.offline) {
-        n->offline = 1;
-        logline(n, _("no news site could be reached: reading the stories saved earlier."));
-    } else if (n->o.offline) {
-        n->offline = 1;
-    }
+    n->offline = n->o.offline || (ok == 0 && netfail > 0);
     select_stories(n, n->offline);
     if (cache_recovered(n)) { /* damaged pages met while reading the stories */
         clear_slots(n);
@@ -630,6 +624,8 @@ int news_load(struct news *n)
     }
     if (n->n == 0 && ok == 0 && !n->o.offline && n->nfeeds > 0)
         return DB_ENET;
+    if (n->offline && !n->o.offline)
+        logline(n, _("no news site could be reached: reading the stories saved earlier."));
     return 0;
 }
 
