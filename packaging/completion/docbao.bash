@@ -50,8 +50,8 @@ _docbao()
     local commands="list categories read text extract daemon config pause resume toggle next
         prev next-article prev-article faster slower speed stop quit status"
     local opts_arg="-c --category -s --source -n --limit --speed --voice -o --export --sources
-        --sleep --dialect --output --intro --outro --rate --loudness"
-    local opts_flag="--all --offline --headlines --json --sentences --no-intro --headlines-only
+        --sleep --dialect --output --intro --outro --rate --loudness --days"
+    local opts_flag="--all --unheard --offline --headlines --json --sentences --no-intro --headlines-only
         --print -q --quiet -v --verbose -h --help -V --version"
 
     # the command word (the first word that is not an option or an option's value) and the

@@ -698,6 +698,114 @@ static void test_killed(void)
     cache_free(c);
 }
 
+/* Feeds shared by categories and sites: an article is found by every feed that listed it. */
+static void test_feed_items(void)
+{
+    struct cache *c = NULL;
+    T_INT(cache_open(tpath("feeds.db"), &c), 0, "feed items: open");
+    const char *shared = "https://a/shared.rss", *other = "https://a/other.rss";
+    struct cache_article a = {.url = "https://a/1", .feed_url = (char *)shared, .site = "a",
+                              .category = "xa-hoi", .title = "Một", .published = 100};
+    T_INT(cache_article_put(c, &a), 0, "feed items: put from the shared feed");
+    a.url = "https://a/2";
+    a.feed_url = (char *)other;
+    a.published = 90;
+    T_INT(cache_article_put(c, &a), 0, "feed items: put from another feed");
+    a.url = "https://a/1"; /* listed again, by the other feed */
+    a.published = 100;
+    T_INT(cache_article_put(c, &a), 0, "feed items: the same article from the other feed");
+    const char *one[] = {shared}, *both[] = {shared, other};
+    struct cache_query q = {.feed_urls = one, .n_feed_urls = 1};
+    check_query(c, &q, "https://a/1", "by the shared feed (stored last from the other)");
+    q.feed_urls = both;
+    q.n_feed_urls = 2;
+    check_query(c, &q, "https://a/1 https://a/2", "by two feeds, newest first");
+    q.category = "thoi-su"; /* never put under it: feeds and categories are separate filters */
+    check_query(c, &q, "", "feeds and a category never put");
+    T_INT(cache_article_set_extracted(c, "https://a/1", "Một\n\nĐoạn.", "Minh Anh"), 0,
+          "bylines: stored with the text");
+    struct cache_article got = {0};
+    T_INT(cache_article_get(c, "https://a/1", &got), 0, "bylines: get");
+    T_STR(got.byline, "Minh Anh", "bylines: kept");
+    cache_article_clear(&got);
+    T_INT(cache_article_set_text(c, "https://a/1", "Một\n\nĐoạn hai."), 0, "bylines: new text");
+    cache_article_get(c, "https://a/1", &got);
+    T_STR(got.byline, "Minh Anh", "bylines: set_text keeps the byline");
+    cache_article_clear(&got);
+    cache_article_set_text(c, "https://a/1", NULL);
+    cache_article_get(c, "https://a/1", &got);
+    T_OK(!got.byline, "bylines: cleared with the text");
+    cache_article_clear(&got);
+    cache_free(c);
+
+    /* a version-1 file: its articles are found by their feed after the upgrade */
+    const char *v1 = tpath("v1.db");
+    T_INT(raw_exec(v1, "CREATE TABLE feeds (url TEXT PRIMARY KEY NOT NULL, etag TEXT,"
+                       " last_modified TEXT, fetched_at INTEGER NOT NULL DEFAULT 0,"
+                       " status INTEGER NOT NULL DEFAULT 0);"
+                       "CREATE TABLE articles (url TEXT PRIMARY KEY NOT NULL, feed_url TEXT,"
+                       " site TEXT, category TEXT, title TEXT, summary TEXT, published INTEGER,"
+                       " first_seen INTEGER NOT NULL, text TEXT, text_fetched_at INTEGER);"
+                       "CREATE TABLE article_categories (url TEXT NOT NULL REFERENCES"
+                       " articles(url) ON DELETE CASCADE, category TEXT NOT NULL,"
+                       " PRIMARY KEY (url, category)) WITHOUT ROWID;"
+                       "CREATE TABLE heard (url TEXT PRIMARY KEY NOT NULL,"
+                       " heard_at INTEGER NOT NULL);"
+                       "CREATE TABLE places (key TEXT PRIMARY KEY NOT NULL, article_url TEXT"
+                       " NOT NULL, sentence INTEGER NOT NULL, saved_at INTEGER NOT NULL);"
+                       "INSERT INTO articles(url, feed_url, first_seen) VALUES('u1', 'f1', 5);"
+                       "PRAGMA user_version = 1"),
+          0, "upgrade: a version-1 file");
+    c = NULL;
+    T_INT(cache_open(v1, &c), 0, "upgrade: opens");
+    const char *f1[] = {"f1"};
+    struct cache_query q1 = {.feed_urls = f1, .n_feed_urls = 1};
+    if (c)
+        check_query(c, &q1, "u1", "upgrade: the old article is found by its feed");
+    cache_free(c);
+    T_INT(raw_int(v1, "PRAGMA user_version"), CACHE_SCHEMA_VERSION, "upgrade: version 2");
+}
+
+/* A damaged page met after open: the call fails, the file is moved aside, the cache goes on. */
+static void test_damaged_later(void)
+{
+    const char *db = tpath("later.db");
+    struct cache *c = NULL;
+    cache_open(db, &c);
+    char url[64], text[2048];
+    memset(text, 'x', sizeof(text) - 1);
+    text[sizeof(text) - 1] = '\0';
+    cache_begin(c);
+    for (int i = 0; i < 200; i++) {
+        snprintf(url, sizeof(url), "https://a/%d", i);
+        put(c, url, "s", "xa-hoi", 1000 + i, 1, text);
+    }
+    cache_commit(c);
+    cache_free(c);
+    struct buf b = BUF_INIT;
+    read_file(db, 0, &b);
+    T_OK(b.len > 5 * 4096, "damaged later: a real cache of %zu bytes", b.len);
+    for (size_t i = 2 * 4096; i < 5 * 4096 && i < b.len; i++)
+        b.data[i] = 0x5A;
+    write_file(db, b.data, b.len);
+    buf_free(&b);
+    c = NULL;
+    T_INT(cache_open(db, &c), 0, "damaged later: the header and schema still open");
+    struct cache_article *arr = NULL;
+    size_t n = 0;
+    int rc = cache_articles_query(c, NULL, &arr, &n);
+    T_INT(rc, DB_EFORMAT, "damaged later: the query meets the damage (DB_EFORMAT)");
+    if (rc == 0)
+        cache_articles_free(arr, n);
+    T_INT(cache_take_recovered(c), 1, "damaged later: moved aside and started anew");
+    T_OK(cache_moved_aside(c) && strstr(cache_moved_aside(c), "later.db.corrupt-"),
+         "damaged later: the moved file is named");
+    T_INT(cache_take_recovered(c), 0, "damaged later: told once");
+    T_INT(put(c, "https://a/new", "s", "xa-hoi", 5, 5, NULL), 0, "damaged later: writes work");
+    check_query(c, NULL, "https://a/new", "damaged later: the fresh cache");
+    cache_free(c);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof(tmpdir), "/tmp/docbao-cache-XXXXXX");
@@ -720,6 +828,8 @@ int main(void)
     test_prune();
     test_two_connections();
     test_corrupt();
+    test_feed_items();
+    test_damaged_later();
     test_future();
     test_killed();
     rm_rf(tmpdir);

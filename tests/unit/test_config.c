@@ -38,6 +38,7 @@ static void test_defaults(void)
     T_STR(c.category, "xa-hoi", "defaults: category xa-hoi");
     T_OK(c.sites == NULL, "defaults: every site");
     T_INT((long)c.limit, 0, "defaults: no limit");
+    T_INT(c.days, 3, "defaults: a 3-day story window");
     T_STR(c.voice, "vi", "defaults: voice vi");
     T_OK(c.speed == 1.0, "defaults: speed 1.0");
     T_INT(c.dialect, NORM_NORTH, "defaults: dialect north");
@@ -57,7 +58,7 @@ static void test_every_key(void)
     struct config c;
     struct strv w = STRV_INIT;
     const char *text = "{\"category\": \"the-thao\", \"sites\": [\"vnexpress\", \"dantri\"],\n"
-                       " \"limit\": 5, \"voice\": \"vi-vn-x-south\", \"speed\": 1.25,\n"
+                       " \"limit\": 5, \"days\": 7, \"voice\": \"vi-vn-x-south\", \"speed\": 1.25,\n"
                        " \"dialect\": \"south\", \"headlines\": true, \"output\": \"speechd\",\n"
                        " \"bulletin\": {\"rate\": 44100, \"loudness\": -16, "
                        "\"intro\": \"Bản tin sáng\", \"outro\": \"\"}}";
@@ -67,6 +68,7 @@ static void test_every_key(void)
     T_OK(c.sites && c.sites[0] && c.sites[1] && !c.sites[2], "every key: two sites");
     T_STR(c.sites ? c.sites[1] : NULL, "dantri", "every key: sites in order");
     T_INT((long)c.limit, 5, "every key: limit");
+    T_INT(c.days, 7, "every key: days");
     T_STR(c.voice, "vi-vn-x-south", "every key: voice");
     T_OK(c.speed == 1.25, "every key: speed");
     T_INT(c.dialect, NORM_SOUTH, "every key: dialect");
@@ -109,6 +111,9 @@ static const struct bad_case bad_cases[] = {
     {"{\"limit\": 0}", "\"limit\""},
     {"{\"limit\": 2.5}", "\"limit\""},
     {"{\"limit\": \"10\"}", "\"limit\""},
+    {"{\"days\": -1}", "\"days\""},
+    {"{\"days\": 3651}", "\"days\""},
+    {"{\"days\": 1.5}", "\"days\""},
     {"{\"category\": \"Xã hội\"}", "\"category\""},
     {"{\"category\": \"xa-hoi-\"}", "\"category\""},
     {"{\"category\": 3}", "\"category\""},
@@ -136,7 +141,7 @@ static void test_bad_values(void)
         T_INT(parse(bc->json, &c, &w), 0, "bad value is not fatal: %s", bc->json);
         T_OK(w.n == 1 && warned(&w, bc->key) && warned(&w, "config.json"),
              "one warning naming the file and %s: %s [%s]", bc->key, bc->json, w.n ? w.v[0] : "");
-        T_OK(strcmp(c.category, d.category) == 0 && c.speed == d.speed && c.limit == d.limit &&
+        T_OK(strcmp(c.category, d.category) == 0 && c.speed == d.speed && c.limit == d.limit && c.days == d.days &&
                  c.dialect == d.dialect && !c.sites && strcmp(c.voice, d.voice) == 0 &&
                  c.bulletin.rate == d.bulletin.rate && c.bulletin.loudness == d.bulletin.loudness &&
                  !c.bulletin.intro,
