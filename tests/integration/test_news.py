@@ -2,7 +2,6 @@
 """News by category: feeds and articles from real HTTP servers on loopback, through the
 cache: order, duplicates, limits, bad feeds, timeouts, conditional GET, heard marks, offline
 reading and a cache left by a killed process."""
-import email.utils
 import json
 import os
 import signal
@@ -10,13 +9,8 @@ import sqlite3
 import subprocess
 import time
 
-from lib import (DOCBAO, NewsServer, Route, Sandbox, article_page, bound, check, done, rss)
-
-NOW = time.time()
-
-
-def rfc822(hours_ago):
-    return email.utils.formatdate(NOW - hours_ago * 3600, usegmt=False, localtime=False)
+from lib import (DOCBAO, NOW, NewsServer, Route, Sandbox, article_page, bound, check, done,
+                 rfc822, rss)
 
 
 def tuoitre_date(hours_ago):
