@@ -403,7 +403,9 @@ out:
 static int cmd_text(const struct opts *o, int argc, char **argv)
 {
     if (argc > 1) {
-        err_line(_("text takes at most one FILE. Try 'docbao --help'."));
+        err_line(_("text takes at most one FILE, but '%s' was also given. Try 'docbao "
+                   "--help'."),
+                 argv[1]);
         return EXIT_USAGE;
     }
     const char *path = argc ? argv[0] : "-";
@@ -451,6 +453,12 @@ static void json_set_str(json_t *obj, const char *key, const char *v)
 
 static int cmd_extract(const struct opts *o, int argc, char **argv)
 {
+    if (argc > 1) {
+        err_line(_("extract takes one URL or FILE, but '%s' was also given. Try 'docbao "
+                   "--help'."),
+                 argv[1]);
+        return EXIT_USAGE;
+    }
     if (argc != 1) {
         err_line(_("extract takes one URL or FILE. Try 'docbao --help'."));
         return EXIT_USAGE;
@@ -1297,6 +1305,16 @@ static int is_client_command(const char *cmd)
     return 0;
 }
 
+/* The commands of main() that take no arguments (the client commands check their own). */
+static int takes_no_args(const char *cmd)
+{
+    static const char *const names[] = {"list", "categories", "config", "daemon", NULL};
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(cmd, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Splits "a,b,c" into a NULL-terminated array of new strings. */
 static char **split_list(const char *s)
 {
@@ -1542,6 +1560,17 @@ int main(int argc, char **argv)
     const char *cmd = optind < argc ? argv[optind] : NULL;
     int cargc = argc - optind - 1;
     char **cargv = argv + optind + 1;
+    if (cmd && cargc > 0 && takes_no_args(cmd)) {
+        err_line(_("%s takes no arguments, but '%s' was given. Try 'docbao --help'."), cmd,
+                 cargv[0]);
+        return EXIT_USAGE;
+    }
+    /* audio on standard output, never into a terminal */
+    if (o.export_path && strcmp(o.export_path, "-") == 0 && (!cmd || strcmp(cmd, "read") == 0) &&
+        isatty(STDOUT_FILENO)) {
+        err_line(_("refusing to write audio to the terminal: redirect it, e.g. -o - > file.wav."));
+        return EXIT_USAGE;
+    }
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

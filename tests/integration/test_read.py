@@ -185,6 +185,57 @@ try:
     r = sb.run("read", "-o", "/nonexistent-dir/x.wav", SAMPLE_HTML)
     check(r.returncode == 1 and b"/nonexistent-dir/x.wav" in r.stderr,
           "an unwritable export path is a clear error", r.stderr.decode())
+
+    # --- usage: arguments after a command that takes none ----------------------------------
+    cases = [(["list", "extra"], "list", "extra"), (["categories", "x"], "categories", "x"),
+             (["config", "--print", "x"], "config", "x"), (["daemon", "now"], "daemon", "now"),
+             (["list", "-c", "xa-hoi", "a", "b"], "list", "a")]
+    for args, name, extra in cases:
+        r = sb.run(*args)
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err == f"docbao: {name} takes no arguments, but '{extra}' was "
+              "given. Try 'docbao --help'.\n",
+              f"docbao {' '.join(args)}: one usage line naming '{extra}', exit 2",
+              f"rc={r.returncode} {err!r}")
+    for args, name, extra in ((["text", "a.txt", "b.txt"], "text", "b.txt"),
+                              (["extract", SAMPLE_HTML, "b.html"], "extract", "b.html")):
+        r = sb.run(*args)
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err.startswith(f"docbao: {name} takes ") and
+              f"but '{extra}' was also given" in err and len(err.splitlines()) == 1,
+              f"docbao {name} with two files: one usage line naming the second, exit 2",
+              f"rc={r.returncode} {err!r}")
+
+    # --- -o - into a terminal: refused, nothing written to it --------------------------------
+    import pty
+    import subprocess
+    from lib import cmd
+    for args in (["read", "-o", "-", SAMPLE_HTML], ["--export", "-", "-c", "xa-hoi"]):
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.run(cmd(*args), stdout=slave, stderr=subprocess.PIPE,
+                               env=sb.env, timeout=60)
+            os.set_blocking(master, False)
+            try:
+                leaked = os.read(master, 4096)
+            except OSError:
+                leaked = b""
+        finally:
+            os.close(slave)
+            os.close(master)
+        err = p.stderr.decode()
+        check(p.returncode == 2 and err == "docbao: refusing to write audio to the terminal: "
+              "redirect it, e.g. -o - > file.wav.\n" and not leaked,
+              f"docbao {' '.join(args[:3])}: stdout a terminal: refused in one line, exit 2, "
+              "nothing written to it", f"rc={p.returncode} {err!r} {leaked[:40]!r}")
+    redirected = sb.path("redirected.wav")
+    with open(redirected, "wb") as f:
+        p = subprocess.run(cmd("read", "-q", "-o", "-", SAMPLE_HTML), stdout=f,
+                           stderr=subprocess.PIPE, env=sb.env, timeout=120)
+    with open(redirected, "rb") as f:
+        head = f.read(4)
+    check(p.returncode == 0 and head == b"RIFF", "-o - > file.wav still writes the WAV",
+          p.stderr.decode())
 finally:
     sb.close()
 done()
