@@ -188,6 +188,54 @@ static int valid_voice(const char *v)
     return strcmp(v, "vi") == 0 || strncasecmp(v, "vi-", 3) == 0 || strncasecmp(v, "vi+", 3) == 0;
 }
 
+/* Reads FILE, or standard input for "-" (at most max bytes), for read, extract and text;
+ * prints the error line itself. Returns 0 or a DB_* error. */
+static int read_input(const char *path, size_t max, struct buf *body)
+{
+    int rc = read_file(path, max, body);
+    if (rc == DB_ENOENT)
+        err_line(_("cannot read %s: no such file. Check the name and try again."), path);
+    else if (rc == DB_ETOOBIG)
+        err_line(_("cannot read %s: it is larger than %u MB, the most docbao reads."), path,
+                 (unsigned)(max / (1024 * 1024)));
+    else if (rc < 0)
+        err_line(_("cannot read %s: %s."), path, db_strerror(rc));
+    return rc;
+}
+
+/* Nonzero when the input at arg (a file's name, "-" or a URL) holding body is an HTML page:
+ * by its name's extension or by its content. */
+static int input_is_html(const char *arg, const struct buf *body)
+{
+    const char *dot = fetch_is_url(arg) ? NULL : strrchr(arg, '.');
+    return (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0)) ||
+           extract_is_html(buf_str(body), body->len);
+}
+
+/* The one check of what read, extract and text were given (name: as the user knows it; html:
+ * it is an HTML page). Refuses empty input (unless empty_ok) and binary junk, and with
+ * text_only an HTML page; prints the error line itself. Returns 0 or a DB_* error. */
+static int check_input(const char *name, const struct buf *body, int html, int text_only,
+                       int empty_ok)
+{
+    if (body->len == 0 && !empty_ok) {
+        err_line(_("%s is empty: there is nothing to read."), name);
+        return DB_EEMPTY;
+    }
+    if (html && text_only) {
+        err_line(_("%s is an HTML page, not plain text: use 'docbao extract' to see its article "
+                   "or 'docbao read' to hear it."),
+                 name);
+        return DB_EFORMAT;
+    }
+    if (!html && utf8_looks_binary(buf_str(body), body->len)) {
+        err_line(_("%s is not text or an HTML page (binary data?): there is nothing to read."),
+                 name);
+        return DB_EFORMAT;
+    }
+    return 0;
+}
+
 /* Loads one argument (URL or file) as an article. Prints the error line itself. */
 static int load_article(const char *arg, struct article **out)
 {
@@ -216,30 +264,15 @@ static int load_article(const char *arg, struct article **out)
         err_line(_("cannot read %s: only http and https addresses are supported."), arg);
         return DB_ESCHEME;
     } else {
-        rc = read_file(arg, EXTRACT_MAX_INPUT, &body);
-        if (rc == DB_ENOENT) {
-            err_line(_("cannot read %s: no such file. Check the name and try again."), arg);
+        if ((rc = read_input(arg, EXTRACT_MAX_INPUT, &body)) < 0)
             return rc;
-        }
-        if (rc == DB_ETOOBIG) {
-            err_line(_("cannot read %s: it is larger than %u MB, the most docbao reads."), arg,
-                     EXTRACT_MAX_INPUT / (1024 * 1024));
-            return rc;
-        }
-        if (rc < 0) {
-            err_line(_("cannot read %s: %s."), arg, db_strerror(rc));
-            return rc;
-        }
-        const char *dot = strrchr(arg, '.');
-        html = (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0)) ||
-               extract_is_html(buf_str(&body), body.len);
+        html = input_is_html(arg, &body);
         if (strcmp(arg, "-") == 0)
             name = _("standard input");
     }
-    if (body.len == 0) {
-        err_line(_("%s is empty: there is nothing to read."), name);
+    if ((rc = check_input(name, &body, html, 0, 0)) < 0) {
         buf_free(&body);
-        return DB_EEMPTY;
+        return rc;
     }
     if (html)
         rc = extract_html(buf_str(&body), body.len, arg, out);
@@ -410,12 +443,12 @@ static int cmd_text(const struct opts *o, int argc, char **argv)
     }
     const char *path = argc ? argv[0] : "-";
     struct buf in = BUF_INIT;
-    int rc = read_file(path, 256u * 1024 * 1024, &in);
-    if (rc < 0) {
-        err_line(rc == DB_ENOENT ? _("cannot read %s: no such file. Check the name and try "
-                                     "again.")
-                                 : _("cannot read %s: %s."),
-                 path, db_strerror(rc));
+    if (read_input(path, 256u * 1024 * 1024, &in) < 0)
+        return EXIT_RUNTIME;
+    /* any plain text (empty input gives no lines), but not binary junk nor a page's HTML */
+    if (check_input(strcmp(path, "-") == 0 ? _("standard input") : path, &in,
+                    input_is_html(path, &in), 1, 1) < 0) {
+        buf_free(&in);
         return EXIT_RUNTIME;
     }
     char *text = utf8_clean(buf_str(&in), in.len);
