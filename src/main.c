@@ -537,6 +537,8 @@ static struct sources *load_sources(const struct opts *o)
                  err);
         return NULL;
     }
+    for (size_t i = 0; i < src->warnings.n; i++)
+        err_line("%s", src->warnings.v[i]);
     return src;
 }
 

@@ -177,6 +177,27 @@ try:
     check(elapsed < bound(5), "a feed slower than the timeout does not hold the list", elapsed)
     c.close()
 
+    # --- a rule that is not valid XPath: one warning at load, the rule ignored ----------------
+    src_xp = sb.path("sources-xpath.json")
+    with open(src_xp, "w") as f:
+        json.dump({"sources": [
+            {"id": "sitea", "name": "Báo A", "categories": {"xa-hoi": a.url("/rss/xa-hoi.rss")},
+             "article": {"body": "//div[", "drop": ["//figcaption"]}},
+            {"id": "siteb", "name": "Báo B", "categories": {"xa-hoi": b.url("/rss/xa-hoi.rss")},
+             "article": {"body": "//article"}}]}, f, ensure_ascii=False)
+    warning = (f"docbao: {src_xp}: site 'sitea': the rule body '//div[' is not a valid XPath; "
+               "it is ignored.")
+    r = sb.run("list", "-c", "xa-hoi", "--sources", src_xp, "--json", "--all", env=env)
+    err = r.stderr.decode()
+    check(r.returncode == 0 and len(json.loads(r.stdout or b"[]")) == 5,
+          "a bad XPath rule does not stop the list", err)
+    check(err.splitlines() == [warning], "a bad XPath rule: exactly one warning naming the "
+          "file, the site and the rule (no libxml2 noise)", err)
+    r = sb.run("categories", "--sources", src_xp, env={"LANGUAGE": "vi"})
+    check(r.returncode == 0 and "không phải XPath hợp lệ" in r.stderr.decode() and
+          len(r.stderr.decode().splitlines()) == 1, "the warning in Vietnamese with LANGUAGE=vi",
+          r.stderr.decode())
+
     # --- unknown category ---------------------------------------------------------------------
     r = sb.run("list", "-c", "khong-co", "--sources", src, env=env)
     check(r.returncode == 2 and b"xa-hoi" in r.stderr, "an unknown category lists the known ones",
