@@ -299,6 +299,22 @@ struct audio {
     struct speak_ctx ctx;
 };
 
+/* The line for a file docbao could not write because its disk is full (path "-": standard
+ * output). bulletin: a bulletin's parts also go to the temporary folder. */
+static void no_space(const char *path, int bulletin)
+{
+    const char *name = strcmp(path, "-") == 0 ? _("standard output") : path;
+    const char *tmp = getenv("TMPDIR");
+    if (bulletin)
+        err_line(_("cannot write the bulletin %s: no space left on device. Free some space on "
+                   "its disk (or in the temporary folder %s), or write it to another disk."),
+                 name, tmp && *tmp ? tmp : "/tmp");
+    else
+        err_line(_("cannot write %s: no space left on device. Free some space on its disk, or "
+                   "write it to another disk."),
+                 name);
+}
+
 /* One clear line for a failure to open the voice or the audio output. */
 static void report_audio_error(int rc, const struct opts *o)
 {
@@ -313,7 +329,9 @@ static void report_audio_error(int rc, const struct opts *o)
                        "auto."));
         return;
     }
-    if (rc == DB_ENODEV)
+    if (rc == DB_ENOSPC && o->export_path)
+        no_space(o->export_path, 0);
+    else if (rc == DB_ENODEV)
         err_line(_("no audio output device found. Connect speakers or headphones, or write the "
                    "speech to a file with --export FILE.wav."));
     else if (rc == DB_ENOVOICE)
@@ -342,7 +360,10 @@ static int audio_open(const struct opts *o, struct audio *au)
     rc = out_open(o->export_path ? "file" : o->output, tts_sample_rate(au->tts),
                   o->export_path, &au->out);
     if (rc < 0) {
-        report_audio_error(rc == DB_ENODEV ? rc : (o->export_path ? DB_EIO : DB_ENODEV), o);
+        report_audio_error(rc == DB_ENODEV || rc == DB_ENOSPC
+                               ? rc
+                               : (o->export_path ? DB_EIO : DB_ENODEV),
+                           o);
         return EXIT_RUNTIME;
     }
     int export_stdout = o->export_path && strcmp(o->export_path, "-") == 0;
@@ -360,11 +381,14 @@ static int audio_close(const struct opts *o, struct audio *au, int status)
 {
     if (au->out) {
         if (status == 0 && !interrupted) {
-            if (out_close(au->out) < 0) {
-                err_line(_("cannot finish writing %s: the disk may be full."),
-                         o->export_path ? o->export_path : "audio");
+            int rc = out_close(au->out);
+            if (rc == DB_ENOSPC && o->export_path)
+                no_space(o->export_path, 0);
+            else if (rc < 0)
+                err_line(_("cannot finish writing %s: %s."),
+                         o->export_path ? o->export_path : "audio", db_strerror(rc));
+            if (rc < 0)
                 status = EXIT_RUNTIME;
-            }
         } else {
             out_abort(au->out);
         }
@@ -377,10 +401,17 @@ static int audio_close(const struct opts *o, struct audio *au, int status)
     return status;
 }
 
-static int speak_error(int rc)
+static int speak_error(const struct opts *o, int rc)
 {
-    err_line(rc == DB_ETTS ? _("speech synthesis failed; the rest was not read.")
-                           : _("the audio output failed; the rest was not read."));
+    if (o->export_path && rc == DB_ENOSPC)
+        no_space(o->export_path, 0);
+    else if (o->export_path && rc == DB_EIO)
+        err_line(_("cannot write %s: %s."),
+                 strcmp(o->export_path, "-") == 0 ? _("standard output") : o->export_path,
+                 db_strerror(rc));
+    else
+        err_line(rc == DB_ETTS ? _("speech synthesis failed; the rest was not read.")
+                               : _("the audio output failed; the rest was not read."));
     return EXIT_RUNTIME;
 }
 
@@ -418,7 +449,7 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
         for (size_t i = 0; i < n && !interrupted; i++) {
             int rc = speak_article(&au.ctx, arts[i], i + 1, n);
             if (rc < 0) {
-                status = speak_error(rc);
+                status = speak_error(o, rc);
                 break;
             }
         }
@@ -980,6 +1011,8 @@ static int export_news(const struct opts *o, const struct sources *src, struct n
             st = rc == DB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
             if (rc == DB_ENOVOICE)
                 report_audio_error(rc, o);
+            else if (rc == DB_ENOSPC)
+                no_space(o->export_path, 1);
             else if (rc == DB_EINVAL)
                 err_line(_("the bulletin options are not valid: --rate takes 48000 or 44100, "
                            "--loudness a level from -60 to -5 LUFS."));

@@ -159,6 +159,8 @@ static int fail(struct cache *c, int rc)
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         return DB_EFORMAT;
+    case SQLITE_FULL: /* the disk is full */
+        return DB_ENOSPC;
     default:
         return DB_EIO;
     }
