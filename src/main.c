@@ -197,6 +197,54 @@ static int valid_voice(const char *v)
     return strcmp(v, "vi") == 0 || strncasecmp(v, "vi-", 3) == 0 || strncasecmp(v, "vi+", 3) == 0;
 }
 
+/* Reads FILE, or standard input for "-" (at most max bytes), for read, extract and text;
+ * prints the error line itself. Returns 0 or a DB_* error. */
+static int read_input(const char *path, size_t max, struct buf *body)
+{
+    int rc = read_file(path, max, body);
+    if (rc == DB_ENOENT)
+        err_line(_("cannot read %s: no such file. Check the name and try again."), path);
+    else if (rc == DB_ETOOBIG)
+        err_line(_("cannot read %s: it is larger than %u MB, the most docbao reads."), path,
+                 (unsigned)(max / (1024 * 1024)));
+    else if (rc < 0)
+        err_line(_("cannot read %s: %s."), path, db_strerror(rc));
+    return rc;
+}
+
+/* Nonzero when the input at arg (a file's name, "-" or a URL) holding body is an HTML page:
+ * by its name's extension or by its content. */
+static int input_is_html(const char *arg, const struct buf *body)
+{
+    const char *dot = fetch_is_url(arg) ? NULL : strrchr(arg, '.');
+    return (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0)) ||
+           extract_is_html(buf_str(body), body->len);
+}
+
+/* The one check of what read, extract and text were given (name: as the user knows it; html:
+ * it is an HTML page). Refuses empty input (unless empty_ok) and binary junk, and with
+ * text_only an HTML page; prints the error line itself. Returns 0 or a DB_* error. */
+static int check_input(const char *name, const struct buf *body, int html, int text_only,
+                       int empty_ok)
+{
+    if (body->len == 0 && !empty_ok) {
+        err_line(_("%s is empty: there is nothing to read."), name);
+        return DB_EEMPTY;
+    }
+    if (html && text_only) {
+        err_line(_("%s is an HTML page, not plain text: use 'docbao extract' to see its article "
+                   "or 'docbao read' to hear it."),
+                 name);
+        return DB_EFORMAT;
+    }
+    if (!html && utf8_looks_binary(buf_str(body), body->len)) {
+        err_line(_("%s is not text or an HTML page (binary data?): there is nothing to read."),
+                 name);
+        return DB_EFORMAT;
+    }
+    return 0;
+}
+
 /* Loads one argument (URL or file) as an article. Prints the error line itself. */
 static int load_article(const char *arg, struct article **out)
 {
@@ -225,30 +273,15 @@ static int load_article(const char *arg, struct article **out)
         err_line(_("cannot read %s: only http and https addresses are supported."), arg);
         return DB_ESCHEME;
     } else {
-        rc = read_file(arg, EXTRACT_MAX_INPUT, &body);
-        if (rc == DB_ENOENT) {
-            err_line(_("cannot read %s: no such file. Check the name and try again."), arg);
+        if ((rc = read_input(arg, EXTRACT_MAX_INPUT, &body)) < 0)
             return rc;
-        }
-        if (rc == DB_ETOOBIG) {
-            err_line(_("cannot read %s: it is larger than %u MB, the most docbao reads."), arg,
-                     EXTRACT_MAX_INPUT / (1024 * 1024));
-            return rc;
-        }
-        if (rc < 0) {
-            err_line(_("cannot read %s: %s."), arg, db_strerror(rc));
-            return rc;
-        }
-        const char *dot = strrchr(arg, '.');
-        html = (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0)) ||
-               extract_is_html(buf_str(&body), body.len);
+        html = input_is_html(arg, &body);
         if (strcmp(arg, "-") == 0)
             name = _("standard input");
     }
-    if (body.len == 0) {
-        err_line(_("%s is empty: there is nothing to read."), name);
+    if ((rc = check_input(name, &body, html, 0, 0)) < 0) {
         buf_free(&body);
-        return DB_EEMPTY;
+        return rc;
     }
     if (html)
         rc = extract_html(buf_str(&body), body.len, arg, out);
@@ -275,6 +308,22 @@ struct audio {
     struct speak_ctx ctx;
 };
 
+/* The line for a file docbao could not write because its disk is full (path "-": standard
+ * output). bulletin: a bulletin's parts also go to the temporary folder. */
+static void no_space(const char *path, int bulletin)
+{
+    const char *name = strcmp(path, "-") == 0 ? _("standard output") : path;
+    const char *tmp = getenv("TMPDIR");
+    if (bulletin)
+        err_line(_("cannot write the bulletin %s: no space left on device. Free some space on "
+                   "its disk (or in the temporary folder %s), or write it to another disk."),
+                 name, tmp && *tmp ? tmp : "/tmp");
+    else
+        err_line(_("cannot write %s: no space left on device. Free some space on its disk, or "
+                   "write it to another disk."),
+                 name);
+}
+
 /* One clear line for a failure to open the voice or the audio output. */
 static void report_audio_error(int rc, const struct opts *o)
 {
@@ -289,7 +338,9 @@ static void report_audio_error(int rc, const struct opts *o)
                        "auto."));
         return;
     }
-    if (rc == DB_ENODEV)
+    if (rc == DB_ENOSPC && o->export_path)
+        no_space(o->export_path, 0);
+    else if (rc == DB_ENODEV)
         err_line(_("no audio output device found. Connect speakers or headphones, or write the "
                    "speech to a file with --export FILE.wav."));
     else if (rc == DB_ENOVOICE)
@@ -318,7 +369,10 @@ static int audio_open(const struct opts *o, struct audio *au)
     rc = out_open(o->export_path ? "file" : o->output, tts_sample_rate(au->tts),
                   o->export_path, &au->out);
     if (rc < 0) {
-        report_audio_error(rc == DB_ENODEV ? rc : (o->export_path ? DB_EIO : DB_ENODEV), o);
+        report_audio_error(rc == DB_ENODEV || rc == DB_ENOSPC
+                               ? rc
+                               : (o->export_path ? DB_EIO : DB_ENODEV),
+                           o);
         return EXIT_RUNTIME;
     }
     int export_stdout = o->export_path && strcmp(o->export_path, "-") == 0;
@@ -336,11 +390,14 @@ static int audio_close(const struct opts *o, struct audio *au, int status)
 {
     if (au->out) {
         if (status == 0 && !interrupted) {
-            if (out_close(au->out) < 0) {
-                err_line(_("cannot finish writing %s: the disk may be full."),
-                         o->export_path ? o->export_path : "audio");
+            int rc = out_close(au->out);
+            if (rc == DB_ENOSPC && o->export_path)
+                no_space(o->export_path, 0);
+            else if (rc < 0)
+                err_line(_("cannot finish writing %s: %s."),
+                         o->export_path ? o->export_path : "audio", db_strerror(rc));
+            if (rc < 0)
                 status = EXIT_RUNTIME;
-            }
         } else {
             out_abort(au->out);
         }
@@ -353,10 +410,17 @@ static int audio_close(const struct opts *o, struct audio *au, int status)
     return status;
 }
 
-static int speak_error(int rc)
+static int speak_error(const struct opts *o, int rc)
 {
-    err_line(rc == DB_ETTS ? _("speech synthesis failed; the rest was not read.")
-                           : _("the audio output failed; the rest was not read."));
+    if (o->export_path && rc == DB_ENOSPC)
+        no_space(o->export_path, 0);
+    else if (o->export_path && rc == DB_EIO)
+        err_line(_("cannot write %s: %s."),
+                 strcmp(o->export_path, "-") == 0 ? _("standard output") : o->export_path,
+                 db_strerror(rc));
+    else
+        err_line(rc == DB_ETTS ? _("speech synthesis failed; the rest was not read.")
+                               : _("the audio output failed; the rest was not read."));
     return EXIT_RUNTIME;
 }
 
@@ -394,7 +458,7 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
         for (size_t i = 0; i < n && !interrupted; i++) {
             int rc = speak_article(&au.ctx, arts[i], i + 1, n);
             if (rc < 0) {
-                status = speak_error(rc);
+                status = speak_error(o, rc);
                 break;
             }
         }
@@ -412,17 +476,19 @@ out:
 static int cmd_text(const struct opts *o, int argc, char **argv)
 {
     if (argc > 1) {
-        err_line(_("text takes at most one FILE. Try 'docbao --help'."));
+        err_line(_("text takes at most one FILE, but '%s' was also given. Try 'docbao "
+                   "--help'."),
+                 argv[1]);
         return EXIT_USAGE;
     }
     const char *path = argc ? argv[0] : "-";
     struct buf in = BUF_INIT;
-    int rc = read_file(path, 256u * 1024 * 1024, &in);
-    if (rc < 0) {
-        err_line(rc == DB_ENOENT ? _("cannot read %s: no such file. Check the name and try "
-                                     "again.")
-                                 : _("cannot read %s: %s."),
-                 path, db_strerror(rc));
+    if (read_input(path, 256u * 1024 * 1024, &in) < 0)
+        return EXIT_RUNTIME;
+    /* any plain text (empty input gives no lines), but not binary junk nor a page's HTML */
+    if (check_input(strcmp(path, "-") == 0 ? _("standard input") : path, &in,
+                    input_is_html(path, &in), 1, 1) < 0) {
+        buf_free(&in);
         return EXIT_RUNTIME;
     }
     char *text = utf8_clean(buf_str(&in), in.len);
@@ -460,6 +526,12 @@ static void json_set_str(json_t *obj, const char *key, const char *v)
 
 static int cmd_extract(const struct opts *o, int argc, char **argv)
 {
+    if (argc > 1) {
+        err_line(_("extract takes one URL or FILE, but '%s' was also given. Try 'docbao "
+                   "--help'."),
+                 argv[1]);
+        return EXIT_USAGE;
+    }
     if (argc != 1) {
         err_line(_("extract takes one URL or FILE. Try 'docbao --help'."));
         return EXIT_USAGE;
@@ -505,6 +577,8 @@ static struct sources *load_sources(const struct opts *o)
                  err);
         return NULL;
     }
+    for (size_t i = 0; i < src->warnings.n; i++)
+        err_line("%s", src->warnings.v[i]);
     return src;
 }
 
@@ -995,6 +1069,8 @@ static int export_news(const struct opts *o, const struct sources *src, struct n
             st = rc == DB_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
             if (rc == DB_ENOVOICE)
                 report_audio_error(rc, o);
+            else if (rc == DB_ENOSPC)
+                no_space(o->export_path, 1);
             else if (rc == DB_EINVAL)
                 err_line(_("the bulletin options are not valid: --rate takes 48000 or 44100, "
                            "--loudness a level from -60 to -5 LUFS."));
@@ -1355,6 +1431,16 @@ static int is_client_command(const char *cmd)
     return 0;
 }
 
+/* The commands of main() that take no arguments (the client commands check their own). */
+static int takes_no_args(const char *cmd)
+{
+    static const char *const names[] = {"list", "categories", "config", "daemon", NULL};
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(cmd, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Splits "a,b,c" into a NULL-terminated array of new strings. */
 static char **split_list(const char *s)
 {
@@ -1619,6 +1705,17 @@ int main(int argc, char **argv)
     const char *cmd = optind < argc ? argv[optind] : NULL;
     int cargc = argc - optind - 1;
     char **cargv = argv + optind + 1;
+    if (cmd && cargc > 0 && takes_no_args(cmd)) {
+        err_line(_("%s takes no arguments, but '%s' was given. Try 'docbao --help'."), cmd,
+                 cargv[0]);
+        return EXIT_USAGE;
+    }
+    /* audio on standard output, never into a terminal */
+    if (o.export_path && strcmp(o.export_path, "-") == 0 && (!cmd || strcmp(cmd, "read") == 0) &&
+        isatty(STDOUT_FILENO)) {
+        err_line(_("refusing to write audio to the terminal: redirect it, e.g. -o - > file.wav."));
+        return EXIT_USAGE;
+    }
 
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

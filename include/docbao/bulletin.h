@@ -75,19 +75,19 @@ int bulletin_new(const char *path, const struct bulletin_opts *opts, struct bull
  * i.e. before the next sample written. Returns 0. */
 int bulletin_mark(struct bulletin *b, const char *label);
 
-/* Appends n samples at the input rate (pass 1: resample, measure, spool). Returns 0 or
- * DB_EIO. */
+/* Appends n samples at the input rate (pass 1: resample, measure, spool). Returns 0,
+ * DB_ENOSPC (the spool's disk is full) or DB_EIO; after an error every call returns it. */
 int bulletin_write(struct bulletin *b, const int16_t *s, size_t n);
 
 /* For in_rate 0: appends n float samples (full scale ±1.0) at the output rate, measured
- * here. Returns 0, DB_EIO, or DB_EINVAL when the bulletin takes int16 input. */
+ * here. Returns 0, DB_ENOSPC, DB_EIO, or DB_EINVAL when the bulletin takes int16 input. */
 int bulletin_write_float(struct bulletin *b, const float *f, size_t n);
 
 /* For in_rate 0: appends the part in fd, a complete part file written by
  * bulletin_resampler_finish() (its audio, true peak and loudness segments; no audio is read
  * now). Takes fd in every case: it is kept open until the bulletin is closed or freed (past
  * 64 parts, the audio is copied into the spool and fd closed). Returns 0; DB_EIO when fd is
- * not a complete part file; DB_EINVAL when the part's rate is not the output rate or the
+ * not a complete part file (DB_ENOSPC: no space to copy it); DB_EINVAL when the part's rate is not the output rate or the
  * bulletin takes int16 input. */
 int bulletin_add_part(struct bulletin *b, int fd);
 
@@ -96,8 +96,8 @@ int bulletin_add_part(struct bulletin *b, int fd);
 void bulletin_add_peak(struct bulletin *b, double peak);
 
 /* Pass 2: applies the gain, writes the file with its metadata and puts it in place. Fills
- * *rep when rep is not NULL. Returns 0, DB_EIO (nothing is left at the path) or DB_EEMPTY
- * when no sample was written. Frees b either way. */
+ * *rep when rep is not NULL. Returns 0, DB_ENOSPC (the disk is full) or DB_EIO (nothing is
+ * left at the path either way), or DB_EEMPTY when no sample was written. Frees b either way. */
 int bulletin_close(struct bulletin *b, struct bulletin_report *rep);
 
 /* An unnamed temporary file in dir (O_TMPFILE, else a file unlinked at once), open for reading
@@ -120,11 +120,11 @@ struct bulletin_resampler;
 int bulletin_resampler_new(int in_rate, int out_rate, struct bulletin_resampler **out);
 /* Resamples n samples at s and writes the output to fd, a new empty file (a header is
  * reserved at its start; s = NULL, n = 0 flushes the filter). The same fd on every call.
- * Returns 0 or DB_EIO. */
+ * Returns 0, DB_ENOSPC (fd's disk is full) or DB_EIO. */
 int bulletin_resample(struct bulletin_resampler *r, const int16_t *s, size_t n, int fd);
 /* Ends the part: flushes the filter, pads the audio with silence to a whole number of
- * 100 ms loudness segments, writes the segments and fills in the header. Returns 0 or
- * DB_EIO. */
+ * 100 ms loudness segments, writes the segments and fills in the header. Returns 0,
+ * DB_ENOSPC or DB_EIO. */
 int bulletin_resampler_finish(struct bulletin_resampler *r, int fd);
 /* The true peak (linear, 1.0 = full scale; call after the end) and the number of samples
  * produced so far. */

@@ -25,9 +25,14 @@ enum db_err {
     DB_ESCHEME = -13,   /* a URL scheme other than http or https */
     DB_EHTTP = -14,     /* the server answered with an HTTP error status */
     DB_ETIMEOUT = -15,  /* a transfer took longer than its time limit */
+    DB_ENOSPC = -16,    /* a file could not be written: the disk is full (or the quota used up) */
 };
 
 /* A short English description of err (a DB_* value); never NULL. */
 const char *db_strerror(int err);
+
+/* The DB_* value for a failed write, from its errno value e: DB_ENOSPC for ENOSPC and EDQUOT,
+ * DB_EIO for anything else (including 0, when the failing call set no errno). */
+int db_errno(int e);
 
 #endif

@@ -61,8 +61,9 @@ struct export_job {
 /* Writes the bulletin described by job. Returns 0 when the file is in place; DB_EINVAL for
  * a bad option (rate, loudness, speed, no article, unsupported extension); DB_EEMPTY when
  * nothing could be spoken; DB_ENOVOICE when a worker could not open the voice; DB_ETTS when
- * a worker failed or died; DB_EIO for a file error or when job->interrupted was raised (the
- * caller knows which by its flag). On any error no output file is left. Every worker is
+ * a worker failed or died; DB_ENOSPC when the disk of the bulletin or of the temporary folder
+ * ($TMPDIR, where the workers' parts go) is full; DB_EIO for another file error or when
+ * job->interrupted was raised (the caller knows which by its flag). On any error no output file is left. Every worker is
  * reaped before returning; signal dispositions stay the caller's. */
 int export_bulletin(const struct export_job *job);
 

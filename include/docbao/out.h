@@ -20,10 +20,12 @@ struct out;
  * target is the file name for "file", an ALSA device name for "alsa" (NULL: "default"),
  * NULL otherwise. Returns 0 and stores the object in
  * *out, DB_EINVAL for an unknown driver, DB_ENODEV when there is no audio device, DB_EIO
- * when a file cannot be created, DB_EAUDIO for other failures. */
+ * (DB_ENOSPC: no space on its disk) when a file cannot be created, DB_EAUDIO for other
+ * failures. */
 int out_open(const char *driver, int rate, const char *target, struct out **out);
 
-/* Writes n samples; blocks until the output has taken them. Returns 0 or DB_EAUDIO/DB_EIO. */
+/* Writes n samples; blocks until the output has taken them. Returns 0 or DB_EAUDIO/DB_EIO
+ * (DB_ENOSPC: a file output's disk is full). */
 int out_write(struct out *o, const int16_t *s, size_t n);
 
 /* Plays out everything written (devices) or finishes the file, then frees o. Returns 0 or an

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "docbao/extract.h"
+#include "docbao/util.h"
 
 struct source_feed {
     char *category;   /* slug: ASCII, lowercase, hyphenated */
@@ -36,11 +37,16 @@ struct sources {
     size_t n;
     struct category_name *cats;
     size_t ncats;
+    struct strv warnings;     /* problems the load got past, one line each for the user
+                               * (in the interface language; "file: site 'x': ..."), e.g. an
+                               * extraction rule that is not a valid XPath and was dropped */
 };
 
 /* Loads a sources file (JSON, SPEC §3 schema). On failure returns DB_ENOENT (no file),
  * DB_EFORMAT (not valid JSON or not the schema) with a one-line English description of the
- * problem in err (errlen bytes; may be NULL). */
+ * problem in err (errlen bytes; may be NULL). An extraction rule that is not a valid XPath
+ * 1.0 expression is left out (the site's pages are then extracted as if the rule matched
+ * nothing) with a line in (*out)->warnings. */
 int sources_load(const char *path, struct sources **out, char *err, size_t errlen);
 
 /* Loads the user's file when it exists ($XDG_CONFIG_HOME/docbao/sources.json), else the

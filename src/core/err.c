@@ -1,6 +1,8 @@
 /*
  * err.c — descriptions of docbao's error codes (see err.h).
  */
+#include <errno.h>
+
 #include "docbao/err.h"
 
 const char *db_strerror(int err)
@@ -22,6 +24,16 @@ const char *db_strerror(int err)
     case DB_ESCHEME: return "only http and https URLs are supported";
     case DB_EHTTP: return "the server answered with an error";
     case DB_ETIMEOUT: return "timed out";
+    case DB_ENOSPC: return "no space left on device";
     }
     return "unknown error";
+}
+
+int db_errno(int e)
+{
+#ifdef EDQUOT
+    if (e == EDQUOT)
+        return DB_ENOSPC;
+#endif
+    return e == ENOSPC ? DB_ENOSPC : DB_EIO;
 }

@@ -67,7 +67,14 @@ enum {
     WK_ENOVOICE = 10,
     WK_ETTS = 11,
     WK_EIO = 12,
+    WK_ENOSPC = 13,             /* a part file: no space left in the temporary folder */
 };
+
+/* The worker exit code for a bulletin writer's error rc. */
+static int wk_code(int rc)
+{
+    return rc == DB_ENOSPC ? WK_ENOSPC : WK_EIO;
+}
 
 enum part_kind { PART_TEXT, PART_STORY };
 
@@ -144,7 +151,7 @@ static int w_flush(struct worker *w)
 {
     int rc = bulletin_resample(w->rs, w->pcm.s, w->pcm.n, w->fd);
     w->pcm.n = 0;
-    return rc < 0 ? WK_EIO : WK_OK;
+    return rc < 0 ? wk_code(rc) : WK_OK;
 }
 
 static int w_pause(struct worker *w, int ms)
@@ -215,8 +222,9 @@ static int w_part(struct worker *w, const struct export_job *job, const struct p
         if (rc == WK_OK)
             rc = w_pause(w, last ? TAIL_MS : SPEAK_PAUSE_ARTICLE_MS);
     }
-    if (rc == WK_OK && bulletin_resampler_finish(w->rs, w->fd) < 0)
-        rc = WK_EIO;
+    int frc;
+    if (rc == WK_OK && (frc = bulletin_resampler_finish(w->rs, w->fd)) < 0)
+        rc = wk_code(frc);
     bulletin_resampler_free(w->rs);
     w->rs = NULL;
     return rc;
@@ -339,6 +347,7 @@ static int worker_error(int code)
     case WK_OK: return 0;
     case WK_ENOVOICE: return DB_ENOVOICE;
     case WK_EIO: return DB_EIO;
+    case WK_ENOSPC: return DB_ENOSPC;
     default: return DB_ETTS;
     }
 }

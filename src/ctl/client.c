@@ -166,7 +166,7 @@ static void print_state(json_t *st)
 
 int ctl_client_run(int argc, char **argv, int json)
 {
-    const char *name = NULL, *arg = NULL;
+    const char *name = NULL, *arg = NULL, *extra = NULL;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = 1;
@@ -174,10 +174,8 @@ int ctl_client_run(int argc, char **argv, int json)
             name = argv[i];
         else if (!arg)
             arg = argv[i];
-        else {
-            err_line(_("too many arguments; try 'docbao --help'"), NULL);
-            return EXIT_USAGE;
-        }
+        else if (!extra)
+            extra = argv[i];
     }
     if (!name) {
         err_line(_("which command? try 'docbao --help'"), NULL);
@@ -197,8 +195,19 @@ int ctl_client_run(int argc, char **argv, int json)
         fputc('\n', stderr);
         return EXIT_USAGE;
     }
-    if (arg && is_status) {
-        err_line(_("'status' takes no value; try 'docbao status --json'"), NULL);
+    if (arg && (is_status || !row->takes_arg)) {
+        /* `docbao next 5` would skip one sentence, not five: refuse it rather than ignore 5 */
+        fprintf(stderr, "docbao: ");
+        fprintf(stderr, _("%s takes no arguments, but '%s' was given. Try 'docbao --help'."),
+                name, arg);
+        fputc('\n', stderr);
+        return EXIT_USAGE;
+    }
+    if (extra) {
+        fprintf(stderr, "docbao: ");
+        fprintf(stderr, _("%s takes one value, but '%s' was also given. Try 'docbao --help'."),
+                name, extra);
+        fputc('\n', stderr);
         return EXIT_USAGE;
     }
 

@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xpath.h>
 
 #include "docbao/err.h"
 #include "docbao/fetch.h"
+#include "docbao/i18n.h"
 #include "docbao/paths.h"
 #include "docbao/sources.h"
 #include "docbao/util.h"
@@ -36,6 +40,65 @@ static char *opt_str(json_t *obj, const char *key)
     return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
 }
 
+static void quiet(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void quiet_structured(void *ctx, xmlErrorPtr e)
+{
+    (void)ctx;
+    (void)e;
+}
+
+/* Nonzero when expr is an XPath 1.0 expression the extractor can use: libxml2 compiles it and
+ * evaluates it on an empty page (the compiler lets "count(" or an unknown function through;
+ * the evaluation does not). libxml2's own error printing is silenced meanwhile. */
+static int xpath_compiles(const char *expr)
+{
+    xmlGenericErrorFunc gfn = xmlGenericError;
+    void *gctx = xmlGenericErrorContext;
+    xmlStructuredErrorFunc sfn = xmlStructuredError;
+    void *sctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetStructuredErrorFunc(NULL, quiet_structured);
+    xmlXPathCompExprPtr comp = xmlXPathCompile((const xmlChar *)expr);
+    int ok = comp != NULL;
+    if (ok) {
+        xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+        xmlDocSetRootElement(doc, xmlNewDocNode(doc, NULL, (const xmlChar *)"html", NULL));
+        xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+        ctx->error = quiet_structured;
+        ctx->opLimit = 1000000;
+        xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, ctx);
+        ok = r != NULL;
+        xmlXPathFreeObject(r);
+        xmlXPathFreeContext(ctx);
+        xmlFreeDoc(doc);
+    }
+    xmlSetGenericErrorFunc(gctx, gfn);
+    xmlSetStructuredErrorFunc(sctx, sfn);
+    xmlXPathFreeCompExpr(comp);
+    return ok;
+}
+
+/* expr (owned; may be NULL) when it is a valid XPath expression or empty (no rule), else NULL
+ * after freeing it and a warning in s naming the file, the site and the rule. */
+static char *checked_rule(struct sources *s, const char *path, const struct source *src,
+                          const char *rule, char *expr)
+{
+    if (!expr || !*expr || xpath_compiles(expr))
+        return expr;
+    char line[1024];
+    snprintf(line, sizeof(line),
+             _("%s: site '%s': the rule %s '%s' is not a valid XPath; it is ignored."), path,
+             src->id, rule, expr);
+    strv_push(&s->warnings, xstrdup(line));
+    free(expr);
+    return NULL;
+}
+
 static void free_rules(struct extract_rules *r)
 {
     free((char *)r->body);
@@ -50,16 +113,17 @@ static void free_rules(struct extract_rules *r)
     memset(r, 0, sizeof(*r));
 }
 
-static int load_rules(json_t *art, struct source *src, char *err, size_t errlen)
+static int load_rules(json_t *art, struct sources *s, const char *path, struct source *src,
+                      char *err, size_t errlen)
 {
     if (!json_is_object(art)) {
         SET_ERR("source '%s': \"article\" must be an object%s", src->id, "");
         return DB_EFORMAT;
     }
-    src->rules.body = opt_str(art, "body");
-    src->rules.title = opt_str(art, "title");
-    src->rules.byline = opt_str(art, "byline");
-    src->rules.published = opt_str(art, "published");
+    src->rules.body = checked_rule(s, path, src, "body", opt_str(art, "body"));
+    src->rules.title = checked_rule(s, path, src, "title", opt_str(art, "title"));
+    src->rules.byline = checked_rule(s, path, src, "byline", opt_str(art, "byline"));
+    src->rules.published = checked_rule(s, path, src, "published", opt_str(art, "published"));
     json_t *drop = json_object_get(art, "drop");
     if (drop && !json_is_array(drop)) {
         SET_ERR("source '%s': \"drop\" must be a list of XPath strings%s", src->id,
@@ -71,8 +135,9 @@ static int load_rules(json_t *art, struct source *src, char *err, size_t errlen)
         const char **v = xcalloc(n + 1, sizeof(*v));
         for (size_t i = 0; i < n; i++) {
             json_t *x = json_array_get(drop, i);
-            if (json_is_string(x))
-                v[k++] = xstrdup(json_string_value(x));
+            char *e = json_is_string(x) ? xstrdup(json_string_value(x)) : NULL;
+            if ((e = checked_rule(s, path, src, "drop", e)))
+                v[k++] = e;
         }
         src->rules.drop = v;
     }
@@ -80,7 +145,8 @@ static int load_rules(json_t *art, struct source *src, char *err, size_t errlen)
     return 0;
 }
 
-static int load_source(json_t *js, struct source *src, char *err, size_t errlen)
+static int load_source(json_t *js, struct sources *s, const char *path, struct source *src,
+                       char *err, size_t errlen)
 {
     json_t *id = json_object_get(js, "id");
     if (!json_is_string(id) || !valid_slug(json_string_value(id))) {
@@ -118,7 +184,7 @@ static int load_source(json_t *js, struct source *src, char *err, size_t errlen)
     }
     json_t *art = json_object_get(js, "article");
     if (art && !json_is_null(art))
-        return load_rules(art, src, err, errlen);
+        return load_rules(art, s, path, src, err, errlen);
     return 0;
 }
 
@@ -154,7 +220,7 @@ int sources_load(const char *path, struct sources **out, char *err, size_t errle
             rc = DB_EFORMAT;
             goto out;
         }
-        rc = load_source(js, &s->v[s->n], err, errlen);
+        rc = load_source(js, s, path, &s->v[s->n], err, errlen);
         s->n++;
         if (rc < 0)
             goto out;
@@ -238,6 +304,7 @@ void sources_free(struct sources *s)
         free(s->cats[i].name);
     }
     free(s->cats);
+    strv_free(&s->warnings);
     free(s);
 }
 

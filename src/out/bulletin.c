@@ -446,7 +446,7 @@ struct bulletin {
     struct cue *cues;
     size_t ncue, capcue;
     float obuf[BLOCK];
-    int failed;
+    int failed;        /* 0, or the DB_* error that stopped the writing */
 };
 
 /* ---- ASCII folding ------------------------------------------------------------------- */
@@ -546,7 +546,7 @@ static int write_all(int fd, const void *p, size_t n)
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return DB_EIO;
+            return w < 0 ? db_errno(errno) : DB_EIO;
         c += w;
         n -= (size_t)w;
     }
@@ -679,8 +679,9 @@ static int rs_flush(struct bulletin_resampler *r, int fd)
         return 0;
     tpeak_add(&r->tp, r->obuf, r->fill);
     kmeter_add(&r->km, r->obuf, r->fill);
-    if (write_all(fd, r->obuf, r->fill * sizeof(float)) < 0)
-        return DB_EIO;
+    int rc = write_all(fd, r->obuf, r->fill * sizeof(float));
+    if (rc < 0)
+        return rc;
     r->frames += r->fill;
     r->fill = 0;
     return 0;
@@ -691,8 +692,11 @@ int bulletin_resample(struct bulletin_resampler *r, const int16_t *s, size_t n, 
     if (!r->started) {
         struct part_hdr h;
         memset(&h, 0, sizeof(h));
-        if ((!r->obuf && !(r->obuf = rs_buffer())) || write_all(fd, &h, sizeof(h)) < 0)
+        if (!r->obuf && !(r->obuf = rs_buffer()))
             return DB_EIO;
+        int rc = write_all(fd, &h, sizeof(h));
+        if (rc < 0)
+            return rc;
         r->started = 1;
     }
     for (;;) {
@@ -702,8 +706,9 @@ int bulletin_resample(struct bulletin_resampler *r, const int16_t *s, size_t n, 
         if (soxr_process(r->soxr, s, n, &idone, r->obuf + r->fill, room, &odone))
             return DB_EIO;
         r->fill += odone;
-        if (r->fill == RS_BUF && rs_flush(r, fd) < 0)
-            return DB_EIO;
+        int rc = r->fill == RS_BUF ? rs_flush(r, fd) : 0;
+        if (rc < 0)
+            return rc;
         if (s) {
             s += idone;
             n -= idone;
@@ -717,8 +722,9 @@ int bulletin_resample(struct bulletin_resampler *r, const int16_t *s, size_t n, 
 
 int bulletin_resampler_finish(struct bulletin_resampler *r, int fd)
 {
-    if (bulletin_resample(r, NULL, 0, fd) < 0)
-        return DB_EIO;
+    int rc = bulletin_resample(r, NULL, 0, fd);
+    if (rc < 0)
+        return rc;
     size_t len = r->km.seg_len;
     size_t pad = (size_t)((len - (r->frames + r->fill) % len) % len);
     while (pad) {
@@ -726,11 +732,11 @@ int bulletin_resampler_finish(struct bulletin_resampler *r, int fd)
         memset(r->obuf + r->fill, 0, m * sizeof(float));
         r->fill += m;
         pad -= m;
-        if (r->fill == RS_BUF && rs_flush(r, fd) < 0)
-            return DB_EIO;
+        if (r->fill == RS_BUF && (rc = rs_flush(r, fd)) < 0)
+            return rc;
     }
-    if (rs_flush(r, fd) < 0)
-        return DB_EIO;
+    if ((rc = rs_flush(r, fd)) < 0)
+        return rc;
     struct part_hdr h;
     memset(&h, 0, sizeof(h));
     memcpy(h.magic, PART_MAGIC, sizeof(h.magic));
@@ -739,9 +745,11 @@ int bulletin_resampler_finish(struct bulletin_resampler *r, int fd)
     h.peak = bulletin_resampler_peak(r);
     h.frames = r->frames;
     h.nseg = r->km.nseg;
-    if (write_all(fd, r->km.seg, r->km.nseg * sizeof(*r->km.seg)) < 0 ||
-        pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
-        return DB_EIO;
+    if ((rc = write_all(fd, r->km.seg, r->km.nseg * sizeof(*r->km.seg))) < 0)
+        return rc;
+    errno = 0;
+    if (pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
+        return db_errno(errno);
     return 0;
 }
 
@@ -858,8 +866,9 @@ static int spool_append(struct bulletin *b, const float *f, size_t n)
 {
     if (!n)
         return 0;
-    if (write_all(b->spool, f, n * sizeof(float)) < 0)
-        return DB_EIO;
+    int rc = write_all(b->spool, f, n * sizeof(float));
+    if (rc < 0)
+        return rc;
     push_stretch(b, b->spool, 0, b->spool_end, n);
     b->spool_end += (off_t)(n * sizeof(float));
     b->out_frames += n;
@@ -902,12 +911,12 @@ int bulletin_write(struct bulletin *b, const int16_t *s, size_t n)
     if (!b->in_rate)
         return DB_EINVAL;
     if (b->failed)
-        return DB_EIO;
+        return b->failed;
     if (!n)
         return 0;
     int rc = resample(b, s, n);
     if (rc < 0)
-        b->failed = 1;
+        b->failed = rc;
     b->in_frames += n;
     return rc;
 }
@@ -917,11 +926,11 @@ int bulletin_write_float(struct bulletin *b, const float *f, size_t n)
     if (b->in_rate)
         return DB_EINVAL;
     if (b->failed)
-        return DB_EIO;
+        return b->failed;
     kmeter_add(&b->km, f, n);
     int rc = spool_append(b, f, n);
     if (rc < 0)
-        b->failed = 1;
+        b->failed = rc;
     return rc;
 }
 
@@ -954,7 +963,7 @@ static int copy_part(struct bulletin *b, int fd, off_t off, uint64_t frames)
 int bulletin_add_part(struct bulletin *b, int fd)
 {
     struct part_hdr h;
-    int rc = b->in_rate ? DB_EINVAL : b->failed ? DB_EIO : 0;
+    int rc = b->in_rate ? DB_EINVAL : b->failed;
     if (rc == 0 && (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
                     memcmp(h.magic, PART_MAGIC, sizeof(h.magic)) != 0 || h.done != 1 ||
                     h.nseg > h.frames))
@@ -987,8 +996,8 @@ int bulletin_add_part(struct bulletin *b, int fd)
     free(seg);
     if (fd >= 0)
         close(fd);
-    if (rc == DB_EIO)
-        b->failed = 1;
+    if (rc == DB_EIO || rc == DB_ENOSPC)
+        b->failed = rc;
     return rc;
 }
 
@@ -1182,8 +1191,9 @@ static int run_emit(struct run *r, float *f, size_t n, short *s)
         return DB_EIO;
     if (r->sf) {
         to_s16(f, n, 1.0, s);
+        errno = 0;
         if (sf_write_short(r->sf, s, (sf_count_t)n) != (sf_count_t)n)
-            return DB_EIO;
+            return db_errno(errno);
     }
     return 0;
 }
@@ -1225,8 +1235,9 @@ static int run_pass(struct bulletin *b, struct run *r)
             } else if (r->sf && !r->meter) {
                 /* The common case: the gain alone, straight to int16. */
                 to_s16(in, want, r->gain, s);
+                errno = 0;
                 if (sf_write_short(r->sf, s, (sf_count_t)want) != (sf_count_t)want)
-                    rc = DB_EIO;
+                    rc = db_errno(errno);
                 written += want;
             } else {
                 for (size_t i = 0; i < want; i++)
@@ -1447,7 +1458,7 @@ struct syncer {
 static void *syncer_main(void *arg)
 {
     struct syncer *sy = arg;
-    sy->rc = fsync(sy->fd) != 0 && errno != EINVAL ? DB_EIO : 0;
+    sy->rc = fsync(sy->fd) != 0 && errno != EINVAL ? db_errno(errno) : 0;
     return NULL;
 }
 
@@ -1471,7 +1482,7 @@ static int final_place(struct bulletin *b, int fd, const char *part)
         return rc;
     }
     if (part)
-        return rename(part, b->path) == 0 ? 0 : DB_EIO;
+        return rename(part, b->path) == 0 ? 0 : db_errno(errno);
     char proc[64];
     snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
     if (linkat(AT_FDCWD, proc, AT_FDCWD, b->path, AT_SYMLINK_FOLLOW) == 0)
@@ -1483,12 +1494,14 @@ static int final_place(struct bulletin *b, int fd, const char *part)
     char *tmp = xmalloc(n);
     snprintf(tmp, n, "%s.part-%ld", b->path, (long)getpid());
     unlink(tmp);
-    int rc = DB_EIO;
+    int rc;
     if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0 ||
         linkat(fd, "", AT_FDCWD, tmp, AT_EMPTY_PATH) == 0) {
-        rc = rename(tmp, b->path) == 0 ? 0 : DB_EIO;
+        rc = rename(tmp, b->path) == 0 ? 0 : db_errno(errno);
         if (rc < 0)
             unlink(tmp);
+    } else {
+        rc = db_errno(errno);
     }
     free(tmp);
     return rc;
@@ -1510,7 +1523,7 @@ static void release_audio(struct bulletin *b)
 
 int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
 {
-    int rc = b->failed ? DB_EIO : b->in_rate ? resample(b, NULL, 0) : 0;
+    int rc = b->failed ? b->failed : b->in_rate ? resample(b, NULL, 0) : 0;
     int fd = -1;
     char *part = NULL;
     SNDFILE *sf = NULL;
@@ -1532,15 +1545,17 @@ int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
         if ((rc = trim(b, &gain_db, &ceil_lin)) < 0)
             goto out;
     }
+    errno = 0;
     fd = final_open(b, &part);
     if (fd < 0) {
-        rc = DB_EIO;
+        rc = db_errno(errno);
         goto out;
     }
     SF_INFO info = {.samplerate = b->out_rate, .channels = 1, .format = b->format};
+    errno = 0;
     sf = sf_open_fd(fd, SFM_WRITE, &info, 0);
     if (!sf) {
-        rc = DB_EIO;
+        rc = db_errno(errno); /* the header's write */
         goto out;
     }
     double out_lufs = isfinite(in_lufs) ? in_lufs + gain_db : in_lufs;
@@ -1555,10 +1570,11 @@ int bulletin_close(struct bulletin *b, struct bulletin_report *rep)
     struct run r = {.gain = lin(gain_db), .ceiling = ceil_lin, .sf = sf, .fd = fd};
     if ((rc = run_pass(b, &r)) < 0)
         goto out;
-    int cerr = sf_close(sf);
+    errno = 0;
+    int cerr = sf_close(sf); /* writes the chunks after the audio (cue, LIST) */
     sf = NULL;
     if (cerr != 0) {
-        rc = DB_EIO;
+        rc = db_errno(errno);
         goto out;
     }
     /* The file goes to disk (fsync, on another thread: it mostly waits) while the temporary

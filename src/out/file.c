@@ -4,6 +4,7 @@
  * the same folder and renamed on a successful close, so a failed run leaves no half-written
  * file. The target "-" writes WAV to standard output.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@ struct file_priv {
     SNDFILE *sf;
     char *path;  /* final name, NULL for stdout */
     char *tmp;   /* temporary name */
-    int failed;
+    int failed;  /* 0, or the DB_* error that stopped the writing */
 };
 
 static int format_for(const char *path)
@@ -39,6 +40,7 @@ static int file_open(struct out *o, int rate, const char *target)
         return DB_EINVAL;
     struct file_priv *fp = xcalloc(1, sizeof(*fp));
     SF_INFO info = {.samplerate = rate, .channels = 1};
+    errno = 0;
     if (strcmp(target, "-") == 0) {
         info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
         fp->sf = sf_open_fd(STDOUT_FILENO, SFM_WRITE, &info, 0);
@@ -51,10 +53,13 @@ static int file_open(struct out *o, int rate, const char *target)
         fp->sf = sf_open(fp->tmp, SFM_WRITE, &info);
     }
     if (!fp->sf) {
+        int rc = db_errno(errno); /* a full disk fails the header's write */
+        if (fp->tmp)
+            unlink(fp->tmp);
         free(fp->path);
         free(fp->tmp);
         free(fp);
-        return DB_EIO;
+        return rc;
     }
     o->priv = fp;
     return 0;
@@ -63,9 +68,12 @@ static int file_open(struct out *o, int rate, const char *target)
 static int file_write(struct out *o, const int16_t *s, size_t n)
 {
     struct file_priv *fp = o->priv;
+    if (fp->failed)
+        return fp->failed;
+    errno = 0;
     if (sf_write_short(fp->sf, s, (sf_count_t)n) != (sf_count_t)n) {
-        fp->failed = 1;
-        return DB_EIO;
+        fp->failed = db_errno(errno);
+        return fp->failed;
     }
     return 0;
 }
@@ -73,14 +81,15 @@ static int file_write(struct out *o, const int16_t *s, size_t n)
 static int file_close(struct out *o)
 {
     struct file_priv *fp = o->priv;
-    int rc = fp->failed ? DB_EIO : 0;
+    int rc = fp->failed;
     if (fp->tmp)
         sf_write_sync(fp->sf);
-    if (sf_close(fp->sf) != 0)
-        rc = DB_EIO;
+    errno = 0;
+    if (sf_close(fp->sf) != 0 && rc == 0) /* it writes the header's sizes, a WAV's tail */
+        rc = db_errno(errno);
     if (fp->tmp) {
         if (rc == 0 && rename(fp->tmp, fp->path) != 0)
-            rc = DB_EIO;
+            rc = db_errno(errno);
         if (rc < 0)
             unlink(fp->tmp);
     }
@@ -93,7 +102,8 @@ static int file_close(struct out *o)
 static void file_abort(struct out *o)
 {
     struct file_priv *fp = o->priv;
-    fp->failed = 1;
+    if (!fp->failed)
+        fp->failed = DB_EIO;
     file_close(o);
 }
 

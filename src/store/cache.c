@@ -177,6 +177,8 @@ static int fail(struct cache *c, int rc)
     case SQLITE_NOTADB:
         c->damaged = 1;
         return DB_EFORMAT;
+    case SQLITE_FULL: /* the disk is full */
+        return DB_ENOSPC;
     default:
         return DB_EIO;
     }

@@ -336,6 +336,24 @@ try:
           "docbao: no docbao daemon is running; start it with 'docbao daemon' or "
           "'systemctl --user start docbao'", "with no daemon: one clear line, exit 1",
           r.stderr.decode())
+    # A value after a command that takes none is bad usage, refused before the daemon is
+    # reached: `docbao next 5` must not skip one sentence as if the 5 were not there.
+    for args, extra in ((["next", "5"], "5"), (["pause", "x"], "x"), (["status", "foo"], "foo"),
+                        (["next-article", "2"], "2"), (["quit", "now"], "now"),
+                        (["stop", "--json", "x"], "x")):
+        r = sb.run(*args)
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err == f"docbao: {args[0]} takes no arguments, but '{extra}' "
+              "was given. Try 'docbao --help'.\n",
+              f"docbao {' '.join(args)}: one usage line naming '{extra}' and {args[0]}, exit 2",
+              f"rc={r.returncode} {err!r}")
+    r = sb.run("speed", "1.5", "2")
+    check(r.returncode == 2 and "speed takes one value" in r.stderr.decode() and
+          "'2'" in r.stderr.decode(), "docbao speed 1.5 2: the extra value is bad usage",
+          r.stderr.decode())
+    r = sb.run("next", "5", env={"LANGUAGE": "vi"})
+    check(r.returncode == 2 and "không nhận tham số" in r.stderr.decode(),
+          "the extra-argument line in Vietnamese with LANGUAGE=vi", r.stderr.decode())
 finally:
     if daemon and daemon.poll() is None:
         daemon.kill()

@@ -9,8 +9,8 @@ import sqlite3
 import subprocess
 import time
 
-from lib import (DOCBAO, NOW, NewsServer, Route, Sandbox, article_page, bound, check, done,
-                 rfc822, rss)
+from lib import (DOCBAO, NOW, ROOT, NewsServer, Route, Sandbox, article_page, bound, check,
+                 done, rfc822, rss)
 
 
 def tuoitre_date(hours_ago):
@@ -179,6 +179,82 @@ try:
               f"one clear line for the failed source {name}", err)
     check(elapsed < bound(5), "a feed slower than the timeout does not hold the list", elapsed)
     c.close()
+
+    # --- a rule that is not valid XPath: one warning at load, the rule ignored ----------------
+    src_xp = sb.path("sources-xpath.json")
+    with open(src_xp, "w") as f:
+        json.dump({"sources": [
+            {"id": "sitea", "name": "Báo A", "categories": {"xa-hoi": a.url("/rss/xa-hoi.rss")},
+             "article": {"body": "//div[", "drop": ["//figcaption"]}},
+            {"id": "siteb", "name": "Báo B", "categories": {"xa-hoi": b.url("/rss/xa-hoi.rss")},
+             "article": {"body": "//article"}}]}, f, ensure_ascii=False)
+    warning = (f"docbao: {src_xp}: site 'sitea': the rule body '//div[' is not a valid XPath; "
+               "it is ignored.")
+    r = sb.run("list", "-c", "xa-hoi", "--sources", src_xp, "--json", "--all", env=env)
+    err = r.stderr.decode()
+    check(r.returncode == 0 and len(json.loads(r.stdout or b"[]")) == 5,
+          "a bad XPath rule does not stop the list", err)
+    check(err.splitlines() == [warning], "a bad XPath rule: exactly one warning naming the "
+          "file, the site and the rule (no libxml2 noise)", err)
+    r = sb.run("categories", "--sources", src_xp, env={"LANGUAGE": "vi"})
+    check(r.returncode == 0 and "không phải XPath hợp lệ" in r.stderr.decode() and
+          len(r.stderr.decode().splitlines()) == 1, "the warning in Vietnamese with LANGUAGE=vi",
+          r.stderr.decode())
+
+    # --- a full disk: "no space left on device", not "input/output error" ---------------------
+    full = sb.path("full")
+    os.mkdir(full)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", full],
+                             capture_output=True).returncode == 0
+    if not mounted:
+        print("ok # skip a full disk: a 64k tmpfs cannot be mounted here (needs root)")
+    try:
+        if mounted:
+            fd = os.open(os.path.join(full, "fill"), os.O_WRONLY | os.O_CREAT)
+            try:  # the disk is full from the start
+                while os.write(fd, b"\0" * 4096) > 0:
+                    pass
+            except OSError:
+                pass
+            os.close(fd)
+            bantin = os.path.join(full, "bantin.wav")
+            r = sb.run("--category", "xa-hoi", "--sources", src, "--all", "--limit", "1", "-q",
+                       "--export", bantin, env=env)
+            err = r.stderr.decode()
+            check(r.returncode == 1 and err == f"docbao: cannot write the bulletin {bantin}: no "
+                  "space left on device. Free some space on its disk (or in the temporary folder "
+                  f"{sb.env.get('TMPDIR') or '/tmp'}), or write it to another disk.\n",
+                  "a bulletin on a full disk: one line saying no space is left, exit 1", err)
+            check(sorted(os.listdir(full)) == ["fill"], "a bulletin on a full disk leaves no file",
+                  os.listdir(full))
+            r = sb.run("--category", "xa-hoi", "--sources", src, "--all", "--limit", "1", "-q",
+                       "--export", sb.path("tmpfull.wav"), env={**env, "TMPDIR": full})
+            err = r.stderr.decode()
+            check(r.returncode == 1 and "no space left on device" in err and full in err and
+                  len(err.splitlines()) == 1 and not os.path.exists(sb.path("tmpfull.wav")),
+                  "a bulletin with a full temporary folder: the same line, naming it", err)
+            x = os.path.join(full, "x.wav")
+            r = sb.run("read", "-q", "-o", x, os.path.join(ROOT, "samples", "bai-mau.html"))
+            err = r.stderr.decode()
+            check(r.returncode == 1 and err == f"docbao: cannot write {x}: no space left on "
+                  "device. Free some space on its disk, or write it to another disk.\n",
+                  "read -o on a full disk: one line saying no space is left, exit 1", err)
+            r = sb.run("read", "-q", "-o", x, os.path.join(ROOT, "samples", "bai-mau.html"),
+                       env={"LANGUAGE": "vi"})
+            check(r.returncode == 1 and "hết chỗ trống" in r.stderr.decode(),
+                  "the full-disk line in Vietnamese with LANGUAGE=vi", r.stderr.decode())
+            r = sb.run("list", "-c", "xa-hoi", "--sources", src, "--json", "--all",
+                       env={**env, "XDG_CACHE_HOME": full})
+            err = r.stderr.decode()
+            check(r.returncode == 0 and len(json.loads(r.stdout or b"[]")) == 5 and
+                  [l for l in err.splitlines() if "cache" in l] ==
+                  ["docbao: the cache cannot be opened (no space left on device); continuing "
+                   "without it: nothing will be remembered."],
+                  "a cache on a full disk: the stories are listed, one line says no space is "
+                  "left", err)
+    finally:
+        if mounted:
+            subprocess.run(["umount", full])
 
     # --- unknown category ---------------------------------------------------------------------
     r = sb.run("list", "-c", "khong-co", "--sources", src, env=env)

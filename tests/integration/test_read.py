@@ -185,6 +185,117 @@ try:
     r = sb.run("read", "-o", "/nonexistent-dir/x.wav", SAMPLE_HTML)
     check(r.returncode == 1 and b"/nonexistent-dir/x.wav" in r.stderr,
           "an unwritable export path is a clear error", r.stderr.decode())
+
+    # --- one input check for read, extract and text -------------------------------------------
+    junk_bin = os.path.join(DATA, "feeds", "junk.bin")
+    page = os.path.join(DATA, "feeds", "html-page.html")
+    with open(junk_bin, "rb") as f:
+        junk_bytes = f.read()
+    want = (f"docbao: {junk_bin} is not text or an HTML page (binary data?): there is nothing "
+            "to read.\n")
+    for args in (["text", junk_bin], ["text", "--sentences", junk_bin], ["extract", junk_bin],
+                 ["read", "-o", sb.path("junk.wav"), junk_bin]):
+        r = sb.run(*args)
+        check(r.returncode == 1 and r.stderr.decode() == want and not r.stdout,
+              f"docbao {args[0]} on junk.bin: the same one line, exit 1, nothing spoken",
+              f"rc={r.returncode} {r.stderr.decode()!r} {r.stdout[:60]!r}")
+    r = sb.run("text", "-", stdin=junk_bytes)
+    check(r.returncode == 1 and r.stderr.decode() == "docbao: standard input is not text or an "
+          "HTML page (binary data?): there is nothing to read.\n" and not r.stdout,
+          "docbao text - < junk.bin: refused in one line naming standard input",
+          r.stderr.decode())
+    nul = sb.path("nul.txt")
+    with open(nul, "wb") as f:
+        f.write("Hà Nội hôm nay có mưa.\0\0\0 Trời rét.\n".encode())
+    r = sb.run("text", nul)
+    check(r.returncode == 1 and b"binary data" in r.stderr and not r.stdout,
+          "docbao text: NUL bytes are binary junk", r.stderr.decode())
+    with open(page, "rb") as f:
+        page_bytes = f.read()
+    for args, stdin, name in ((["text", page], None, page),
+                              (["text", "-"], page_bytes, "standard input"),
+                              (["text", SAMPLE_HTML], None, SAMPLE_HTML)):
+        r = sb.run(*args, stdin=stdin)
+        err = r.stderr.decode()
+        check(r.returncode == 1 and err.startswith(f"docbao: {name} is an HTML page, not plain "
+                                                    "text: use 'docbao extract'")
+              and "'docbao read'" in err and len(err.splitlines()) == 1 and not r.stdout,
+              f"docbao {' '.join(args[:1])} on an HTML page ({os.path.basename(name)}): one line "
+              "pointing to extract and read, exit 1", f"rc={r.returncode} {err!r}")
+    r = sb.run("text", page, env={"LANGUAGE": "vi"})
+    check(r.returncode == 1 and "là một trang HTML" in r.stderr.decode(),
+          "the HTML-page line in Vietnamese with LANGUAGE=vi", r.stderr.decode())
+    r = sb.run("extract", page)
+    check(r.returncode == 0 and "VnExpress" in r.stdout.decode(),
+          "extract still takes the HTML page", r.stderr.decode())
+    plain = "UBND TP.HCM có 1.100 người. Hôm nay trời đẹp.\n"
+    r = sb.run("text", "-", stdin=plain.encode())
+    check(r.returncode == 0 and r.stdout.decode().splitlines() ==
+          ["ủy ban nhân dân thành phố Hồ Chí Minh có một nghìn một trăm người.",
+           "Hôm nay trời đẹp."], "docbao text - still reads plain text from stdin",
+          (r.stdout.decode(), r.stderr.decode()))
+    with open(sb.path("plain.txt"), "w") as f:
+        f.write("a < b và 3 > 2, không phải HTML.\n")
+    r = sb.run("text", "--sentences", sb.path("plain.txt"))
+    check(r.returncode == 0 and r.stdout.decode() == "a < b và 3 > 2, không phải HTML.\n",
+          "docbao text FILE: text with < and > is still text", (r.stdout, r.stderr.decode()))
+    r = sb.run("text", badutf)
+    check(r.returncode == 0 and "Hà Nội" in r.stdout.decode(),
+          "docbao text: a few invalid UTF-8 bytes are repaired, not refused", r.stderr.decode())
+    r = sb.run("text", empty)
+    check(r.returncode == 0 and not r.stdout and not r.stderr,
+          "docbao text on an empty file: no lines, exit 0", r.stderr.decode())
+
+    # --- usage: arguments after a command that takes none ----------------------------------
+    cases = [(["list", "extra"], "list", "extra"), (["categories", "x"], "categories", "x"),
+             (["config", "--print", "x"], "config", "x"), (["daemon", "now"], "daemon", "now"),
+             (["list", "-c", "xa-hoi", "a", "b"], "list", "a")]
+    for args, name, extra in cases:
+        r = sb.run(*args)
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err == f"docbao: {name} takes no arguments, but '{extra}' was "
+              "given. Try 'docbao --help'.\n",
+              f"docbao {' '.join(args)}: one usage line naming '{extra}', exit 2",
+              f"rc={r.returncode} {err!r}")
+    for args, name, extra in ((["text", "a.txt", "b.txt"], "text", "b.txt"),
+                              (["extract", SAMPLE_HTML, "b.html"], "extract", "b.html")):
+        r = sb.run(*args)
+        err = r.stderr.decode()
+        check(r.returncode == 2 and err.startswith(f"docbao: {name} takes ") and
+              f"but '{extra}' was also given" in err and len(err.splitlines()) == 1,
+              f"docbao {name} with two files: one usage line naming the second, exit 2",
+              f"rc={r.returncode} {err!r}")
+
+    # --- -o - into a terminal: refused, nothing written to it --------------------------------
+    import pty
+    import subprocess
+    from lib import cmd
+    for args in (["read", "-o", "-", SAMPLE_HTML], ["--export", "-", "-c", "xa-hoi"]):
+        master, slave = pty.openpty()
+        try:
+            p = subprocess.run(cmd(*args), stdout=slave, stderr=subprocess.PIPE,
+                               env=sb.env, timeout=60)
+            os.set_blocking(master, False)
+            try:
+                leaked = os.read(master, 4096)
+            except OSError:
+                leaked = b""
+        finally:
+            os.close(slave)
+            os.close(master)
+        err = p.stderr.decode()
+        check(p.returncode == 2 and err == "docbao: refusing to write audio to the terminal: "
+              "redirect it, e.g. -o - > file.wav.\n" and not leaked,
+              f"docbao {' '.join(args[:3])}: stdout a terminal: refused in one line, exit 2, "
+              "nothing written to it", f"rc={p.returncode} {err!r} {leaked[:40]!r}")
+    redirected = sb.path("redirected.wav")
+    with open(redirected, "wb") as f:
+        p = subprocess.run(cmd("read", "-q", "-o", "-", SAMPLE_HTML), stdout=f,
+                           stderr=subprocess.PIPE, env=sb.env, timeout=120)
+    with open(redirected, "rb") as f:
+        head = f.read(4)
+    check(p.returncode == 0 and head == b"RIFF", "-o - > file.wav still writes the WAV",
+          p.stderr.decode())
 finally:
     sb.close()
 done()

@@ -1,6 +1,7 @@
 /*
  * test_core.c — buffers, string arrays, UTF-8 hygiene and the article record.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,10 +89,16 @@ static void test_article(void)
 
 static void test_strerror(void)
 {
-    for (int e = 0; e >= -15; e--)
+    for (int e = 0; e >= DB_ENOSPC; e--)
         T_OK(db_strerror(e) && *db_strerror(e) && strcmp(db_strerror(e), "unknown error"),
              "db_strerror(%d) describes the error", e);
     T_STR(db_strerror(-999), "unknown error", "db_strerror of an unknown value");
+    /* a full disk is said so, not "input/output error" (issue 15) */
+    T_STR(db_strerror(DB_ENOSPC), "no space left on device", "db_strerror(DB_ENOSPC)");
+    T_INT(db_errno(ENOSPC), DB_ENOSPC, "db_errno(ENOSPC) is DB_ENOSPC");
+    T_INT(db_errno(EDQUOT), DB_ENOSPC, "db_errno(EDQUOT), a used-up quota, is DB_ENOSPC");
+    T_INT(db_errno(EIO), DB_EIO, "db_errno(EIO) is DB_EIO");
+    T_INT(db_errno(0), DB_EIO, "db_errno(0) is DB_EIO");
 }
 
 int main(void)

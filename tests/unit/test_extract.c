@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -17,6 +18,7 @@
 #include "docbao/article.h"
 #include "docbao/err.h"
 #include "docbao/extract.h"
+#include "docbao/sources.h"
 #include "docbao/util.h"
 
 #define SHARED "../shared/"
@@ -913,6 +915,76 @@ static void test_readability_pages(void)
     }
 }
 
+/* A sources file whose rules are not valid XPath: each such rule is left out with one warning
+ * naming the file, the site and the rule, and extraction goes on as for a rule that matches
+ * nothing (issue 15). */
+static void test_sources_bad_xpath(void)
+{
+    static const char page[] =
+        "<html><head><title>Trang thử</title></head><body><div class=\"story\">"
+        "<h1>Mưa lớn gây ngập nhiều tuyến phố</h1><div class=\"body\"><p>Mưa lớn kéo dài từ "
+        "chiều qua khiến nhiều tuyến phố trung tâm ngập sâu, giao thông ùn tắc đến tối.</p>"
+        "<p>Công ty thoát nước đã huy động hơn 500 công nhân túc trực tại các điểm ngập để "
+        "khơi thông dòng chảy suốt đêm qua.</p></div></div></body></html>";
+    static const char json[] =
+        "{\"sources\": ["
+        "{\"id\": \"abc\", \"categories\": {\"xa-hoi\": \"https://abc.vn/rss/xa-hoi.rss\"},"
+        " \"article\": {\"body\": \"//div[@class='body'\", \"title\": \"//h1\","
+        " \"byline\": \"//span[\", \"published\": \"\","
+        " \"drop\": [\"//figcaption\", \"//*[\", \"count(\"]}},"
+        "{\"id\": \"good\", \"categories\": {\"xa-hoi\": \"https://good.vn/rss.rss\"},"
+        " \"article\": {\"body\": \"//div[@class='body']\", \"drop\": [\"//figcaption\"]}}]}";
+    char path[] = "/tmp/docbao-sources-XXXXXX";
+    int fd = mkstemp(path);
+    T_OK(fd >= 0, "sources: a temporary file");
+    if (fd < 0)
+        return;
+    FILE *f = fdopen(fd, "w");
+    fputs(json, f);
+    fclose(f);
+    struct sources *src = NULL;
+    char err[256] = "";
+    int rc = sources_load(path, &src, err, sizeof(err));
+    T_INT(rc, 0, "sources: bad XPath rules do not stop the load (%s)", err);
+    if (rc == 0) {
+        char want[512];
+        snprintf(want, sizeof(want),
+                 "%s: site 'abc': the rule body '//div[@class='body'' is not a valid XPath; it "
+                 "is ignored.",
+                 path);
+        T_INT(src->warnings.n, 4, "sources: one warning per bad rule (body, byline, 2 drops)");
+        T_STR(src->warnings.n > 0 ? src->warnings.v[0] : NULL, want,
+              "sources: the warning names the file, the site and the rule");
+        T_OK(src->warnings.n > 1 && strstr(src->warnings.v[1], "the rule byline '//span['"),
+             "sources: the byline rule is named");
+        T_OK(src->warnings.n > 3 && strstr(src->warnings.v[2], "the rule drop '//*['") &&
+                 strstr(src->warnings.v[3], "the rule drop 'count('"),
+             "sources: each bad drop rule is named");
+        const struct source *abc = sources_find(src, "abc"), *good = sources_find(src, "good");
+        T_OK(abc && !abc->rules.body && !abc->rules.byline, "sources: the bad rules are left out");
+        T_STR(abc ? abc->rules.title : NULL, "//h1", "sources: the good title rule is kept");
+        T_OK(abc && abc->rules.drop && abc->rules.drop[0] && !strcmp(abc->rules.drop[0],
+             "//figcaption") && !abc->rules.drop[1], "sources: only the good drop rule is kept");
+        T_OK(good && good->rules.body, "sources: a site with good rules keeps them");
+
+        /* extraction with the loaded rules: as with no body rule at all */
+        struct article *a = NULL, *plain = NULL;
+        struct extract_rules none = {NULL, "//h1", NULL, NULL, NULL};
+        T_INT(extract_html_rules(page, strlen(page), NULL, abc ? &abc->rules : NULL, &a), 0,
+              "sources: a page of the site with the bad body rule is extracted");
+        T_INT(extract_html_rules(page, strlen(page), NULL, &none, &plain), 0,
+              "sources: the same page with no body rule");
+        int same = a && plain && a->npara == plain->npara && a->npara == 2;
+        for (size_t i = 0; same && i < a->npara; i++)
+            same = strcmp(a->paras[i], plain->paras[i]) == 0;
+        T_OK(same, "sources: the bad body rule falls back as a rule matching nothing does");
+        article_free(a);
+        article_free(plain);
+        sources_free(src);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     test_html_cases();
@@ -926,5 +998,6 @@ int main(void)
     test_jsonld();
     test_rules_edge();
     test_readability_pages();
+    test_sources_bad_xpath();
     return t_done();
 }
