@@ -296,6 +296,14 @@ try:
         head = f.read(4)
     check(p.returncode == 0 and head == b"RIFF", "-o - > file.wav still writes the WAV",
           p.stderr.decode())
+    # into a pipe, which libsndfile cannot seek back into: the whole WAV still comes out
+    p = subprocess.run(cmd("read", "-q", "-o", "-", SAMPLE_HTML), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=sb.env, timeout=120)
+    with open(redirected, "rb") as f:
+        whole = f.read()
+    check(p.returncode == 0 and p.stdout == whole,
+          "read -o - | …: the same WAV into a pipe as into a file",
+          f"rc={p.returncode} {len(p.stdout)} vs {len(whole)} bytes {p.stderr.decode()}")
 finally:
     sb.close()
 done()
