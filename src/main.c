@@ -1116,6 +1116,10 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
         free(url);
         news_prefetch(q->news);
     }
+    if (wi->at_end) { /* the worker before had read the list to its end: so has this one */
+        po.start_story = ps.count(ps.ctx);
+        po.start_sentence = 0;
+    }
     struct player *pl = NULL;
     int rc = player_new(&po, &ps, &pl);
     free(key);

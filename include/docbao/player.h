@@ -52,7 +52,8 @@ struct player_opts {
     const char *place_key;       /* the selection's key under which the place is saved in the
                                     cache (the player opens its own connection); NULL = the
                                     place is not remembered */
-    size_t start_story;          /* where to begin (0-based) */
+    size_t start_story;          /* where to begin (0-based; the count of stories: past the
+                                    end, stopped when quit_at_end is 0) */
     size_t start_sentence;
     int quit_at_end;             /* nonzero: stop when the last story ends (else wait) */
     int start_paused;            /* nonzero: begin paused at the start place */

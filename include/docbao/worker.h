@@ -12,7 +12,7 @@
  *
  *   daemon → worker, first:  {"category":…,"sources":…,"limit":N,"url":…,
  *                             "at":URL,"sentence":N,"paused":bool,"speed":X,"saved":bool,
- *                             "strict":bool,"refetch":bool}
+ *                             "strict":bool,"refetch":bool,"at_end":bool}
  *                            (every key optional: the selection to load — a category,
  *                            sources and limit over the command line's, or one article's URL
  *                            — and where and how to begin)
@@ -69,6 +69,8 @@ struct worker_init {
                            the URL unreadable), say why (worker_send_failed) and exit with
                            WORKER_EXIT_ERR - rc instead of waiting on an empty list, so the
                            daemon keeps the queue before */
+    int at_end;         /* begin past the last story (stopped): the worker before had read
+                           the list to its end */
     int refetch;        /* the news fetched again at the end of the list: an empty one says
                            "No new stories" */
 };

@@ -1357,7 +1357,9 @@ int player_new(const struct player_opts *o, const struct player_source *src,
             p->cache = NULL;
     }
     p->count = src->count(src->ctx);
-    p->story = o->start_story < p->count ? o->start_story : 0;
+    /* start_story == count: past the end of the list (the daemon's worker started again
+     * there: stopped, as the one before was) */
+    p->story = o->start_story <= p->count ? o->start_story : 0;
     p->sentence = o->start_story < p->count ? o->start_sentence : 0;
     if (o->sleep_minutes > 0) {
         p->sleep_minutes = o->sleep_minutes;

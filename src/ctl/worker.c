@@ -62,6 +62,7 @@ int worker_read_init(int fd, struct worker_init *wi)
     wi->saved = json_is_true(json_object_get(o, "saved"));
     wi->strict = json_is_true(json_object_get(o, "strict"));
     wi->refetch = json_is_true(json_object_get(o, "refetch"));
+    wi->at_end = json_is_true(json_object_get(o, "at_end"));
     v = json_object_get(o, "speed");
     if (json_is_number(v))
         wi->speed = json_number_value(v);

@@ -267,6 +267,10 @@ static int spawn(struct player *p, int paused, int at_place, const char *mode)
         json_object_set_new(init, "sentence", json_integer((json_int_t)p->st.sentence));
         /* the same news as the worker before: no wait on the network to go on */
         json_object_set_new(init, "saved", json_true());
+    } else if (at_place && p->obj && p->st.count > 0 && p->st.story >= p->st.count) {
+        /* past the end of the list: the new worker starts there too, not at the top */
+        json_object_set_new(init, "saved", json_true());
+        json_object_set_new(init, "at_end", json_true());
     }
     if (p->obj)
         json_object_set_new(init, "speed", json_real(p->st.speed));

@@ -387,9 +387,12 @@ try:
                              text=True, env=env).stdout.split("\n")
         check(out[:3] == ["b true", "b false", "b false"],
               "at the end CanPlay (Play fetches again), not CanGoNext nor CanPause", out)
+    check(wait_for(lambda: not kids(), 20), "at the end the player process leaves")
     rep = rpc(sock, '{"cmd":"next-article"}', 10)
-    check(rep and rep.get("message") == "No more stories.",
-          "next-article at the end answers in words", rep)
+    check(rep and rep.get("message") == "No more stories." and rep["state"]["state"] == "stopped"
+          and rep["state"]["article"]["index"] == 0,
+          "next-article at the end (a new player process) answers in words, still at the end",
+          rep)
     feeds_before = sum(1 for path, _ in news.requests if path.endswith(".rss"))
     rep = rpc(sock, '{"cmd":"resume"}', 30)
     check(rep and rep.get("ok") and sum(1 for path, _ in news.requests if path.endswith(".rss"))
