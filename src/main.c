@@ -381,7 +381,8 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
         n = 0; /* the player's source owns the articles now */
         goto out;
     }
-    pause_background(o);
+    if (!o->export_path) /* a bulletin file plays nothing aloud */
+        pause_background(o);
     status = audio_open(o, &au);
     if (status == 0) {
         for (size_t i = 0; i < n && !interrupted; i++) {

@@ -335,6 +335,10 @@ try:
     r = sb.run("list", "-c", "xa-hoi", "--sources", src, timeout=30)
     check(r.returncode == 0 and status()["state"] == "playing",
           "docbao list leaves the background player playing", r.stderr.decode())
+    r = sb.run("read", news.url("/a1.html"), "--export", sb.path("a1.wav"), timeout=60)
+    check(r.returncode == 0 and status()["state"] == "playing"
+          and b"background player" not in r.stdout,
+          "docbao read --export leaves the background player playing", r.stderr.decode())
     def foreground_read():
         """docbao read at a terminal (tmux) until its story is announced, then q; returns
         (exit status, the screen)."""
