@@ -98,6 +98,7 @@ static void on_signal(int sig)
 
 static char **split_list(const char *s);
 static int read_interactive(const struct opts *o, struct article **arts, size_t n);
+static void pause_background(const struct opts *o);
 static void err_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void err_line(const char *fmt, ...)
 {
@@ -453,6 +454,8 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
         n = 0; /* the player's source owns the articles now */
         goto out;
     }
+    if (!o->export_path) /* a bulletin file plays nothing aloud */
+        pause_background(o);
     status = audio_open(o, &au);
     if (status == 0) {
         for (size_t i = 0; i < n && !interrupted; i++) {
@@ -909,6 +912,16 @@ static char *place_key(const struct opts *o)
     return buf_steal(&b);
 }
 
+/* One voice at a time: before playing in the foreground, a background player (the daemon)
+ * of this user that is playing is paused, saying so in one line. */
+static void pause_background(const struct opts *o)
+{
+    if (ctl_client_pause_playing() && !o->quiet) {
+        printf("%s\n", _("The background player was paused; 'docbao resume' continues it."));
+        fflush(stdout);
+    }
+}
+
 /* Runs the player until it finishes: keys from standard input, status lines to standard
  * output. Returns the exit status. */
 static int run_player(const struct opts *o, struct player *pl)
@@ -917,6 +930,7 @@ static int run_player(const struct opts *o, struct player *pl)
     int stdin_open = 1;
     char pending[64];
     size_t npending = 0;
+    pause_background(o);
     if (player_start(pl) < 0) {
         keys_restore();
         err_line(_("the player could not start."));
@@ -1204,6 +1218,7 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
         .out_driver = o->output,
         .quit_at_end = 0,
         .start_paused = wi->paused,
+        .refetched = wi->refetch,
     };
     struct player_source ps;
     char *key = NULL;
@@ -1236,6 +1251,10 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
         free(url);
         news_prefetch(q->news);
     }
+    if (wi->at_end) { /* the worker before had read the list to its end: so has this one */
+        po.start_story = ps.count(ps.ctx);
+        po.start_sentence = 0;
+    }
     struct player *pl = NULL;
     int rc = player_new(&po, &ps, &pl);
     free(key);
@@ -1253,21 +1272,42 @@ static struct player *daemon_player(const struct opts *o, struct daemon_queue *q
 }
 
 /* Loads the news for q->sel into q (the daemon keeps running when nothing can be had); with
- * saved, the stories the last fetch saved when there are any (news.h saved_first). */
-static void daemon_load(struct daemon_queue *q, int saved)
+ * saved, the stories the last fetch saved when there are any (news.h saved_first). Returns
+ * 0, or an error with a one-line English reason in why (for the client that asked). */
+static int daemon_load(struct daemon_queue *q, int saved, char *why, size_t whysize)
 {
     q->src = load_sources(&q->sel);
-    if (!q->src)
-        return;
-    if (check_selection(&q->sel, q->src) != 0)
-        return;
+    if (!q->src) {
+        snprintf(why, whysize, "the sources file cannot be used");
+        return DB_EFORMAT;
+    }
+    if (check_selection(&q->sel, q->src) != 0) {
+        snprintf(why, whysize, "no site has the category '%s' (see 'docbao categories')",
+                 q->sel.category);
+        return DB_EINVAL;
+    }
     q->cache = open_cache();
     struct news_opts no;
     fill_news_opts(&q->sel, &no, 1500);
     no.saved_first = saved;
-    if (news_new(q->src, q->cache, &no, &q->news) == 0 && news_load(q->news) < 0)
+    int rc = news_new(q->src, q->cache, &no, &q->news);
+    if (rc == 0 && (rc = news_load(q->news)) < 0) {
         err_line(_("no news could be fetched and none is saved: check your network connection "
                    "and try again."));
+        snprintf(why, whysize, "no news could be fetched for '%s' and none is saved",
+                 q->sel.category);
+        return rc;
+    }
+    if (rc < 0) {
+        snprintf(why, whysize, "the news for '%s' cannot be loaded: %s", q->sel.category,
+                 db_strerror(rc));
+        return rc;
+    }
+    if (news_count(q->news) == 0) {
+        snprintf(why, whysize, "there are no stories for '%s' now", q->sel.category);
+        return DB_EEMPTY;
+    }
+    return 0;
 }
 
 /* docbao daemon: becomes docbaod (the control socket and MPRIS, without the speech and sound
@@ -1320,13 +1360,18 @@ static int cmd_worker(const struct opts *o)
     struct daemon_queue q;
     memset(&q, 0, sizeof(q));
     q.sel = *o;
+    char why[512] = "";
+    int lrc = 0;
     if (wi.url) {
         struct article *a = NULL;
         q.list = xcalloc(1, sizeof(*q.list));
-        if (load_article(wi.url, &a) == 0) {
+        if ((lrc = load_article(wi.url, &a)) == 0) {
             q.list->arts = xcalloc(1, sizeof(*q.list->arts));
             q.list->arts[0] = a;
             q.list->n = 1;
+        } else {
+            snprintf(why, sizeof(why), "cannot read %s: %s", wi.url,
+                     db_strerror(lrc < 0 ? lrc : DB_EIO));
         }
     } else {
         if (wi.category) {
@@ -1339,9 +1384,16 @@ static int cmd_worker(const struct opts *o)
         }
         if (wi.limit > 0)
             q.sel.limit = (size_t)wi.limit;
-        daemon_load(&q, wi.saved);
+        lrc = daemon_load(&q, wi.saved, why, sizeof(why));
         if (!q.news) /* no usable selection: an empty list, waiting for "queue" or "play" */
             q.list = xcalloc(1, sizeof(*q.list));
+    }
+    if (wi.strict && lrc < 0) {
+        /* a client's new queue that cannot be had: the daemon keeps the one before */
+        worker_send_failed(WORKER_FD, why);
+        queue_clear(&q);
+        worker_init_clear(&wi);
+        return WORKER_EXIT_ERR - (lrc < 0 ? lrc : DB_EIO);
     }
     int err = DB_EIO;
     struct player *pl = daemon_player(o, &q, &wi, &err);

@@ -16,6 +16,10 @@
  *                                          → a request for the daemon (any of the three keys)
  *   anything wrong                         → {"ok":false,"error":"…"}
  *
+ * A command whose key would have printed and said something beyond the state (Down on the
+ * last story, a speed at its limit) carries it as text: {"ok":true,"state":{…},"message":
+ * "This is the last story"}.
+ *
  * Every row of the command table (cmd.h) is a command, "quit" included. The state object is
  * SPEC §2's `status --json`: {"state":"playing|paused|stopped","speed":1.0,
  * "article":{"index":1,"count":5,"title":…,"url":…,"site":…},"sentence":{"index":3,"count":20}}
@@ -23,8 +27,10 @@
  *
  * The server runs inside one poll() loop (daemon.c): it hands out its pollfds, is told what
  * they reported, and never blocks. Requests it cannot carry out itself (a new queue, a URL to
- * play) are answered "accepted" at once and queued for the loop's owner, which picks them up
- * with ctl_server_next_request() — news goes up through a queue, never a callback.
+ * play) are queued for the loop's owner, which picks them up with ctl_server_next_request()
+ * — news goes up through a queue, never a callback — and answers them once carried out with
+ * ctl_server_answer(): the client learns whether the new queue could be had, and why not.
+ * Until then that client's further lines wait.
  */
 #ifndef DOCBAO_CTL_H
 #define DOCBAO_CTL_H
@@ -57,6 +63,8 @@ struct ctl_request {
     char *sources;   /* QUEUE: "id[,id...]", or NULL when not given */
     long limit;      /* QUEUE: at most this many stories, or -1 when not given */
     char *url;       /* PLAY: the article's URL */
+    unsigned long id; /* who waits for the answer (ctl_server_answer / mpris_answer); 0 none */
+    int from_bus;    /* the request came from MPRIS (OpenUri), not the socket */
 };
 
 /* Frees the strings of r and sets it to CTL_REQ_NONE; r may hold CTL_REQ_NONE already. */
@@ -106,6 +114,11 @@ void ctl_server_notify(struct ctl_server *s);
  * returns DB_ENOENT (r untouched) when none is waiting. */
 int ctl_server_next_request(struct ctl_server *s, struct ctl_request *r);
 
+/* Answers the queued request id (ctl_request.id) once its owner carried it out: rc 0 the
+ * state (with msg as "message" when not NULL), else {"ok":false,"error":msg}. A client that
+ * left meanwhile is forgotten; further lines of the client are then run. */
+void ctl_server_answer(struct ctl_server *s, unsigned long id, int rc, const char *msg);
+
 /* Tries once, without blocking, to write every client's pending reply (before exiting). */
 void ctl_server_flush(struct ctl_server *s);
 
@@ -128,5 +141,10 @@ void ctl_server_free(struct ctl_server *s);
  * state object as SPEC §2's `status --json`. Errors are one line on stderr. Returns the exit
  * status: 0 done, 1 no daemon or the daemon refused, 2 bad usage. */
 int ctl_client_run(int argc, char **argv, int json);
+
+/* Before playing in the foreground: when a docbao daemon of this user answers on the control
+ * socket and is playing, pauses it (two voices at once help nobody). Says nothing when no
+ * daemon runs. Returns 1 when it paused one, else 0. */
+int ctl_client_pause_playing(void);
 
 #endif

@@ -19,6 +19,7 @@
  *         daemon_serve(d, p, &req);
  *         if (req.kind == CTL_REQ_NONE) break;          // quit, signal, end of queue
  *         ... act: a new selection (player_free, player_new) or the URL ...
+ *         daemon_answer(d, &req, rc, why);              // the client learns how it went
  *         ctl_request_clear(&req);
  *     }
  *     player_free(p); daemon_free(d);
@@ -48,6 +49,11 @@ int daemon_new(const struct daemon_opts *o, struct daemon **out);
  * (which must hold CTL_REQ_NONE) holds the request, else it stays CTL_REQ_NONE. p may change
  * between calls. Returns 0, or DB_EIO when poll() failed. */
 int daemon_serve(struct daemon *d, struct player *p, struct ctl_request *req);
+
+/* Answers the request req that daemon_serve() handed out, once carried out: rc 0 (msg, may
+ * be NULL, goes along as "message"), or rc < 0 with msg saying why (the client's error, or
+ * OpenUri's D-Bus error). */
+void daemon_answer(struct daemon *d, const struct ctl_request *req, int rc, const char *msg);
 
 /* Nonzero once a signal (SIGTERM, SIGINT, SIGHUP) asked the daemon to stop. */
 int daemon_stopping(const struct daemon *d);

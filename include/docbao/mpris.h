@@ -5,7 +5,7 @@
  * /org/mpris/MediaPlayer2 carries org.mpris.MediaPlayer2 (Identity "docbao", Quit, Raise
  * does nothing) and org.mpris.MediaPlayer2.Player: Play, Pause, PlayPause, Stop, Next and
  * Previous (articles), Seek (one sentence a call, by the offset's sign), SetPosition (best
- * effort), OpenUri (a request for the daemon), PlaybackStatus, Rate (0.5 .. 4.0, writable),
+ * effort), OpenUri (a request for the daemon, answered once it is carried out), PlaybackStatus, Rate (0.5 .. 4.0, writable),
  * Metadata (trackid /org/docbao/story/N, title, artist = [site], url, length), Position, and
  * the Can* properties as the state allows. Quit runs the "quit" command. Commands go down
  * to the player through the command table; the daemon's loop calls mpris_process() when the bus fd is ready and
@@ -56,6 +56,10 @@ void mpris_changed(struct mpris *m);
 /* Moves a waiting OpenUri request into *r (which must hold CTL_REQ_NONE) and returns 0, or
  * returns DB_ENOENT when none is waiting. */
 int mpris_next_request(struct mpris *m, struct ctl_request *r);
+
+/* Answers the OpenUri call behind the request id (ctl_request.id) once the daemon carried
+ * it out: rc 0 a plain return, else a D-Bus error saying msg. Other ids are ignored. */
+void mpris_answer(struct mpris *m, unsigned long id, int rc, const char *msg);
 
 /* Releases the name, closes the connection, frees m; NULL is a no-op. */
 void mpris_free(struct mpris *m);

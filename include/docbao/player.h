@@ -52,10 +52,13 @@ struct player_opts {
     const char *place_key;       /* the selection's key under which the place is saved in the
                                     cache (the player opens its own connection); NULL = the
                                     place is not remembered */
-    size_t start_story;          /* where to begin (0-based) */
+    size_t start_story;          /* where to begin (0-based; the count of stories: past the
+                                    end, stopped when quit_at_end is 0) */
     size_t start_sentence;
     int quit_at_end;             /* nonzero: stop when the last story ends (else wait) */
     int start_paused;            /* nonzero: begin paused at the start place */
+    int refetched;               /* the news was just fetched again at the end of the list:
+                                    an empty queue says "No new stories" */
     int verbose;                 /* also a status line with each sentence as it starts */
 };
 
@@ -102,8 +105,15 @@ int player_event_fd(struct player *p);
  * plain sentences in the interface language ("Bài 2/10 — …", "Tạm dừng", "Tốc độ 1,3"). */
 char *player_next_event(struct player *p);
 
+/* The printed answer of the last player_command() when it had one beyond the state (a key
+ * at an end: "This is the last story", a speed at its limit, "Goodbye"; malloc'd, caller
+ * frees), or NULL. The daemon puts it in its reply. */
+char *player_answer(struct player *p);
+
 /* Nonzero once playback has stopped for good (quit, sleep timer, end of the queue with
- * quit_at_end). */
+ * quit_at_end; not in headlines mode, which waits at the end for a key). After "quit" the
+ * goodbye is said first, for at most a second. At the end of the queue without quit_at_end
+ * the state is PLAYER_STOPPED. */
 int player_finished(struct player *p);
 
 /* Stops everything (saving the place) and frees p; NULL is a no-op. Returns the first error

@@ -13,12 +13,18 @@
  * player (resume, next, faster, ...) starts a new worker at the same story and sentence,
  * paused, and hands the command to it; "pause" and "stop" need no worker when none runs.
  *
+ * At the end of the list (the state "stopped" past the last story, or an empty list),
+ * resume, play and toggle fetch the same selection again in a new worker; when nothing new
+ * came the answer (player_answer) says so and the state stays "stopped".
+ *
  * A command waits for the worker's answer (the worker answers at once once its news is
  * loaded). If the worker ends before answering (it was just leaving), a new one is started
  * and the command sent again, once.
  */
 #ifndef DOCBAO_REMOTE_H
 #define DOCBAO_REMOTE_H
+
+#include <stddef.h>
 
 struct player;
 struct ctl_request;
@@ -33,8 +39,11 @@ int remote_new(char *const *argv, struct player **out);
 
 /* Carries out a request of the control socket or the bus: a new selection (category, sources,
  * limit over the current ones) or an article's URL. Ends the worker (its place is saved) and
- * starts one for the new queue. */
-void remote_request(struct player *p, const struct ctl_request *r);
+ * starts one for the new queue, waiting until it has its news. Returns 0, or when the new
+ * queue cannot be had (no story, the URL unreadable, the worker cannot start) an error with
+ * a one-line English reason in why: the queue before is kept, its worker started again at
+ * its place (playing if it played). */
+int remote_request(struct player *p, const struct ctl_request *r, char *why, size_t whysize);
 
 /* Ends the worker ("quit", then a signal if it does not leave in time) and frees p; NULL is
  * a no-op. Returns DB_EIO when the first worker could not start (it said why on stderr),

@@ -11,14 +11,18 @@
  * object a packet:
  *
  *   daemon → worker, first:  {"category":…,"sources":…,"limit":N,"url":…,
- *                             "at":URL,"sentence":N,"paused":bool,"speed":X,"saved":bool}
+ *                             "at":URL,"sentence":N,"paused":bool,"speed":X,"saved":bool,
+ *                             "strict":bool,"refetch":bool,"at_end":bool}
  *                            (every key optional: the selection to load — a category,
  *                            sources and limit over the command line's, or one article's URL
  *                            — and where and how to begin)
  *   daemon → worker:         {"cmd":"pause","arg":null}         a row of the command table
- *   worker → daemon:         {"rc":0,"state":{…}}                the answer to a command
+ *   worker → daemon:         {"rc":0,"state":{…},"answer":…}    the answer to a command
+ *                                                                ("answer": player_answer)
  *                            {"state":{…}}                       the state changed
  *                            {"end":"idle"|"finished"}           last packet before exiting
+ *                            {"end":"failed","error":"…"}        strict: the queue could not
+ *                                                                be had (the only packet)
  *
  * The state object is the player_state: {"run":0,"speed":1.0,"story":0,"count":3,
  * "sentence":2,"nsentences":16,"title":…,"url":…,"site":…,"headlines":0,"sleep":0}.
@@ -61,6 +65,14 @@ struct worker_init {
                            (a worker started again at the place: at once, whatever the
                            network does) */
     double speed;       /* 0: the command line's */
+    int strict;         /* a queue asked for by a client: when it cannot be had (no story,
+                           the URL unreadable), say why (worker_send_failed) and exit with
+                           WORKER_EXIT_ERR - rc instead of waiting on an empty list, so the
+                           daemon keeps the queue before */
+    int at_end;         /* begin past the last story (stopped): the worker before had read
+                           the list to its end */
+    int refetch;        /* the news fetched again at the end of the list: an empty one says
+                           "No new stories" */
 };
 
 /* Reads the first packet from fd (blocking). Returns 0 and *wi (free with
@@ -92,6 +104,9 @@ void worker_send(int fd, void *obj);
 /* Takes every waiting status line of p (player_next_event) and prints it on stdout unless
  * quiet (the worker's, and the daemon loop's for a player in its own process). */
 void worker_print_events(struct player *p, int quiet);
+
+/* Sends {"end":"failed","error":why}: a strict worker's queue could not be had. */
+void worker_send_failed(int fd, const char *why);
 
 /* Sends the last packet for how the worker ended: {"end":"finished"} when the player
  * finished (the daemon then ends too), else {"end":"idle"}; nothing for WORKER_END_GONE. */

@@ -51,6 +51,7 @@
 #define MAX_SPEED 4.0
 #define SD_CHECK_S 2        /* speech-dispatcher engine: how often a silent server is asked */
 #define SD_RESAY_MS 300     /* ... and the pause before saying again what another cancelled */
+#define BYE_MS 1000         /* "quit" says goodbye, but the program ends within this long */
 
 struct player;
 
@@ -100,6 +101,7 @@ struct player {
     struct cache *cache;     /* our own connection, for places; may be NULL */
     char *place_key;
     int quit_at_end;
+    int refetched;
     int verbose;
     int rate;
 
@@ -140,6 +142,11 @@ struct player {
     /* strings handed out by player_get_state */
     char *st_title, *st_url, *st_site;
     int place_dirty;
+    int ended;               /* headlines mode: the list is over (the place stays on the last
+                                story, nothing plays until a key) */
+    int bye;                 /* quitting: the goodbye is said, then finished */
+    long long bye_deadline;  /* ... finished by this time (mono_ms) whatever happens */
+    char *answer;            /* the printed answer of the last command, or NULL */
 };
 
 /* ---- events -------------------------------------------------------------------------------- */
@@ -176,6 +183,20 @@ static void fmt_speed(double speed, char *out, size_t n)
 {
     int tenths = (int)lround(speed * 10);
     snprintf(out, n, "%d%s%d", tenths / 10, _("."), tenths % 10);
+}
+
+static void announce(struct player *p, const char *text);
+static void list_over(struct player *p);
+
+/* The answer to a command that has nothing else to show for it (a key at an end, a speed at
+ * its limit): printed in the interface language, spoken in Vietnamese (the voice's
+ * language), and kept as the command's answer for the daemon's reply (lock held). */
+static void answer(struct player *p, const char *printed, const char *spoken)
+{
+    emit(p, "%s", printed);
+    announce(p, spoken);
+    free(p->answer);
+    p->answer = xstrdup(printed);
 }
 
 /* ---- the text of stories ---------------------------------------------------------------- */
@@ -280,6 +301,10 @@ static void save_place(struct player *p)
 static void go_to(struct player *p, size_t s, size_t k)
 {
     int new_story = s != p->story;
+    if (p->ended) { /* headlines mode after the end: a move plays again */
+        p->ended = 0;
+        p->run = PLAYER_PLAYING;
+    }
     p->story = s;
     p->sentence = k;
     p->pos = 0;
@@ -421,10 +446,8 @@ static void *synth_main(void *arg)
                 emit(p, _("Article %zu/%zu could not be read; skipped."), story + 1, p->count);
                 if (story + 1 < p->count)
                     go_to(p, story + 1, 0);
-                else if (p->quit_at_end) {
-                    p->finished = 1;
-                    changed(p);
-                }
+                else
+                    list_over(p);
             }
             changed(p);
             continue;
@@ -550,6 +573,34 @@ static void idle_wait(struct player *p)
     pthread_mutex_lock(&p->lock);
 }
 
+/* The last story ended (lock held). In headlines mode the place stays on it and the
+ * listener is told which keys go on (Enter, Up, q); else the queue is over: the player
+ * finishes (quit_at_end) or stops truthfully (the daemon: "stopped", not "playing"). */
+static void list_over(struct player *p)
+{
+    p->run = PLAYER_STOPPED;
+    p->place_dirty = 1;
+    p->gen++;
+    if (p->headlines && p->count > 0) {
+        p->ended = 1;
+        p->sentence = 0;
+        p->pos = 0;
+        emit(p, "%s", _("End of the list. Enter reads this story, Up goes back, q quits."));
+        announce(p, "Hết danh sách. Phím Enter: đọc bài này. Mũi tên lên: quay lại. "
+                    "Phím q: thoát.");
+        changed(p);
+        return;
+    }
+    p->story = p->count;
+    p->sentence = 0;
+    emit(p, "%s", _("No more stories."));
+    if (p->quit_at_end)
+        p->finished = 1;
+    else
+        announce(p, "Hết tin.");
+    changed(p);
+}
+
 /* The current sentence ended (lock held): move on. */
 static void sentence_ended(struct player *p)
 {
@@ -587,15 +638,7 @@ static void sentence_ended(struct player *p)
                 p->slots[i].gen = p->gen;
         return;
     }
-    p->story = p->count;
-    p->sentence = 0;
-    p->place_dirty = 1;
-    emit(p, "%s", _("No more stories."));
-    if (p->quit_at_end) {
-        p->finished = 1;
-        p->run = PLAYER_STOPPED;
-    }
-    changed(p);
+    list_over(p);
 }
 
 static void *audio_main(void *arg)
@@ -604,13 +647,37 @@ static void *audio_main(void *arg)
     size_t chunk = (size_t)p->rate * CHUNK_MS / 1000;
     int16_t *buf = xmalloc(chunk * sizeof(*buf));
     int silenced = 1;
+    int tail = 0; /* an announcement was said while nothing plays: let it sound out */
     pthread_mutex_lock(&p->lock);
     while (!p->quitting) {
         if (p->place_dirty) {
             p->place_dirty = 0;
             save_place(p);
         }
-        if (p->run != PLAYER_PLAYING || p->finished) {
+        if ((p->run != PLAYER_PLAYING || p->finished) && !(p->announce_ready && !p->finished)) {
+            if (!silenced && tail) {
+                unsigned long gen = p->gen;
+                while (p->out && out_pending(p->out) > 0 && !p->quitting && gen == p->gen &&
+                       !p->announce_ready && p->run != PLAYER_PLAYING) {
+                    struct timespec ts;
+                    clock_gettime(CLOCK_REALTIME, &ts);
+                    ts.tv_nsec += CHUNK_MS * 1000000L;
+                    if (ts.tv_nsec >= 1000000000L) {
+                        ts.tv_sec++;
+                        ts.tv_nsec -= 1000000000L;
+                    }
+                    pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+                }
+                tail = 0;
+                if (p->bye) {
+                    p->finished = 1;
+                    changed(p);
+                }
+                if (gen == p->gen && !p->announce_ready) {
+                    silenced = 1;
+                    continue;
+                }
+            }
             if (!silenced) {
                 /* step back by what the device still held, so resume repeats nothing lost */
                 size_t back = p->out ? out_pending(p->out) : 0;
@@ -634,7 +701,8 @@ static void *audio_main(void *arg)
             if (!silenced)
                 drop_unlocked(p);
             silenced = 0;
-            for (size_t off = 0; off < a.n && !p->quitting && p->run == PLAYER_PLAYING;) {
+            enum player_run run0 = p->run;
+            for (size_t off = 0; off < a.n && !p->quitting && p->run == run0;) {
                 size_t n = a.n - off < chunk ? a.n - off : chunk;
                 if (write_unlocked(p, a.s + off, n) < 0) {
                     audio_failed(p);
@@ -644,9 +712,14 @@ static void *audio_main(void *arg)
             }
             pcm_free(&a);
             p->pos = 0; /* the interrupted sentence starts again */
+            tail = p->run != PLAYER_PLAYING;
+            if (p->bye && !tail) {
+                p->finished = 1;
+                changed(p);
+            }
             continue;
         }
-        if (p->story >= p->count) {
+        if (p->story >= p->count || p->ended) {
             idle_wait(p); /* nothing to play (a daemon with an empty queue, or the end) */
             continue;
         }
@@ -872,11 +945,16 @@ static void *sd_main(void *arg)
             if (ev.kind == SPEECHD_END && !announcing && gen == p->gen && story == p->story &&
                 sentence == p->sentence && p->run == PLAYER_PLAYING && !p->finished)
                 sentence_ended(p);
+            if (announcing && p->bye && !p->announce.n) {
+                p->finished = 1;
+                changed(p);
+            }
         }
         int playing = p->run == PLAYER_PLAYING && !p->finished;
         int moved = !announcing && (gen != p->gen || story != p->story || sentence != p->sentence);
-        if (id && (!playing || moved || (!announcing && p->announce.n))) {
-            /* a pause, a jump or an announcement: silence the message now */
+        if (id && ((!playing && !announcing) || moved || (!announcing && p->announce.n))) {
+            /* a pause, a jump or an announcement: silence the message now (an announcement
+             * is said to its end, paused or not) */
             id = 0;
             p->sd_sounding = 0;
             pthread_mutex_unlock(&p->lock);
@@ -886,7 +964,8 @@ static void *sd_main(void *arg)
                 sd_lost(p);
             continue;
         }
-        if (!id && playing && (p->announce.n || p->story < p->count)) {
+        int may_announce = p->announce.n && !p->finished;
+        if (!id && ((playing && p->story < p->count && !p->ended) || may_announce)) {
             struct timespec now;
             clock_gettime(CLOCK_REALTIME, &now);
             if (now.tv_sec < resay.tv_sec ||
@@ -895,7 +974,7 @@ static void *sd_main(void *arg)
                 continue;
             }
         }
-        if (!id && p->announce.n && playing) {
+        if (!id && may_announce) {
             char *text = p->announce.v[0];
             memmove(p->announce.v, p->announce.v + 1, (p->announce.n - 1) * sizeof(char *));
             p->announce.n--;
@@ -973,12 +1052,14 @@ static const struct engine speechd_engine = {
 
 /* ---- commands -------------------------------------------------------------------------- */
 
-/* Queues a spoken announcement (always Vietnamese: the voice is Vietnamese). */
+/* Queues a spoken announcement (always Vietnamese: the voice is Vietnamese). It is said
+ * whether playing, paused or stopped, and changes none of them. */
 static void announce(struct player *p, const char *text)
 {
+    /* a key held down (or pressed again) is answered once, not once for each press */
+    if (p->announce.n && strcmp(p->announce.v[p->announce.n - 1], text) == 0)
+        return;
     strv_push(&p->announce, xstrdup(text));
-    if (p->run == PLAYER_PAUSED)
-        p->run = PLAYER_PLAYING;
     pthread_cond_broadcast(&p->cond);
 }
 
@@ -988,8 +1069,28 @@ static int set_speed(struct player *p, double speed)
         speed = MIN_SPEED;
     if (speed > MAX_SPEED)
         speed = MAX_SPEED;
-    if (fabs(speed - p->speed) < 1e-9)
+    if (fabs(speed - p->speed) < 1e-9) {
+        /* nothing changes: say why, so the key is not met with silence */
+        char printed[96], spoken[96];
+        if (speed >= MAX_SPEED - 1e-9) {
+            snprintf(printed, sizeof(printed), _("Fastest speed %s"), _("4.0"));
+            snprintf(spoken, sizeof(spoken), "Tốc độ cao nhất bốn phẩy không.");
+        } else if (speed <= MIN_SPEED + 1e-9) {
+            snprintf(printed, sizeof(printed), _("Slowest speed %s"), _("0.5"));
+            snprintf(spoken, sizeof(spoken), "Tốc độ thấp nhất không phẩy năm.");
+        } else if (fabs(speed - 1.0) < 1e-9) {
+            snprintf(printed, sizeof(printed), _("Normal speed %s"), _("1.0"));
+            snprintf(spoken, sizeof(spoken), "Tốc độ bình thường một phẩy không.");
+        } else {
+            char sp[16];
+            fmt_speed(speed, sp, sizeof(sp));
+            snprintf(printed, sizeof(printed), _("Speed %s"), sp);
+            snprintf(spoken, sizeof(spoken), "Tốc độ %d phẩy %d.", (int)lround(speed * 10) / 10,
+                     (int)lround(speed * 10) % 10);
+        }
+        answer(p, printed, spoken);
         return 0;
+    }
     struct slot *sl = find_slot(p, p->story, p->sentence);
     if (sl && sl->pcm.n)
         p->resume_frac = (double)p->pos / (double)sl->pcm.n;
@@ -1018,8 +1119,8 @@ static int do_resume(struct player *p)
     if (p->run == PLAYER_PLAYING || p->finished)
         return 0;
     p->run = PLAYER_PLAYING;
-    if (p->story >= p->count && p->count > 0)
-        go_to(p, 0, 0);
+    if ((p->story >= p->count || p->ended) && p->count > 0)
+        go_to(p, 0, 0); /* after the end: from the top */
     emit(p, "%s", _("Playing"));
     changed(p);
     return 0;
@@ -1033,8 +1134,10 @@ static int do_next(struct player *p)
         emit(p, _("Sentence %zu/%zu"), p->sentence + 1, n);
     } else if (p->story + 1 < p->count) {
         go_to(p, p->story + 1, 0);
+    } else if (p->story < p->count) {
+        answer(p, _("This is the last sentence"), "Đây là câu cuối.");
     } else {
-        return 0;
+        answer(p, _("No more stories."), "Hết tin.");
     }
     return 0;
 }
@@ -1053,6 +1156,7 @@ static int do_prev(struct player *p)
         go_to(p, p->story - 1, 0);
     } else {
         go_to(p, p->story, 0);
+        answer(p, _("This is the first sentence"), "Đây là câu đầu tiên.");
     }
     return 0;
 }
@@ -1061,7 +1165,11 @@ int player_command(struct player *p, const char *name, const char *arg)
 {
     int rc = 0;
     pthread_mutex_lock(&p->lock);
-    if (!strcmp(name, "pause")) {
+    free(p->answer);
+    p->answer = NULL;
+    if (p->bye) {
+        /* saying goodbye: nothing else is done */
+    } else if (!strcmp(name, "pause")) {
         rc = do_pause(p);
     } else if (!strcmp(name, "resume") || !strcmp(name, "play")) {
         rc = do_resume(p);
@@ -1081,11 +1189,19 @@ int player_command(struct player *p, const char *name, const char *arg)
     } else if (!strcmp(name, "next-article")) {
         if (p->story + 1 < p->count)
             go_to(p, p->story + 1, 0);
+        else if (p->story < p->count)
+            answer(p, _("This is the last story"), "Đây là bài cuối.");
+        else
+            answer(p, _("No more stories."), "Hết tin.");
     } else if (!strcmp(name, "prev-article")) {
-        if (p->story > 0 && p->story <= p->count)
+        if (p->story > 0 && p->story <= p->count) {
             go_to(p, p->story - 1, 0);
-        else if (p->count)
+        } else if (p->count) {
             go_to(p, 0, 0);
+            answer(p, _("This is the first story"), "Đây là bài đầu tiên.");
+        } else {
+            answer(p, _("No more stories."), "Hết tin.");
+        }
     } else if (!strcmp(name, "faster")) {
         rc = set_speed(p, p->speed * 1.1);
     } else if (!strcmp(name, "slower")) {
@@ -1104,12 +1220,19 @@ int player_command(struct player *p, const char *name, const char *arg)
         else
             rc = set_speed(p, v);
     } else if (!strcmp(name, "repeat")) {
-        go_to(p, p->story, p->sentence);
+        if (p->story < p->count) {
+            go_to(p, p->story, p->sentence);
+            answer(p, _("Repeating the sentence"), "Đọc lại câu.");
+        } else {
+            answer(p, _("No more stories."), "Hết tin.");
+        }
     } else if (!strcmp(name, "title")) {
         if (p->story < p->count) {
             const char *t = p->src.title(p->src.ctx, p->story);
             emit(p, _("Title: %s"), t);
             announce(p, t);
+        } else {
+            answer(p, _("No more stories."), "Hết tin.");
         }
     } else if (!strcmp(name, "where")) {
         size_t n = nsentences(p, p->story);
@@ -1145,7 +1268,18 @@ int player_command(struct player *p, const char *name, const char *arg)
         announce(p, spoken);
         changed(p);
     } else if (!strcmp(name, "enter")) {
-        if (p->headlines && p->story < p->count) {
+        if (!p->headlines) {
+            answer(p, _("Already reading whole stories (Enter is for --headlines)"),
+                   "Đang đọc toàn bài.");
+        } else if (p->story >= p->count) {
+            answer(p, _("No more stories."), "Hết tin.");
+        } else if ((long)p->story == p->full_story && !p->ended) {
+            answer(p, _("Already reading this story in full"), "Đang đọc toàn bài.");
+        } else {
+            if (p->ended) {
+                p->ended = 0;
+                p->run = PLAYER_PLAYING;
+            }
             p->full_story = (long)p->story;
             emit(p, _("Reading in full: %s"), p->src.title(p->src.ctx, p->story));
             p->gen++;
@@ -1170,8 +1304,15 @@ int player_command(struct player *p, const char *name, const char *arg)
     } else if (!strcmp(name, "quit")) {
         p->place_dirty = 0;
         save_place(p);
-        p->finished = 1;
         p->run = PLAYER_STOPPED;
+        if (arg && strcmp(arg, "now") == 0) {
+            p->finished = 1; /* the daemon changing queues: no goodbye */
+        } else {
+            /* a short goodbye; player_finished() says yes by BYE_MS whatever happens */
+            answer(p, _("Goodbye"), "Tạm biệt.");
+            p->bye = 1;
+            p->bye_deadline = mono_ms() + BYE_MS;
+        }
         changed(p);
     } else {
         rc = DB_EINVAL;
@@ -1191,6 +1332,7 @@ int player_new(const struct player_opts *o, const struct player_source *src,
     p->headlines = o->headlines;
     p->full_story = -1;
     p->quit_at_end = o->quit_at_end;
+    p->refetched = o->refetched;
     p->verbose = o->verbose;
     p->run = o->start_paused ? PLAYER_PAUSED : PLAYER_PLAYING;
     p->texts[0].story = p->texts[1].story = (size_t)-1;
@@ -1215,7 +1357,9 @@ int player_new(const struct player_opts *o, const struct player_source *src,
             p->cache = NULL;
     }
     p->count = src->count(src->ctx);
-    p->story = o->start_story < p->count ? o->start_story : 0;
+    /* start_story == count: past the end of the list (the daemon's worker started again
+     * there: stopped, as the one before was) */
+    p->story = o->start_story <= p->count ? o->start_story : 0;
     p->sentence = o->start_story < p->count ? o->start_sentence : 0;
     if (o->sleep_minutes > 0) {
         p->sleep_minutes = o->sleep_minutes;
@@ -1238,8 +1382,15 @@ int player_start(struct player *p)
     if (p->story < p->count)
         emit(p, _("Article %zu/%zu — %s"), p->story + 1, p->count,
              p->src.title(p->src.ctx, p->story));
-    else
+    else if (p->refetched) {
+        emit(p, "%s", _("No new stories."));
+        announce(p, "Không có tin mới.");
+        p->run = PLAYER_STOPPED;
+    } else {
         emit(p, "%s", _("No more stories."));
+        if (!p->quit_at_end)
+            p->run = PLAYER_STOPPED; /* an empty queue plays nothing: say so truthfully */
+    }
     pthread_mutex_unlock(&p->lock);
     if (pthread_create(&p->synth_thread, NULL, synth_main, p) != 0)
         return DB_EIO;
@@ -1309,9 +1460,21 @@ char *player_next_event(struct player *p)
     return line;
 }
 
+char *player_answer(struct player *p)
+{
+    pthread_mutex_lock(&p->lock);
+    char *a = p->answer ? xstrdup(p->answer) : NULL;
+    pthread_mutex_unlock(&p->lock);
+    return a;
+}
+
 int player_finished(struct player *p)
 {
     pthread_mutex_lock(&p->lock);
+    if (p->bye && !p->finished && mono_ms() >= p->bye_deadline) {
+        p->finished = 1;
+        changed(p);
+    }
     int f = p->finished;
     pthread_mutex_unlock(&p->lock);
     return f;
@@ -1353,6 +1516,7 @@ int player_free(struct player *p)
     close(p->event_pipe[0]);
     close(p->event_pipe[1]);
     free(p->place_key);
+    free(p->answer);
     free(p->st_title);
     free(p->st_url);
     free(p->st_site);

@@ -41,8 +41,8 @@ static void no_daemon(void)
                "'systemctl --user start docbao'"), NULL);
 }
 
-/* Connects to the daemon: returns the fd, or -1 after a line on stderr. */
-static int connect_daemon(void)
+/* Connects to the daemon: returns the fd, or -1 after a line on stderr (none when quiet). */
+static int connect_daemon_q(int quiet)
 {
     struct sockaddr_un sa;
     memset(&sa, 0, sizeof(sa));
@@ -60,6 +60,8 @@ static int connect_daemon(void)
     if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         int e = errno;
         close(fd);
+        if (quiet)
+            return -1;
         if (e == ENOENT || e == ECONNREFUSED || e == ENOTDIR)
             no_daemon();
         else
@@ -67,6 +69,11 @@ static int connect_daemon(void)
         return -1;
     }
     return fd;
+}
+
+static int connect_daemon(void)
+{
+    return connect_daemon_q(0);
 }
 
 
@@ -245,6 +252,9 @@ int ctl_client_run(int argc, char **argv, int json)
         goto out;
     }
     json_t *st = json_object_get(o, "state");
+    const char *msg = json_string_value(json_object_get(o, "message"));
+    if (msg && !json)
+        printf("%s\n", msg); /* what the key would have said: "This is the last story" */
     if (json_is_object(st)) {
         if (json) {
             char *s = json_dumps(st, JSON_COMPACT | JSON_REAL_PRECISION(6));
@@ -265,4 +275,38 @@ out:
     buf_free(&line);
     buf_free(&reply);
     return status;
+}
+
+/* One request line to the daemon on fd; returns the reply object, or NULL. */
+static json_t *request(int fd, const char *line)
+{
+    struct buf reply;
+    buf_init(&reply, REPLY_MAX);
+    json_t *o = NULL;
+    if (exchange(fd, line, &reply) == 0)
+        o = json_loadb(reply.data, (size_t)(strchr(reply.data, '\n') - reply.data), 0, NULL);
+    buf_free(&reply);
+    if (o && !json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
+int ctl_client_pause_playing(void)
+{
+    int fd = connect_daemon_q(1);
+    if (fd < 0)
+        return 0;
+    int paused = 0;
+    json_t *o = request(fd, "{\"cmd\":\"status\"}\n");
+    const char *run = json_string_value(json_object_get(json_object_get(o, "state"), "state"));
+    if (run && strcmp(run, "playing") == 0) {
+        json_t *r = request(fd, "{\"cmd\":\"pause\"}\n");
+        paused = r && json_is_true(json_object_get(r, "ok"));
+        json_decref(r);
+    }
+    json_decref(o);
+    close(fd);
+    return paused;
 }

@@ -201,6 +201,16 @@ int daemon_serve(struct daemon *d, struct player *p, struct ctl_request *req)
     return 0;
 }
 
+void daemon_answer(struct daemon *d, const struct ctl_request *req, int rc, const char *msg)
+{
+    if (req->from_bus) {
+        if (d->mpris)
+            mpris_answer(d->mpris, req->id, rc, msg);
+    } else {
+        ctl_server_answer(d->srv, req->id, rc, msg);
+    }
+}
+
 void daemon_free(struct daemon *d)
 {
     if (!d)
@@ -233,10 +243,11 @@ int daemon_run(struct player *p, const struct daemon_opts *o)
         rc = daemon_serve(d, p, &req);
         if (rc < 0 || req.kind == CTL_REQ_NONE)
             break;
-        fprintf(stderr, "docbao: %s\n",
-                req.kind == CTL_REQ_PLAY ? _("this daemon cannot play a URL; request ignored")
-                                         : _("this daemon cannot change its queue; request "
-                                             "ignored"));
+        const char *why = req.kind == CTL_REQ_PLAY
+                              ? _("this daemon cannot play a URL; request ignored")
+                              : _("this daemon cannot change its queue; request ignored");
+        fprintf(stderr, "docbao: %s\n", why);
+        daemon_answer(d, &req, DB_EINVAL, why);
         ctl_request_clear(&req);
     }
     daemon_free(d);

@@ -46,7 +46,26 @@ struct mpris {
     int announced;               /* version is valid */
     size_t story, sentence;      /* where the last announcement was */
     char *open_url;              /* a waiting OpenUri */
+    sd_bus_message *open_msg;    /* its call, answered once carried out (mpris_answer) */
+    unsigned long open_id;       /* the id of the request handed out for open_msg */
+    unsigned long next_id;
 };
+
+/* Answers the OpenUri call waiting in m (rc < 0: a D-Bus error saying msg). */
+static void answer_open(struct mpris *m, int rc, const char *msg)
+{
+    if (!m->open_msg)
+        return;
+    if (rc < 0)
+        sd_bus_reply_method_errorf(m->open_msg, SD_BUS_ERROR_FAILED, "%s",
+                                   msg && *msg ? msg : db_strerror(rc));
+    else
+        sd_bus_reply_method_return(m->open_msg, NULL);
+    sd_bus_message_unref(m->open_msg);
+    m->open_msg = NULL;
+    m->open_id = 0;
+    sd_bus_flush(m->bus);
+}
 
 static void state(struct mpris *m, struct player_state *st)
 {
@@ -68,8 +87,13 @@ static int run(struct mpris *m, const char *name, const char *arg, sd_bus_error 
     if (!m->p)
         return sd_bus_error_set(err, SD_BUS_ERROR_FAILED, "no player is running");
     int rc = player_command(m->p, name, arg);
-    if (rc < 0)
-        return sd_bus_error_setf(err, SD_BUS_ERROR_FAILED, "%s: %s", name, db_strerror(rc));
+    if (rc < 0) {
+        char *ans = player_answer(m->p);
+        int r = sd_bus_error_setf(err, SD_BUS_ERROR_FAILED, "%s: %s", name,
+                                  ans ? ans : db_strerror(rc));
+        free(ans);
+        return r;
+    }
     return 0;
 }
 
@@ -212,9 +236,14 @@ static int m_open_uri(sd_bus_message *msg, void *ud, sd_bus_error *err)
     if (strncmp(uri, "http://", 7) != 0 && strncmp(uri, "https://", 8) != 0)
         return sd_bus_error_set(err, SD_BUS_ERROR_INVALID_ARGS,
                                 "only http and https URIs can be read");
+    /* an older call not yet carried out is superseded: it succeeds, as a newer click does */
+    answer_open(m, 0, NULL);
     free(m->open_url);
     m->open_url = xstrdup(uri);
-    return sd_bus_reply_method_return(msg, NULL);
+    /* the reply waits until the daemon has loaded the article (or failed to: the error
+     * says why and the queue before stays) */
+    m->open_msg = sd_bus_message_ref(msg);
+    return 1;
 }
 
 /* ---- org.mpris.MediaPlayer2.Player: properties ---------------------------------------- */
@@ -280,9 +309,9 @@ static int p_can(sd_bus *bus, const char *path, const char *iface, const char *p
     else if (strcmp(prop, "CanGoPrevious") == 0)
         v = have && st.story > 0;
     else if (strcmp(prop, "CanPlay") == 0)
-        v = have;
+        v = m->p != NULL; /* at the end (or with nothing), Play fetches the news again */
     else if (strcmp(prop, "CanPause") == 0)
-        v = have;
+        v = have && st.run == PLAYER_PLAYING;
     else if (strcmp(prop, "CanSeek") == 0)
         v = have && st.nsentences > 0;
     return sd_bus_message_append(reply, "b", v);
@@ -478,14 +507,23 @@ int mpris_next_request(struct mpris *m, struct ctl_request *r)
     r->kind = CTL_REQ_PLAY;
     r->limit = -1;
     r->url = m->open_url;
+    r->from_bus = 1;
+    r->id = m->open_id = ++m->next_id;
     m->open_url = NULL;
     return 0;
+}
+
+void mpris_answer(struct mpris *m, unsigned long id, int rc, const char *msg)
+{
+    if (m && id && id == m->open_id)
+        answer_open(m, rc, msg);
 }
 
 void mpris_free(struct mpris *m)
 {
     if (!m)
         return;
+    answer_open(m, DB_EIO, "the daemon is ending");
     sd_bus_slot_unref(m->slot_root);
     sd_bus_slot_unref(m->slot_player);
     if (m->bus) {
@@ -547,6 +585,11 @@ int mpris_next_request(struct mpris *m, struct ctl_request *r)
     (void)m;
     (void)r;
     return DB_ENOENT;
+}
+
+void mpris_answer(struct mpris *m, unsigned long id, int rc, const char *msg)
+{
+    (void)m, (void)id, (void)rc, (void)msg;
 }
 
 void mpris_free(struct mpris *m)

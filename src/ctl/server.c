@@ -37,6 +37,8 @@ struct client {
     size_t out_off;              /* bytes of out already written */
     int idle;                    /* an idle request is waiting for a state change */
     unsigned long idle_version;  /* the version it waits to see move */
+    unsigned long wait_id;       /* a request for the loop's owner waits for its answer
+                                    (ctl_server_answer); further lines wait too */
     int closing;                 /* no more reading: close once out is written */
     int dead;                    /* close at the end of this turn */
 };
@@ -49,6 +51,7 @@ struct ctl_server {
     size_t n, cap;
     struct ctl_request req[REQ_MAX];
     size_t nreq;
+    unsigned long next_id;       /* the id of the last request queued */
 };
 
 void ctl_request_clear(struct ctl_request *r)
@@ -322,12 +325,35 @@ static json_t *current_state(struct ctl_server *s)
     return ctl_state_json(&st);
 }
 
-static void send_state(struct ctl_server *s, struct client *c)
+/* {"ok":true,"state":{...}} with "message" when msg is not NULL (what a key would have
+ * printed and said: "This is the last story", "No new stories"). */
+static void send_state_msg(struct ctl_server *s, struct client *c, const char *msg)
 {
     json_t *o = json_object();
     json_object_set_new(o, "ok", json_true());
     json_object_set_new(o, "state", current_state(s));
+    if (msg)
+        json_object_set_new(o, "message", json_string(msg));
     send_json(c, o);
+}
+
+static void send_state(struct ctl_server *s, struct client *c)
+{
+    send_state_msg(s, c, NULL);
+}
+
+/* The answer to a command player_command() ran with rc: the state (and the player's answer
+ * as "message"), or an error saying why. */
+static void send_result(struct ctl_server *s, struct client *c, const char *name, int rc)
+{
+    char *ans = player_answer(s->p);
+    if (rc == DB_EINVAL && !ans)
+        send_error(c, "bad argument for %s", name);
+    else if (rc < 0)
+        send_error(c, "%s failed: %s", name, ans ? ans : db_strerror(rc));
+    else
+        send_state_msg(s, c, ans);
+    free(ans);
 }
 
 static unsigned long state_version(struct ctl_server *s)
@@ -375,16 +401,43 @@ static void push_request(struct ctl_server *s, struct client *c, struct ctl_requ
         send_error(c, "too many requests waiting; try again");
         return;
     }
+    r->id = ++s->next_id;
     s->req[s->nreq++] = *r;
+    if (c->fd >= 0) {
+        c->wait_id = r->id;      /* answered when carried out: ctl_server_answer */
+        return;
+    }
+    /* ctl_run_bytes: no owner will carry it out; answered as accepted */
     if (s->p)
         send_state(s, c);
     else
         send_line(c, "{\"ok\":true,\"state\":null}");
 }
 
+static void run_lines(struct ctl_server *s, struct client *c);
+static void reap(struct ctl_server *s);
+
+void ctl_server_answer(struct ctl_server *s, unsigned long id, int rc, const char *msg)
+{
+    for (size_t i = 0; i < s->n && id; i++) {
+        struct client *c = s->c[i];
+        if (c->wait_id != id)
+            continue;
+        c->wait_id = 0;
+        if (rc < 0)
+            send_error(c, "%s", msg && *msg ? msg : db_strerror(rc));
+        else if (s->p)
+            send_state_msg(s, c, msg && *msg ? msg : NULL);
+        else
+            send_line(c, "{\"ok\":true,\"state\":null}");
+        run_lines(s, c);         /* lines that came while it waited */
+    }
+    reap(s);
+}
+
 static void do_queue(struct ctl_server *s, struct client *c, json_t *req)
 {
-    struct ctl_request r = {CTL_REQ_QUEUE, NULL, NULL, -1, NULL};
+    struct ctl_request r = {CTL_REQ_QUEUE, NULL, NULL, -1, NULL, 0, 0};
     json_t *lim = json_object_get(req, "limit");
     json_t *src = json_object_get(req, "source");
     if (json_is_array(src)) {
@@ -442,10 +495,7 @@ static void do_play(struct ctl_server *s, struct client *c, json_t *req)
             return;
         }
         int rc = player_command(s->p, "resume", NULL);
-        if (rc < 0)
-            send_error(c, "play failed: %s", db_strerror(rc));
-        else
-            send_state(s, c);
+        send_result(s, c, "play", rc);
         return;
     }
     if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
@@ -453,7 +503,7 @@ static void do_play(struct ctl_server *s, struct client *c, json_t *req)
         send_error(c, "only http:// and https:// URLs can be played");
         return;
     }
-    struct ctl_request r = {CTL_REQ_PLAY, NULL, NULL, -1, url};
+    struct ctl_request r = {CTL_REQ_PLAY, NULL, NULL, -1, url, 0, 0};
     push_request(s, c, &r);
 }
 
@@ -514,12 +564,7 @@ static void run_line(struct ctl_server *s, struct client *c, const char *line, s
          * player refuses what it cannot use. */
         int rc = player_command(s->p, name, arg);
         free(arg);
-        if (rc == DB_EINVAL)
-            send_error(c, "bad argument for %s", name);
-        else if (rc < 0)
-            send_error(c, "the command failed: %s", db_strerror(rc));
-        else
-            send_state(s, c);
+        send_result(s, c, name, rc);
     }
 out:
     json_decref(req);
@@ -529,7 +574,7 @@ out:
 static void run_lines(struct ctl_server *s, struct client *c)
 {
     size_t start = 0;
-    while (!c->dead && !c->closing) {
+    while (!c->dead && !c->closing && !c->wait_id) {
         char *nl = memchr(c->in.data + start, '\n', c->in.len - start);
         if (!nl)
             break;
@@ -691,7 +736,7 @@ static void reap(struct ctl_server *s)
     size_t j = 0;
     for (size_t i = 0; i < s->n; i++) {
         struct client *c = s->c[i];
-        if (c->dead || (c->closing && !c->idle && c->out_off >= c->out.len))
+        if (c->dead || (c->closing && !c->idle && !c->wait_id && c->out_off >= c->out.len))
             client_free(c);
         else
             s->c[j++] = c;

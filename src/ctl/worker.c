@@ -60,6 +60,9 @@ int worker_read_init(int fd, struct worker_init *wi)
         wi->sentence = (long)json_integer_value(v);
     wi->paused = json_is_true(json_object_get(o, "paused"));
     wi->saved = json_is_true(json_object_get(o, "saved"));
+    wi->strict = json_is_true(json_object_get(o, "strict"));
+    wi->refetch = json_is_true(json_object_get(o, "refetch"));
+    wi->at_end = json_is_true(json_object_get(o, "at_end"));
     v = json_object_get(o, "speed");
     if (json_is_number(v))
         wi->speed = json_number_value(v);
@@ -163,7 +166,12 @@ static void run_packet(int fd, struct player *p, const char *buf, size_t n, unsi
         rc = player_command(p, name, arg);
     }
     json_decref(o);
-    worker_send(fd, json_pack("{s:i, s:o}", "rc", rc, "state", state_now(p, sent)));
+    char *ans = player_answer(p);
+    json_t *reply = json_pack("{s:i, s:o}", "rc", rc, "state", state_now(p, sent));
+    if (ans)
+        json_object_set_new(reply, "answer", json_string(ans));
+    free(ans);
+    worker_send(fd, reply);
 }
 
 void worker_print_events(struct player *p, int quiet)
@@ -265,6 +273,11 @@ enum worker_end worker_serve(int fd, struct player *p, int quiet, long idle_ms,
     worker_print_events(p, quiet);
     free(buf);
     return how;
+}
+
+void worker_send_failed(int fd, const char *why)
+{
+    worker_send(fd, json_pack("{s:s, s:s}", "end", "failed", "error", why ? why : ""));
 }
 
 void worker_send_end(int fd, enum worker_end how)

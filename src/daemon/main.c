@@ -49,13 +49,17 @@ int main(int argc, char **argv)
     }
     int rc = 0;
     for (;;) {
-        struct ctl_request req = {CTL_REQ_NONE, NULL, NULL, -1, NULL};
+        struct ctl_request req = {CTL_REQ_NONE, NULL, NULL, -1, NULL, 0, 0};
         rc = daemon_serve(d, p, &req);
         if (rc < 0 || req.kind == CTL_REQ_NONE) {
             ctl_request_clear(&req);
             break;
         }
-        remote_request(p, &req);
+        char why[512];
+        int qrc = remote_request(p, &req, why, sizeof(why));
+        if (qrc < 0)
+            fprintf(stderr, "docbao: %s\n", why);
+        daemon_answer(d, &req, qrc, qrc < 0 ? why : NULL);
         ctl_request_clear(&req);
     }
     int frc = remote_free(p);

@@ -46,7 +46,15 @@ struct player {
     char *category, *sources, *url;
     long limit;
     char *buf;             /* WORKER_MAX_PACKET bytes */
+    char *answer;          /* the last command's answer (player_answer), or NULL */
+    char *fail;            /* why the last strict worker could not have its queue, or NULL */
 };
+
+static void set_str(char **dst, const char *src)
+{
+    free(*dst);
+    *dst = src ? xstrdup(src) : NULL;
+}
 
 
 static int same_str(const char *a, const char *b)
@@ -142,10 +150,13 @@ static int handle(struct player *p, const char *buf, size_t n, int *rc)
     if (json_is_integer(r)) {
         *rc = (int)json_integer_value(r);
         answer = 1;
+        set_str(&p->answer, json_string_value(json_object_get(o, "answer")));
     }
     const char *end = json_string_value(json_object_get(o, "end"));
     if (end && strcmp(end, "finished") == 0)
         p->finished = 1;
+    if (end && strcmp(end, "failed") == 0)
+        set_str(&p->fail, json_string_value(json_object_get(o, "error")));
     json_decref(o);
     return answer;
 }
@@ -213,8 +224,10 @@ static void child(struct player *p, int fd, pid_t parent)
     _exit(127);
 }
 
-/* Starts a worker for the queue, at the current place when there is one. */
-static int spawn(struct player *p, int paused, int at_place)
+/* Starts a worker for the queue, at the current place when there is one. mode: NULL, or
+ * "strict" (a client's new queue: failing to have it is an error, worker.h) or "refetch"
+ * (the news again at the end of the list). */
+static int spawn(struct player *p, int paused, int at_place, const char *mode)
 {
     if (p->fd >= 0)
         return 0;
@@ -254,10 +267,16 @@ static int spawn(struct player *p, int paused, int at_place)
         json_object_set_new(init, "sentence", json_integer((json_int_t)p->st.sentence));
         /* the same news as the worker before: no wait on the network to go on */
         json_object_set_new(init, "saved", json_true());
+    } else if (at_place && p->obj && p->st.count > 0 && p->st.story >= p->st.count) {
+        /* past the end of the list: the new worker starts there too, not at the top */
+        json_object_set_new(init, "saved", json_true());
+        json_object_set_new(init, "at_end", json_true());
     }
     if (p->obj)
         json_object_set_new(init, "speed", json_real(p->st.speed));
     json_object_set_new(init, "paused", json_boolean(paused));
+    if (mode)
+        json_object_set_new(init, mode, json_true());
     send_packet(p, init);
     return 0;
 }
@@ -273,7 +292,7 @@ int remote_new(char *const *argv, struct player **out)
     strv_push(&p->argv, NULL);
     p->st.run = PLAYER_STOPPED;
     p->st.speed = 1.0;
-    if (spawn(p, 0, 0) < 0) {
+    if (spawn(p, 0, 0, NULL) < 0) {
         strv_free(&p->argv);
         free(p->buf);
         free(p);
@@ -283,28 +302,85 @@ int remote_new(char *const *argv, struct player **out)
     return 0;
 }
 
-/* Asks the worker to quit and waits for it to leave (its place is saved on the way). */
-static void end_worker(struct player *p)
+/* Asks the worker to quit and waits for it to leave (its place is saved on the way); now:
+ * at once, without the goodbye a listener's "quit" gets. */
+static void end_worker(struct player *p, int now)
 {
     if (p->fd < 0)
         return;
     int rc = 0;
-    send_packet(p, json_pack("{s:s}", "cmd", "quit"));
+    send_packet(p, json_pack("{s:s, s:s?}", "cmd", "quit", "arg", now ? "now" : NULL));
     while (p->fd >= 0)
         pump(p, 1, &rc);
 }
 
+/* Waits for a new worker's first state. Returns 0, or why it did not come (the worker
+ * could not start, or a strict one could not have its queue: p->fail says why). */
+static int wait_ready(struct player *p)
+{
+    int rc = 0;
+    while (p->fd >= 0 && !p->ready)
+        pump(p, 0, &rc);
+    if (p->ready)
+        return 0;
+    return p->start_err ? p->start_err : DB_EIO;
+}
+
+/* Makes the state object old (a reference, stolen; may be NULL) the current state again. */
+static void restore_state(struct player *p, json_t *old)
+{
+    json_decref(p->obj);
+    p->obj = old;
+    if (!old || worker_state_parse(old, &p->st) < 0) {
+        memset(&p->st, 0, sizeof(p->st));
+        p->st.run = PLAYER_STOPPED;
+        p->st.speed = 1.0;
+    }
+    p->version++;
+}
+
+/* The list is over (or empty): nothing to resume. */
+static int at_end(const struct player *p)
+{
+    return p->obj && p->st.run == PLAYER_STOPPED && p->st.story >= p->st.count;
+}
+
+/* resume at the end of the list: the same selection fetched again, from its first story
+ * not heard yet. Nothing new: the new worker says so and stays stopped. */
+static int refetch(struct player *p)
+{
+    end_worker(p, 1);
+    p->finished = 0;
+    if (spawn(p, 0, 0, "refetch") < 0)
+        return DB_EIO;
+    int rc = wait_ready(p);
+    if (rc < 0)
+        return rc;
+    if (p->st.count == 0)
+        set_str(&p->answer, _("No new stories since the last fetch; stopped."));
+    return 0;
+}
+
 int player_command(struct player *p, const char *name, const char *arg)
 {
+    set_str(&p->answer, NULL);
     if (!cmd_find(name))
         return DB_EINVAL;
     if (strcmp(name, "quit") == 0) {
-        end_worker(p);
+        end_worker(p, arg && strcmp(arg, "now") == 0);
         p->finished = 1;
         return 0;
     }
     if (p->finished)
         return DB_EIO;
+    if (p->fd >= 0 && p->ready) {
+        int rc = 0;
+        pump(p, 0, &rc); /* the latest state, to know whether the list is over */
+    }
+    int play = strcmp(name, "resume") == 0 || strcmp(name, "play") == 0 ||
+               (strcmp(name, "toggle") == 0 && p->st.run != PLAYER_PLAYING);
+    if (play && at_end(p))
+        return refetch(p);
     if (p->fd < 0 && (strcmp(name, "pause") == 0 || strcmp(name, "stop") == 0)) {
         if (strcmp(name, "stop") == 0 && p->st.run != PLAYER_STOPPED) {
             p->st.run = PLAYER_STOPPED;
@@ -313,7 +389,7 @@ int player_command(struct player *p, const char *name, const char *arg)
         return 0;
     }
     for (int attempt = 0; attempt < 2; attempt++) {
-        if (p->fd < 0 && spawn(p, 1, 1) < 0)
+        if (p->fd < 0 && spawn(p, 1, 1, NULL) < 0)
             return DB_EIO;
         send_packet(p, json_pack("{s:s, s:s?}", "cmd", name, "arg", arg));
         int rc = 0;
@@ -345,22 +421,33 @@ char *player_next_event(struct player *p)
     return NULL;
 }
 
+char *player_answer(struct player *p)
+{
+    return p->answer ? xstrdup(p->answer) : NULL;
+}
+
 int player_finished(struct player *p)
 {
     return p->finished;
 }
 
-static void set_str(char **dst, const char *src)
+int remote_request(struct player *p, const struct ctl_request *r, char *why, size_t whysize)
 {
-    free(*dst);
-    *dst = src ? xstrdup(src) : NULL;
-}
-
-void remote_request(struct player *p, const struct ctl_request *r)
-{
+    if (why && whysize)
+        why[0] = '\0';
+    if (r->kind != CTL_REQ_PLAY && r->kind != CTL_REQ_QUEUE)
+        return DB_EINVAL;
+    /* what to go back to when the new queue cannot be had */
+    char *category = p->category ? xstrdup(p->category) : NULL;
+    char *sources = p->sources ? xstrdup(p->sources) : NULL;
+    char *url = p->url ? xstrdup(p->url) : NULL;
+    long limit = p->limit;
+    json_t *old = p->obj ? json_incref(p->obj) : NULL;
+    int had_worker = p->fd >= 0;
+    enum player_run run = p->st.run;
     if (r->kind == CTL_REQ_PLAY) {
         set_str(&p->url, r->url);
-    } else if (r->kind == CTL_REQ_QUEUE) {
+    } else {
         set_str(&p->url, NULL);
         if (r->category)
             set_str(&p->category, r->category);
@@ -368,19 +455,43 @@ void remote_request(struct player *p, const struct ctl_request *r)
             set_str(&p->sources, r->sources);
         if (r->limit >= 0)
             p->limit = r->limit;
-    } else {
-        return;
     }
-    end_worker(p);
+    end_worker(p, 1);
     p->finished = 0;
-    spawn(p, 0, 0);
+    set_str(&p->fail, NULL);
+    int rc = spawn(p, 0, 0, "strict");
+    if (rc == 0)
+        rc = wait_ready(p);
+    if (rc == 0) {
+        json_decref(old);
+        free(category);
+        free(sources);
+        free(url);
+        return 0;
+    }
+    /* the new queue failed: the one before stays, where it was */
+    if (why && whysize)
+        snprintf(why, whysize, "%s; %s", p->fail ? p->fail : db_strerror(rc),
+                 _("the list before is kept"));
+    free(p->category);
+    free(p->sources);
+    free(p->url);
+    p->category = category;
+    p->sources = sources;
+    p->url = url;
+    p->limit = limit;
+    restore_state(p, old);
+    p->finished = 0;
+    if (had_worker)
+        spawn(p, run != PLAYER_PLAYING, 1, NULL);
+    return rc;
 }
 
 int remote_free(struct player *p)
 {
     if (!p)
         return 0;
-    end_worker(p);
+    end_worker(p, 1);
     int rc = p->failed ? DB_EIO : 0;
     json_decref(p->obj);
     strv_free(&p->argv);
@@ -388,6 +499,8 @@ int remote_free(struct player *p)
     free(p->sources);
     free(p->url);
     free(p->buf);
+    free(p->answer);
+    free(p->fail);
     free(p);
     return rc;
 }

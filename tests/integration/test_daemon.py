@@ -16,14 +16,15 @@ real HTTP server on loopback.
 """
 import json
 import os
+import shlex
 import signal
 import socket
 import stat
 import subprocess
 import time
 
-from lib import (WRAP, NewsServer, Pulse, Route, Sandbox, article_page, check, cmd, done, rpc,
-                 rss, scaled, session_bus, stop_bus)
+from lib import (WRAP, NewsServer, Pulse, Route, Sandbox, Tmux, article_page, check, cmd, done,
+                 rpc, rss, scaled, session_bus, stop_bus)
 
 SENTENCES = [
     "Sáng nay thành phố khai trương tuyến xe buýt điện đầu tiên nối trung tâm với sân bay.",
@@ -305,6 +306,137 @@ try:
           and status()["state"] == "playing", "queue with a limit of 2: two stories, playing",
           status())
     check(len(kids()) == 1, "one player process after these changes", kids())
+
+    # --- a new queue that cannot be had: an error saying why, and the old queue stays --------
+    def keeps_queue():
+        return wait_for(lambda: status()["article"]["count"] == 2
+                        and status()["state"] == "playing", 10)
+
+    rep = rpc(sock, '{"cmd":"play","url":"%s"}' % news.url("/missing.html"), 30)
+    check(rep and rep.get("ok") is False and "missing.html" in rep.get("error", "")
+          and "the list before is kept" in rep["error"],
+          "play URL that cannot be read: ok false, saying why", rep)
+    check(keeps_queue(), "... and the queue before goes on playing", status())
+    rep = rpc(sock, '{"cmd":"queue","category":"khong-co"}', 30)
+    check(rep and rep.get("ok") is False and "khong-co" in rep.get("error", ""),
+          "a queue of an unknown category: ok false, saying why", rep)
+    check(keeps_queue(), "... and the queue before stays", status())
+    if bus_addr:
+        r = subprocess.run(["busctl", "--user", "call", "org.mpris.MediaPlayer2.docbao",
+                            "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2.Player",
+                            "OpenUri", "s", news.url("/missing2.html")], env=env,
+                           capture_output=True, text=True, timeout=scaled(30))
+        check(r.returncode != 0 and "missing2.html" in r.stderr,
+              "MPRIS OpenUri of an unreadable page: a D-Bus error saying why", r.stderr)
+        check(keeps_queue() and pc("status") == "Playing",
+              "... the queue before stays, PlaybackStatus Playing", status())
+
+    # --- a foreground docbao pauses the background player: one voice at a time ------------
+    r = sb.run("list", "-c", "xa-hoi", "--sources", src, timeout=30)
+    check(r.returncode == 0 and status()["state"] == "playing",
+          "docbao list leaves the background player playing", r.stderr.decode())
+    r = sb.run("read", news.url("/a1.html"), "--export", sb.path("a1.wav"), timeout=60)
+    check(r.returncode == 0 and status()["state"] == "playing"
+          and b"background player" not in r.stdout,
+          "docbao read --export leaves the background player playing", r.stderr.decode())
+    def foreground_read():
+        """docbao read at a terminal (tmux) until its story is announced, then q; returns
+        (exit status, the screen)."""
+        line = " ".join(shlex.quote(a) for a in cmd("read", news.url("/a1.html")))
+        tm = Tmux(sb, f"{line}; echo EXIT=$?; sleep 60", env)
+        try:
+            tm.wait_for("Article 1/1", 30)
+            tm.keys("q")
+            tm.wait_for("EXIT=", 15)
+            screen = tm.screen()
+        finally:
+            tm.close()
+        rc = 0 if "EXIT=0" in screen else 1
+        return rc, screen
+
+    rc, out = foreground_read()
+    check(rc == 0 and "The background player was paused; 'docbao resume' continues it."
+          in out, "docbao read says in one line that the background player was paused", out)
+    check(status()["state"] == "paused", "... and the daemon is paused", status())
+    rc, out = foreground_read()
+    check(rc == 0 and "background player" not in out, "a paused daemon is left alone (no line)",
+          out)
+    rpc(sock, '{"cmd":"resume"}', 10)
+
+    # --- the end of the list: stopped, truthfully; resume fetches the news again ---------------
+    def to_the_end():
+        rpc(sock, '{"cmd":"speed","arg":4}', 10)
+        while status()["article"]["index"] < status()["article"]["count"]:
+            rpc(sock, '{"cmd":"next-article"}', 10)
+        for _ in range(60):
+            st = status()
+            if st["state"] == "stopped" or (st["sentence"]["count"] and st["sentence"]["index"]
+                                            >= st["sentence"]["count"]):
+                break
+            rpc(sock, '{"cmd":"next"}', 10)
+        return wait_for(lambda: status()["state"] == "stopped", 30)
+
+    check(to_the_end(), "after the last story the daemon says stopped", status())
+    st = status()
+    check(st["article"]["index"] == 0 and st["article"]["title"] is None,
+          "... with no current story", st)
+    r = sb.run("status")
+    check(r.returncode == 0 and "playing" not in r.stdout.decode().lower(),
+          "docbao status at the end does not say playing", r.stdout.decode())
+    if bus_addr:
+        check(pc("status") == "Stopped", "MPRIS PlaybackStatus at the end: Stopped")
+        b = ["busctl", "--user", "get-property", "org.mpris.MediaPlayer2.docbao",
+             "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2.Player"]
+        out = subprocess.run(b + ["CanPlay", "CanGoNext", "CanPause"], capture_output=True,
+                             text=True, env=env).stdout.split("\n")
+        check(out[:3] == ["b true", "b false", "b false"],
+              "at the end CanPlay (Play fetches again), not CanGoNext nor CanPause", out)
+    check(wait_for(lambda: not kids(), 20), "at the end the player process leaves")
+    rep = rpc(sock, '{"cmd":"next-article"}', 10)
+    check(rep and rep.get("message") == "No more stories." and rep["state"]["state"] == "stopped"
+          and rep["state"]["article"]["index"] == 0,
+          "next-article at the end (a new player process) answers in words, still at the end",
+          rep)
+    feeds_before = sum(1 for path, _ in news.requests if path.endswith(".rss"))
+    rep = rpc(sock, '{"cmd":"resume"}', 30)
+    check(rep and rep.get("ok") and sum(1 for path, _ in news.requests if path.endswith(".rss"))
+          > feeds_before, "resume at the end fetches the news again", rep)
+    check(wait_for(lambda: status()["state"] == "playing"
+                   and status()["article"]["index"] == 1, 10),
+          "... and plays the fresh list from its first story", status())
+    # nothing new: a category of one short story, heard to its end
+    news.routes["/rss/the-thao.rss"] = Route(rss([
+        {"title": "Giải chạy mùa đông", "link": news.url("/t0.html"), "pubDate": rfc822(1)}]))
+    news.routes["/t0.html"] = Route(article_page("Giải chạy mùa đông", SENTENCES[:2]),
+                                    ctype="text/html; charset=utf-8")
+    with open(src, "w") as f:
+        json.dump({"category_names": {"xa-hoi": "Xã hội", "the-thao": "Thể thao"},
+                   "sources": [{"id": "thu", "name": "Báo Thử",
+                                "categories": {"xa-hoi": news.url("/rss/xa-hoi.rss"),
+                                               "the-thao": news.url("/rss/the-thao.rss")}}]},
+                  f, ensure_ascii=False)
+    rep = rpc(sock, '{"cmd":"queue","category":"the-thao"}', 30)
+    check(rep and rep.get("ok") and wait_for(lambda: status()["article"]["count"] == 1, 10),
+          "a queue of one story", f"{rep} {status()}")
+    check(wait_for(lambda: status()["state"] == "stopped", 40), "(heard to its end)", status())
+    if bus_addr:
+        pc("play")
+        check(wait_for(lambda: pc("status") == "Stopped", 10) and status()["state"] == "stopped",
+              "MPRIS Play at the end with nothing new: still Stopped", status())
+    rep = rpc(sock, '{"cmd":"toggle"}', 30)
+    check(rep and rep.get("ok") and "No new stories" in rep.get("message", "")
+          and rep["state"]["state"] == "stopped",
+          "toggle at the end with nothing new says so and stays stopped", rep)
+    news.routes["/rss/the-thao.rss"] = Route(rss([
+        {"title": "Giải chạy mùa đông", "link": news.url("/t0.html"), "pubDate": rfc822(1)},
+        {"title": "Đội tuyển về nước", "link": news.url("/t0.html?2"), "pubDate": rfc822(0)}]))
+    news.routes["/t0.html?2"] = news.routes["/t0.html"]
+    rep = rpc(sock, '{"cmd":"resume"}', 30)
+    check(wait_for(lambda: status()["state"] == "playing"
+                   and status()["article"]["title"] == "Đội tuyển về nước", 10),
+          "once there is a new story, resume plays it", f"{rep} {status()}")
+    rep = rpc(sock, '{"cmd":"queue","category":"xa-hoi"}', 30)
+    check(rep and rep.get("ok"), "(back to the first category)", rep)
 
     # --- a player process that cannot start: the client is told why ------------------------
     # (not under valgrind: without a sound server PortAudio's start opens every ALSA plugin,

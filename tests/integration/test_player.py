@@ -185,6 +185,63 @@ try:
         check(tm.wait_for("EXIT=0", 10), f"--output {out}: q quits with status 0",
               tm.screen()[-300:])
         tm.close()
+
+    # --- every key answers, in Vietnamese with LANGUAGE=vi: printed and spoken; --headlines
+    # waits at the end of the list for a key ------------------------------------------------
+    def heard_after(k, seconds):
+        time.sleep(seconds)
+        return loud(pulse.samples()[k:])
+
+    def key_answer(key, text, what):
+        k = pulse.position()
+        tm.keys(key)
+        check(tm.wait_for(text, 3), f"{what}: '{text}' is printed", tm.screen()[-600:])
+        check(heard_after(k, 1.5), f"{what}: the answer is spoken")
+
+    venv = dict(sb.env)
+    venv["LANGUAGE"] = "vi"
+    cmd4 = (f"{DOCBAO} -c xa-hoi --sources {src} --all --headlines; echo EXIT=$?; sleep 60")
+    tm = Tmux(sb, cmd4, venv)
+    check(tm.wait_for("Bài 1/3 — " + TITLES[0], 15), "--headlines in Vietnamese: the first title",
+          tm.screen())
+    tm.keys("Space")
+    check(tm.wait_for("Tạm dừng", 3), "(paused)")
+    time.sleep(0.5)
+    key_answer("Up", "Đây là bài đầu tiên", "Up on the first story, paused")
+    check(silent(pulse.samples()[-RATE // 2:]) and "Tiếp tục" not in tm.screen(),
+          "the answer does not resume a paused player")
+    key_answer("BSpace", "Tốc độ bình thường 1,0", "Backspace at 1.0")
+    tm.keys("{")
+    check(tm.wait_for("Tốc độ 0,5", 3), "{ halves the speed to 0,5")
+    key_answer("[", "Tốc độ thấp nhất 0,5", "[ at 0.5")
+    key_answer("{", "Tốc độ thấp nhất 0,5", "{ at 0.5")
+    tm.keys("}", "}", "}")
+    check(tm.wait_for("Tốc độ 4,0", 3), "} ×3 reaches 4,0")
+    key_answer("]", "Tốc độ cao nhất 4,0", "] at 4.0")
+    key_answer("}", "Tốc độ cao nhất 4,0", "} at 4.0")
+    key_answer("r", "Đọc lại câu", "r")
+    tm.keys("Space")
+    end = "Hết danh sách. Enter: đọc bài này, mũi tên lên: quay lại, q: thoát."
+    check(tm.wait_for(end, 30), "at the end of the headlines the keys are said once",
+          tm.screen()[-600:])
+    time.sleep(4.0)
+    check(tm.screen().count(end) == 1 and "EXIT=" not in tm.screen(),
+          "... and docbao waits (it did not end 2 s after the last title)", tm.screen()[-400:])
+    check(silent(pulse.samples()[-RATE:]), "... silently")
+    key_answer("Down", "Đây là bài cuối", "Down on the last story at the end")
+    tm.keys("Enter")
+    check(tm.wait_for("Đọc toàn bài: " + TITLES[2], 3), "Enter reads the last story in full")
+    time.sleep(1.5)
+    check(loud(pulse.samples()[-RATE // 2:]), "... which is heard")
+    k = pulse.position()
+    t0 = time.time()
+    tm.keys("q")
+    check(tm.wait_for("Tạm biệt", 3), "q prints Tạm biệt")
+    check(tm.wait_for("EXIT=0", 5) and time.time() - t0 < 2.5,
+          "q ends at once after the goodbye (%.1f s)" % (time.time() - t0), tm.screen()[-300:])
+    check(loud(pulse.samples()[k:]), "the goodbye is heard")
+    tm.close()
+
     tm = None
     r = subprocess.run([DOCBAO, "--output", "oss", "-c", "xa-hoi", "--sources", src],
                        env=sb.env, capture_output=True, text=True, timeout=20)

@@ -37,6 +37,7 @@ struct player {
     size_t next_event;
     struct buf log;          /* "name arg;name;..." every command run */
     char title[64], url[64];
+    char answer[64];         /* the last command's answer (player_answer), "" for none */
 };
 
 struct player *fake_player_new(void);
@@ -128,6 +129,7 @@ int player_command(struct player *p, const char *name, const char *arg)
     }
     buf_putc(&p->log, ';');
     snprintf(line, sizeof(line), "command %s", name);
+    p->answer[0] = '\0';
     if (strcmp(name, "pause") == 0) {
         p->run = PLAYER_PAUSED;
     } else if (strcmp(name, "resume") == 0 || strcmp(name, "play") == 0) {
@@ -153,6 +155,8 @@ int player_command(struct player *p, const char *name, const char *arg)
         if (p->story + 1 < FAKE_STORIES) {
             p->story++;
             p->sentence = 0;
+        } else {
+            snprintf(p->answer, sizeof(p->answer), "This is the last story");
         }
     } else if (strcmp(name, "prev-article") == 0) {
         if (p->story > 0)
@@ -224,6 +228,14 @@ char *player_next_event(struct player *p)
     }
     pthread_mutex_unlock(&p->mu);
     return line;
+}
+
+char *player_answer(struct player *p)
+{
+    pthread_mutex_lock(&p->mu);
+    char *a = p->answer[0] ? xstrdup(p->answer) : NULL;
+    pthread_mutex_unlock(&p->mu);
+    return a;
 }
 
 int player_finished(struct player *p)

@@ -51,6 +51,9 @@ static struct daemon *dmn;
 /* What the daemon's owner received (the loop thread writes, the test reads). */
 static pthread_mutex_t req_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct strv reqs = STRV_INIT;
+/* How the owner answers the next request (daemon_answer): 0, or an error with this text. */
+static int answer_rc;
+static const char *answer_msg;
 
 static void sleep_ms(int ms)
 {
@@ -73,7 +76,12 @@ static void *loop_thread(void *arg)
                  r.sources ? r.sources : "-", r.limit, r.url ? r.url : "-");
         pthread_mutex_lock(&req_mu);
         strv_push(&reqs, xstrdup(line));
+        int rc = answer_rc;
+        const char *msg = answer_msg;
+        answer_rc = 0;
+        answer_msg = NULL;
         pthread_mutex_unlock(&req_mu);
+        daemon_answer(dmn, &r, rc, msg);
         ctl_request_clear(&r);
     }
     return NULL;
@@ -579,6 +587,41 @@ static void test_requests(void)
     o = rpcj("{\"cmd\":\"status\"}");
     T_STR(jpath(o, "ok", NULL), "true", "the loop serves again after a request");
     json_decref(o);
+
+    /* a new queue that cannot be had: the client is told why (the owner keeps the old one) */
+    pthread_mutex_lock(&req_mu);
+    answer_rc = DB_ENET;
+    answer_msg = "cannot read https://vnexpress.net/x.html: network transfer failed; the list "
+                 "before is kept";
+    pthread_mutex_unlock(&req_mu);
+    o = rpcj("{\"cmd\":\"play\",\"url\":\"https://vnexpress.net/x.html\"}");
+    T_STR(jpath(o, "ok", NULL), "false", "a play URL that fails is answered ok:false");
+    T_OK(contains(jpath(o, "error", NULL), "network transfer failed; the list before is kept"),
+         "... with the reason the owner gave (%s)", jpath(o, "error", NULL));
+    json_decref(o);
+    /* the reply waits for the owner: a status sent on the same line right after it comes
+     * after the request's answer */
+    int fd = conn();
+    const char *two = "{\"cmd\":\"queue\",\"limit\":2}\n{\"cmd\":\"status\"}\n";
+    send_all(fd, two, strlen(two));
+    char *l1 = read_line(fd, 3000), *l2 = read_line(fd, 3000);
+    T_OK(contains(l1, "\"ok\":true") && contains(l2, "\"ok\":true"),
+         "a queue request and a status on one connection: two answers, in order");
+    free(l1), free(l2);
+    close(fd);
+
+    /* a command with nothing else to show says so in "message" */
+    for (int i = 0; i < 5; i++)
+        json_decref(rpcj("{\"cmd\":\"next-article\"}"));
+    o = rpcj("{\"cmd\":\"next-article\"}");
+    T_STR(jpath(o, "message", NULL), "This is the last story",
+          "next-article on the last story: the answer as \"message\"");
+    json_decref(o);
+    o = rpcj("{\"cmd\":\"prev-article\"}");
+    T_OK(json_object_get(o, "message") == NULL, "a command that moves has no \"message\"");
+    json_decref(o);
+    for (int i = 0; i < 5; i++)
+        json_decref(rpcj("{\"cmd\":\"prev-article\"}"));
 }
 
 static void test_second_server(void)

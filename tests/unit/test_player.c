@@ -16,6 +16,7 @@
 #include "docbao/err.h"
 #include "docbao/player.h"
 #include "docbao/speechd.h"
+#include "docbao/util.h"
 #include "t.h"
 
 #define NSTORIES 3
@@ -171,6 +172,25 @@ static void test_speechd(const struct player_opts *base)
     rmdir(dir);
 }
 
+/* Keys that change nothing: after setup (may be NULL), cmd answers this line. */
+static const struct {
+    const char *what, *setup, *setup_arg, *cmd, *answer;
+} noop_cases[] = {
+    {"Up on the first story", NULL, NULL, "prev-article", "This is the first story"},
+    {"Left at the start of the first story", "prev-article", NULL, "prev",
+     "This is the first sentence"},
+    {"] at 4.0", "speed", "4", "faster", "Fastest speed 4.0"},
+    {"} at 4.0", NULL, NULL, "faster2", "Fastest speed 4.0"},
+    {"[ at 0.5", "speed", "0.5", "slower", "Slowest speed 0.5"},
+    {"{ at 0.5", NULL, NULL, "slower2", "Slowest speed 0.5"},
+    {"Backspace at 1.0", "speed", "1.0", "normal", "Normal speed 1.0"},
+    {"r", NULL, NULL, "repeat", "Repeating the sentence"},
+    {"Enter outside headlines mode", NULL, NULL, "enter",
+     "Already reading whole stories (Enter is for --headlines)"},
+    {"Down to the last story", "next-article", NULL, "next-article", "(none)"},
+    {"Down on the last story", NULL, NULL, "next-article", "This is the last story"},
+};
+
 int main(void)
 {
     struct player *p = NULL;
@@ -239,10 +259,30 @@ int main(void)
     player_get_state(p, &st);
     T_INT(st.sleep_minutes, 0, "and back to off after 60");
 
+    /* keys that change nothing still answer: printed, and as the command's answer */
+    for (size_t i = 0; i < sizeof(noop_cases) / sizeof(noop_cases[0]); i++) {
+        if (noop_cases[i].setup)
+            player_command(p, noop_cases[i].setup, noop_cases[i].setup_arg);
+        wait_event(p, "\x01", 50); /* drain */
+        T_INT(player_command(p, noop_cases[i].cmd, NULL), 0, "%s", noop_cases[i].what);
+        char *a = player_answer(p);
+        T_STR(a ? a : "(none)", noop_cases[i].answer, "%s: the answer", noop_cases[i].what);
+        free(a);
+        if (strcmp(noop_cases[i].answer, "(none)") != 0)
+            T_OK(wait_event(p, noop_cases[i].answer, 500), "%s: the answer is printed",
+                 noop_cases[i].what);
+    }
+    player_command(p, "faster", NULL);
+    char *none = player_answer(p);
+    T_OK(none == NULL, "a command that changes something has no extra answer");
+    free(none);
+
     /* to the end, fast: skip stories, then let the last one finish */
+    player_command(p, "normal", NULL);
+    T_OK(wait_state(p, 2, -1, 500), "at the last story");
+    player_command(p, "prev-article", NULL);
     player_command(p, "next-article", NULL);
-    player_command(p, "next-article", NULL);
-    T_OK(wait_state(p, 2, 0, 500), "at the last story");
+    T_OK(wait_state(p, 2, 0, 500), "at the start of the last story");
     player_command(p, "speed", "4");
     int end = 0;
     for (int i = 0; i < 400 && !end; i++) {
@@ -262,11 +302,51 @@ int main(void)
     p = NULL;
     T_INT(player_new(&h, &src, &p), 0, "player_new in headlines mode");
     player_start(p);
-    for (int i = 0; i < 300 && !player_finished(p); i++)
-        sleep_ms(20);
-    T_OK(player_finished(p), "headlines mode goes through the titles");
+    T_OK(wait_event(p, "End of the list. Enter reads this story, Up goes back, q quits.", 6000),
+         "headlines mode goes through the titles and says once that the list is over");
+    sleep_ms(300);
+    T_OK(!player_finished(p), "at the end of the headlines it waits for a key");
+    player_get_state(p, &st);
+    T_OK(st.run == PLAYER_STOPPED && st.story == 2, "... stopped on the last story (%d, %zu)",
+         (int)st.run, st.story);
     T_OK(fetched[0] == 0 && fetched[1] == 0 && fetched[2] == 0,
          "headlines mode does not download the articles");
+    T_INT(player_command(p, "enter", NULL), 0, "Enter at the end of the headlines");
+    T_OK(wait_event(p, "Reading in full: Trường học có thư viện xanh", 500),
+         "Enter reads the last story in full");
+    for (int i = 0; i < 300 && !fetched[2]; i++)
+        sleep_ms(10);
+    T_OK(fetched[2] == 1, "... its article fetched");
+    T_OK(wait_event(p, "End of the list", 6000), "the end is said again after it");
+    T_INT(player_command(p, "prev-article", NULL), 0, "Up at the end of the headlines");
+    player_get_state(p, &st);
+    T_OK(st.story == 1 && st.run == PLAYER_PLAYING, "Up goes back and plays the title before");
+    long long t0 = mono_ms();
+    T_INT(player_command(p, "quit", NULL), 0, "q");
+    T_OK(wait_event(p, "Goodbye", 500), "q prints Goodbye");
+    while (!player_finished(p) && mono_ms() - t0 < 3000)
+        sleep_ms(10);
+    T_OK(player_finished(p) && mono_ms() - t0 <= 1200,
+         "q finishes within a second after saying goodbye (%lld ms)", mono_ms() - t0);
+    player_free(p);
+
+    /* the daemon's player (no quit at the end): the end of the list is "stopped" */
+    struct player_opts d = o;
+    d.quit_at_end = 0;
+    d.out_target = NULL;
+    p = NULL;
+    T_INT(player_new(&d, &src, &p), 0, "player_new without quit_at_end");
+    player_start(p);
+    player_command(p, "next-article", NULL);
+    player_command(p, "next-article", NULL);
+    T_OK(wait_event(p, "No more stories.", 6000), "the end of the list is printed");
+    player_get_state(p, &st);
+    T_OK(st.run == PLAYER_STOPPED && st.story == st.count && !player_finished(p),
+         "the end of the list: stopped, not playing, past the last story (run %d)", (int)st.run);
+    player_command(p, "next-article", NULL);
+    char *na = player_answer(p);
+    T_STR(na ? na : "(none)", "No more stories.", "Down after the end answers");
+    free(na);
     player_free(p);
 
     test_speechd(&o);
