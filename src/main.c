@@ -682,33 +682,46 @@ static int days_to_include(time_t when)
     return d < 1 ? 1 : d > CONFIG_MAX_DAYS ? 0 : (int)d;
 }
 
-/* Says, in one true line, why the selection has no story: heard ones, ones older than the
- * window, or none at all. */
-static void say_empty(const struct opts *o, const char *cat, int offline,
-                      const struct news_left *l)
+/* Writes into out, as one true sentence, why the selection has no story: heard ones, ones
+ * older than the window, or none at all. */
+static void empty_reason(const struct opts *o, const char *cat, int offline,
+                         const struct news_left *l, char *out, size_t cap)
 {
     if (l->heard && o->export_path)
-        err_line(_("no bulletin was written: the %zu stories of %s in the window are heard and "
+        snprintf(out, cap,
+                 _("no bulletin was written: the %zu stories of %s in the window are heard and "
                    "--unheard takes only new ones."),
                  l->heard, cat);
     else if (l->heard && l->older)
-        err_line(_("no new stories in %s in the last %d days: %zu heard (--all reads them "
+        snprintf(out, cap,
+                 _("no new stories in %s in the last %d days: %zu heard (--all reads them "
                    "again), %zu older (--days %d includes them)."),
                  cat, o->days, l->heard, l->older, days_to_include(l->newest_older));
     else if (l->heard && o->days)
-        err_line(_("no new stories in %s: you have heard all %zu of the last %d days (--all "
+        snprintf(out, cap,
+                 _("no new stories in %s: you have heard all %zu of the last %d days (--all "
                    "reads them again)."),
                  cat, l->heard, o->days);
     else if (l->heard)
-        err_line(_("no new stories in %s: you have heard all %zu (--all reads them again)."), cat,
+        snprintf(out, cap,
+                 _("no new stories in %s: you have heard all %zu (--all reads them again)."), cat,
                  l->heard);
     else if (l->older)
-        err_line(_("no stories in %s in the last %d days (%zu older: --days %d includes them)."),
+        snprintf(out, cap,
+                 _("no stories in %s in the last %d days (%zu older: --days %d includes them)."),
                  cat, o->days, l->older, days_to_include(l->newest_older));
     else if (offline)
-        err_line(_("no stories in %s are saved for reading offline."), cat);
+        snprintf(out, cap, _("no stories in %s are saved for reading offline."), cat);
     else
-        err_line(_("no stories in %s right now: the feeds list none."), cat);
+        snprintf(out, cap, _("no stories in %s right now: the feeds list none."), cat);
+}
+
+static void say_empty(const struct opts *o, const char *cat, int offline,
+                      const struct news_left *l)
+{
+    char why[600];
+    empty_reason(o, cat, offline, l, why, sizeof(why));
+    err_line("%s", why);
 }
 
 /* Loads the stories; prints the error itself. Returns 0, EXIT_RUNTIME (no story, after a line
@@ -1304,7 +1317,10 @@ static int daemon_load(struct daemon_queue *q, int saved, char *why, size_t whys
         return rc;
     }
     if (news_count(q->news) == 0) {
-        snprintf(why, whysize, "there are no stories for '%s' now", q->sel.category);
+        struct news_left left;
+        news_left_out(q->news, &left);
+        empty_reason(&q->sel, sources_category_name(q->src, q->sel.category),
+                     news_offline(q->news), &left, why, whysize);
         return DB_EEMPTY;
     }
     return 0;

@@ -31,6 +31,7 @@
 #include "docbao/extract.h"
 #include "docbao/utf8.h"
 #include "docbao/util.h"
+#include "docbao/xml_quiet.h"
 
 #define HTML_OPTS                                                                                  \
     (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |           \
@@ -1515,25 +1516,13 @@ static void filter_paras(struct plist *pl, const char *title)
     free(ltitle);
 }
 
-static void quiet(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static void quiet_structured(void *ctx, xmlErrorPtr err)
-{
-    (void)ctx;
-    (void)err;
-}
-
 /* Parses n bytes at s as HTML with the page's encoding; NULL when libxml2 gives up. */
 static htmlDocPtr parse_html(const struct page *pg, const char *s, size_t n, const char *enc)
 {
     /* libxml2 reports encoding trouble through its generic handler despite NOERROR */
     xmlGenericErrorFunc old_fn = xmlGenericError;
     void *old_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
     htmlDocPtr doc = htmlReadMemory(s, (int)n, pg->url, enc, HTML_OPTS);
     xmlSetGenericErrorFunc(old_ctx, old_fn);
     return doc;
@@ -1743,11 +1732,11 @@ static int rules_extract(struct page *pg, struct article *a)
         return DB_EEMPTY;
 
     xmlXPathContextPtr ctx = xmlXPathNewContext(pg->doc);
-    ctx->error = quiet_structured;
+    ctx->error = xml_quiet_structured;
     ctx->opLimit = 10000000; /* a hostile expression gives up instead of hanging */
     xmlGenericErrorFunc old_fn = xmlGenericError;
     void *old_ctx = xmlGenericErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
 
     xmlXPathObjectPtr body = xpath_eval(ctx, ru->body);
     int has_body = body && body->type == XPATH_NODESET;

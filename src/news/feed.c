@@ -39,6 +39,7 @@
 #include "docbao/feed.h"
 #include "docbao/utf8.h"
 #include "docbao/util.h"
+#include "docbao/xml_quiet.h"
 
 #define XML_OPTS                                                                                   \
     (XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |               \
@@ -69,18 +70,6 @@ static const char *const atom_ns[] = {NS_ATOM10, NS_ATOM03, NULL};
  * libxml2 plumbing
  * ---------------------------------------------------------------------------------------- */
 
-static void quiet(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static void quiet_structured(void *ctx, xmlErrorPtr err)
-{
-    (void)ctx;
-    (void)err;
-}
-
 static int is_digit_c(char c)
 {
     return c >= '0' && c <= '9';
@@ -107,8 +96,8 @@ static void hush(struct hush *h)
     h->gctx = xmlGenericErrorContext;
     h->sfn = xmlStructuredError;
     h->sctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
-    xmlSetStructuredErrorFunc(NULL, quiet_structured);
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
+    xmlSetStructuredErrorFunc(NULL, xml_quiet_structured);
 }
 
 static void unhush(const struct hush *h)

@@ -16,6 +16,7 @@
 #include "docbao/paths.h"
 #include "docbao/sources.h"
 #include "docbao/util.h"
+#include "docbao/xml_quiet.h"
 
 /* Writes a one-line description of a problem into err (errlen bytes) when err is set. */
 #define SET_ERR(...)                                                                          \
@@ -40,18 +41,6 @@ static char *opt_str(json_t *obj, const char *key)
     return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
 }
 
-static void quiet(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static void quiet_structured(void *ctx, xmlErrorPtr e)
-{
-    (void)ctx;
-    (void)e;
-}
-
 /* Nonzero when expr is an XPath 1.0 expression the extractor can use: libxml2 compiles it and
  * evaluates it on an empty page (the compiler lets "count(" or an unknown function through;
  * the evaluation does not). libxml2's own error printing is silenced meanwhile. */
@@ -61,15 +50,15 @@ static int xpath_compiles(const char *expr)
     void *gctx = xmlGenericErrorContext;
     xmlStructuredErrorFunc sfn = xmlStructuredError;
     void *sctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, quiet);
-    xmlSetStructuredErrorFunc(NULL, quiet_structured);
+    xmlSetGenericErrorFunc(NULL, xml_quiet);
+    xmlSetStructuredErrorFunc(NULL, xml_quiet_structured);
     xmlXPathCompExprPtr comp = xmlXPathCompile((const xmlChar *)expr);
     int ok = comp != NULL;
     if (ok) {
         xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
         xmlDocSetRootElement(doc, xmlNewDocNode(doc, NULL, (const xmlChar *)"html", NULL));
         xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-        ctx->error = quiet_structured;
+        ctx->error = xml_quiet_structured;
         ctx->opLimit = 1000000;
         xmlXPathObjectPtr r = xmlXPathCompiledEval(comp, ctx);
         ok = r != NULL;

@@ -13,7 +13,7 @@ PKGS="libxml-2.0 libutf8proc jansson"
 mkdir -p "$OUT"
 # shellcheck disable=SC2046
 $CC -std=c11 -O2 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -Iinclude $(pkg-config --cflags $PKGS) \
-    -o "$OUT/extract_bench" tests/bench/extract_bench.c src/news/extract.c \
+    -o "$OUT/extract_bench" tests/bench/extract_bench.c src/news/extract.c src/news/xml_quiet.c \
     src/core/article.c src/core/err.c src/core/utf8.c src/core/util.c $(pkg-config --libs $PKGS)
 exec "$OUT/extract_bench" "$@" "$SHARED/readability-test-pages" \
     "$SHARED/fixtures/vnexpress/VnExpress_2025_10_22.html"
