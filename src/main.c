@@ -66,6 +66,7 @@ struct opts {
     int unheard;           /* bulletins: only stories not heard yet */
     int days;              /* the story window in days; 0 = no window */
     const char *sources_path;
+    const char *page_url;  /* --url: the address a saved page came from (its site's rules) */
     int headlines;
     const char *output;    /* live audio output: auto, alsa, portaudio, speechd */
     int sleep_minutes;
@@ -177,6 +178,10 @@ static void usage(FILE *f)
             "                            takes the newest stories, heard or not, and never\n"
             "                            marks them heard: heard is the listener's)\n"),
           f);
+    fputs(_("\nSaved pages:\n"
+            "      --url URL             with extract and read: the address a saved page came\n"
+            "                            from (the rules of its site apply)\n"),
+          f);
     fputs(_("\nKeys while listening:\n"), f);
     for (const struct cmd *c = cmd_table(); c->name; c++)
         if (c->keys && *c->keys)
@@ -247,7 +252,31 @@ static int check_input(const char *name, const struct buf *body, int html, int t
 }
 
 /* Loads one argument (URL or file) as an article. Prints the error line itself. */
-static int load_article(const char *arg, struct article **out)
+static struct sources *load_sources(const struct opts *o);
+
+/* Extracts an HTML page with the rules of the site url belongs to (by its host), as the
+ * news would; without a known site (or a sources file), with the generic extractor. */
+static int extract_page(const struct opts *o, const char *html, size_t len, const char *url,
+                        struct article **out)
+{
+    struct sources *src = NULL;
+    if (url && fetch_is_url(url)) {
+        char err[256];
+        if (o->sources_path)
+            sources_load(o->sources_path, &src, err, sizeof(err));
+        else
+            sources_load_default(&src, NULL, err, sizeof(err));
+    }
+    const struct source *site = sources_for_url(src, url);
+    int rc = extract_html_rules(html, len, url, site && site->has_rules ? &site->rules : NULL,
+                                out);
+    if (rc == 0 && site) /* the site's own name, not the page's og:site_name */
+        article_set(&(*out)->site, site->name);
+    sources_free(src);
+    return rc;
+}
+
+static int load_article(const struct opts *o, const char *arg, struct article **out)
 {
     struct buf body = BUF_INIT;
     int html = 0, rc;
@@ -285,7 +314,8 @@ static int load_article(const char *arg, struct article **out)
         return rc;
     }
     if (html)
-        rc = extract_html(buf_str(&body), body.len, arg, out);
+        rc = extract_page(o, buf_str(&body), body.len,
+                          o->page_url ? o->page_url : fetch_is_url(arg) ? arg : NULL, out);
     else
         rc = extract_text(buf_str(&body), body.len, arg, out);
     buf_free(&body);
@@ -435,7 +465,7 @@ static int cmd_read(const struct opts *o, int argc, char **argv)
     size_t n = 0;
     int failed = 0, status = 0;
     for (int i = 0; i < argc; i++) {
-        if (load_article(argv[i], &arts[n]) == 0)
+        if (load_article(o, argv[i], &arts[n]) == 0)
             add_byline(arts[n++]);
         else
             failed = 1;
@@ -540,7 +570,7 @@ static int cmd_extract(const struct opts *o, int argc, char **argv)
         return EXIT_USAGE;
     }
     struct article *a = NULL;
-    if (load_article(argv[0], &a) < 0)
+    if (load_article(o, argv[0], &a) < 0)
         return EXIT_RUNTIME;
     if (o->json) {
         json_t *obj = json_object();
@@ -1381,7 +1411,7 @@ static int cmd_worker(const struct opts *o)
     if (wi.url) {
         struct article *a = NULL;
         q.list = xcalloc(1, sizeof(*q.list));
-        if ((lrc = load_article(wi.url, &a)) == 0) {
+        if ((lrc = load_article(o, wi.url, &a)) == 0) {
             q.list->arts = xcalloc(1, sizeof(*q.list->arts));
             q.list->arts[0] = a;
             q.list->n = 1;
@@ -1577,7 +1607,8 @@ int main(int argc, char **argv)
         OPT_PRINT,
         OPT_OUTPUT,
         OPT_DAYS,
-        OPT_UNHEARD
+        OPT_UNHEARD,
+        OPT_URL
     };
     static const struct option longopts[] = {
         {"speed", required_argument, NULL, OPT_SPEED},
@@ -1594,6 +1625,7 @@ int main(int argc, char **argv)
         {"all", no_argument, NULL, OPT_ALL},
         {"days", required_argument, NULL, OPT_DAYS},
         {"unheard", no_argument, NULL, OPT_UNHEARD},
+        {"url", required_argument, NULL, OPT_URL},
         {"sources", required_argument, NULL, OPT_SOURCES},
         {"headlines", no_argument, NULL, OPT_HEADLINES},
         {"byline", no_argument, NULL, OPT_BYLINE},
@@ -1680,6 +1712,14 @@ int main(int argc, char **argv)
             break;
         case OPT_UNHEARD:
             o.unheard = 1;
+            break;
+        case OPT_URL:
+            if (!fetch_is_url(optarg)) {
+                err_line(_("--url takes the http or https address the page came from, not '%s'."),
+                         optarg);
+                return EXIT_USAGE;
+            }
+            o.page_url = optarg;
             break;
         case OPT_DAYS: {
             long v = whole_number(optarg, 0, CONFIG_MAX_DAYS);

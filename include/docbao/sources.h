@@ -62,6 +62,11 @@ const struct source *sources_find(const struct sources *s, const char *id);
 /* The feed URL of src for category, or NULL when the site has none. */
 const char *source_feed_url(const struct source *src, const char *category);
 
+/* The site an article URL belongs to: the one whose home page has the URL's host, or a host
+ * below it ("m.dantri.com.vn" belongs to https://dantri.com.vn; "www." is ignored). NULL when
+ * none does, or for a URL that is not http(s). */
+const struct source *sources_for_url(const struct sources *s, const char *url);
+
 /* The display name of a category slug (the slug itself when unnamed). */
 const char *sources_category_name(const struct sources *s, const char *slug);
 

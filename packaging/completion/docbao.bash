@@ -50,7 +50,7 @@ _docbao()
     local commands="list categories read text extract daemon config pause resume toggle next
         prev next-article prev-article faster slower speed stop quit status"
     local opts_arg="-c --category -s --source -n --limit --speed --voice -o --export --sources
-        --sleep --dialect --output --intro --outro --rate --loudness --days"
+        --sleep --dialect --output --intro --outro --rate --loudness --days --url"
     local opts_flag="--all --unheard --offline --headlines --json --sentences --no-intro --headlines-only
         --print -q --quiet -v --verbose -h --help -V --version"
 

@@ -1572,20 +1572,44 @@ static void emit_nodes(xmlNode **nodes, size_t n, unsigned flags, struct plist *
     buf_free(&e.cur);
 }
 
-/* The title to use: the site rule's, JSON-LD headline, og:title, the h1 found with the
- * content, the page's first h1, or the <title> without its site suffix. Caller frees; NULL
- * when there is none. */
+static void decode_entities(char *s);
+
+/* Nonzero when s looks like a headline rather than a logo or a section name: three words at
+ * least. */
+static int headline_like(const char *s)
+{
+    int words = 0, in = 0;
+    for (; *s; s++) {
+        int sp = *s == ' ' || *s == '\t' || *s == '\n';
+        words += !sp && !in;
+        in = !sp;
+    }
+    return words >= 3;
+}
+
+/* The title to use: the visible headline first — the site rule's, the h1 found with the
+ * content, the page's first h1 when it reads like a headline — then the JSON-LD headline,
+ * og:title, any h1, or the <title> without its site suffix. Whatever its source, character
+ * references are decoded until none is left, so a doubly escaped headline ("Chi&amp;#7871;n")
+ * is said as written, and one already decoded is unchanged. Caller frees; NULL when none. */
 static char *page_title(const struct page *pg, const char *h1)
 {
-    const char *t = pg->rule_title ? pg->rule_title
-                    : pg->ld_title ? pg->ld_title
-                    : pg->og_title ? pg->og_title
-                    : h1           ? h1
-                    : pg->h1       ? pg->h1
-                                   : NULL;
-    if (t)
-        return xstrdup(t);
-    return pg->doc_title ? strip_site_suffix(pg->doc_title) : NULL;
+    const char *t = pg->rule_title                      ? pg->rule_title
+                    : h1 && headline_like(h1)           ? h1
+                    : pg->h1 && headline_like(pg->h1)   ? pg->h1
+                    : pg->ld_title                      ? pg->ld_title
+                    : pg->og_title                      ? pg->og_title
+                    : h1                                ? h1
+                    : pg->h1                            ? pg->h1
+                                                        : NULL;
+    char *out = t ? xstrdup(t) : pg->doc_title ? strip_site_suffix(pg->doc_title) : NULL;
+    for (int round = 0; out && strchr(out, '&') && round < 3; round++) {
+        size_t before = strlen(out);
+        decode_entities(out);
+        if (strlen(out) == before)
+            break;
+    }
+    return out;
 }
 
 /* Filters the candidate paragraphs in pl (captions, chrome, the headline) and moves them into

@@ -143,11 +143,21 @@ static const struct html_case html_cases[] = {
      "<title>Giá xăng giảm mạnh chiều nay - Báo Mới</title>"
      "<p>Chỉ có một đoạn văn, không có thẻ body.</p>",
      0, 0, "Giá xăng giảm mạnh chiều nay", "Chỉ có một đoạn văn, không có thẻ body."},
-    {"og:title wins; leading h1 not a paragraph",
+    {"the visible h1 wins over og:title; leading h1 not a paragraph",
      "<html><head><title>Tiêu đề | Trang</title>"
      "<meta property=\"og:title\" content=\"Tiêu đề &amp; OG\"></head>"
      "<body><h1>Tiêu đề H1 khác</h1><p>Nội dung bài.</p></body></html>",
+     0, 0, "Tiêu đề H1 khác", "Nội dung bài."},
+    {"og:title when the only h1 is a logo",
+     "<html><head><title>Tiêu đề | Trang</title>"
+     "<meta property=\"og:title\" content=\"Tiêu đề &amp; OG\"></head>"
+     "<body><h1>Báo</h1><p>Nội dung bài.</p></body></html>",
      0, 0, "Tiêu đề & OG", "Nội dung bài."},
+    {"a doubly escaped JSON-LD headline is decoded (and only that far)",
+     "<html><head><script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+     "\"headline\":\"Chi&amp;#7871;n s&amp;#7921; v&agrave; GD&ĐT\"}</script></head>"
+     "<body><p>Nội dung bài.</p></body></html>",
+     0, 0, "Chiến sự và GD&ĐT", "Nội dung bài."},
     {"h1 title without og:title",
      "<html><head><title>Tiêu đề trang - Site</title></head><body><div>"
      "<h1>Tiêu đề bài báo</h1><p>Nội dung bài báo ở đây.</p></div></body></html>",
