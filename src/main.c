@@ -22,6 +22,7 @@
 #include "docbao/article.h"
 #include "docbao/err.h"
 #include "docbao/extract.h"
+#include "docbao/feed.h"
 #include "docbao/fetch.h"
 #include "docbao/i18n.h"
 #include "docbao/cache.h"
@@ -59,6 +60,7 @@ struct opts {
     int json;
     int sentences;
     const char *category;
+    int category_given;    /* -c was on the command line (not only the default) */
     char **sites;          /* NULL-terminated, from --source a,b */
     size_t limit;
     int offline;
@@ -178,7 +180,11 @@ static void usage(FILE *f)
             "                            takes the newest stories, heard or not, and never\n"
             "                            marks them heard: heard is the listener's)\n"),
           f);
-    fputs(_("\nSaved pages:\n"
+    fputs(_("\nSites and pages:\n"
+            "  sources check [-s ID] [-c SLUG] [--json]\n"
+            "                            fetch each site's feed and newest story: which\n"
+            "                            rules still match, which extractor read it; exit 1\n"
+            "                            when a site is broken\n"
             "      --url URL             with extract and read: the address a saved page came\n"
             "                            from (the rules of its site apply)\n"),
           f);
@@ -898,6 +904,198 @@ static int cmd_categories(const struct opts *o)
     free(cats);
     sources_free(src);
     return 0;
+}
+
+/* ---- docbao sources check: are the sites' feeds and rules still right? -------------------- */
+
+static int site_selected(const struct opts *o, const char *id)
+{
+    if (!o->sites)
+        return 1;
+    for (size_t i = 0; o->sites[i]; i++)
+        if (strcmp(o->sites[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+struct check_result {
+    char feed[300];           /* "ok" or the reason the feed failed */
+    size_t stories;
+    char *article_url;        /* the newest story, when the feed had one */
+    char article_err[300];    /* why its text could not be had ("" when it could) */
+    struct extract_report rep;
+    size_t paragraphs;
+    int ok;
+};
+
+/* Fetches a site's feed and its newest story, and extracts the story with the site's rules. */
+static void check_feed(const struct source *site, const char *feed_url,
+                       struct check_result *cr)
+{
+    struct fetch_opts fo = {.connect_timeout_ms = 8000, .timeout_ms = 20000};
+    const char *t = getenv("DOCBAO_TIMEOUT_MS");
+    if (t && atol(t) > 0)
+        fo.timeout_ms = fo.connect_timeout_ms = atol(t);
+    struct fetch_result res = {0};
+    struct feed *f = NULL;
+    char err[256] = "";
+    memset(cr, 0, sizeof(*cr));
+    cr->rep = (struct extract_report){-1, -1, -1, -1, NULL};
+    if (fetch_url(feed_url, &fo, &res, err, sizeof(err)) < 0) {
+        snprintf(cr->feed, sizeof(cr->feed), "%s", err);
+    } else if (feed_parse(buf_str(&res.body), res.body.len,
+                          res.final_url ? res.final_url : feed_url, &f) < 0) {
+        snprintf(cr->feed, sizeof(cr->feed), "not an RSS or Atom feed");
+    } else {
+        snprintf(cr->feed, sizeof(cr->feed), "ok");
+        cr->stories = f->n;
+        size_t newest = 0;
+        for (size_t i = 1; i < f->n; i++)
+            if (f->items[i].published > f->items[newest].published)
+                newest = i;
+        if (f->n)
+            cr->article_url = xstrdup(f->items[newest].url);
+    }
+    feed_free(f);
+    fetch_result_free(&res);
+    if (!cr->article_url) {
+        if (strcmp(cr->feed, "ok") == 0)
+            snprintf(cr->article_err, sizeof(cr->article_err), "the feed lists no story");
+        return;
+    }
+    struct fetch_result page = {0};
+    if (fetch_url(cr->article_url, &fo, &page, err, sizeof(err)) < 0) {
+        snprintf(cr->article_err, sizeof(cr->article_err), "%s", err);
+    } else {
+        fetch_body_to_utf8(page.content_type, &page.body);
+        struct article *a = NULL;
+        int rc = extract_html_report(buf_str(&page.body), page.body.len, cr->article_url,
+                                     site->has_rules ? &site->rules : NULL, &a, &cr->rep);
+        if (rc == 0)
+            cr->paragraphs = a->npara;
+        else
+            snprintf(cr->article_err, sizeof(cr->article_err), "no article text: %s",
+                     db_strerror(rc));
+        article_free(a);
+    }
+    fetch_result_free(&page);
+    /* healthy: the feed answers with stories, the story has text, and the rules that find the
+     * text and the title still match (a byline or date may be missing from one story) */
+    cr->ok = strcmp(cr->feed, "ok") == 0 && cr->stories > 0 && !cr->article_err[0] &&
+             cr->rep.body != 0 && cr->rep.title != 0;
+}
+
+/* docbao sources check [-s ID] [-c SLUG] [--json]: each selected site's feed (one per feed
+ * URL, or the category asked for) and its newest story, with which rules matched. */
+static int cmd_sources(const struct opts *o, int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "check") != 0) {
+        err_line(_("sources takes one command, check: 'docbao sources check [-s ID] [-c SLUG] "
+                   "[--json]'."));
+        return EXIT_USAGE;
+    }
+    if (argc > 1) {
+        err_line(_("%s takes no arguments, but '%s' was given. Try 'docbao --help'."),
+                 "sources check", argv[1]);
+        return EXIT_USAGE;
+    }
+    struct sources *src = load_sources(o);
+    if (!src)
+        return EXIT_RUNTIME;
+    for (size_t i = 0; o->sites && o->sites[i]; i++)
+        if (!sources_find(src, o->sites[i])) {
+            err_line(_("unknown site '%s'. 'docbao categories' lists the sites."), o->sites[i]);
+            sources_free(src);
+            return EXIT_USAGE;
+        }
+    json_t *arr = o->json ? json_array() : NULL;
+    size_t checked = 0, broken = 0;
+    for (size_t i = 0; i < src->n && !interrupted; i++) {
+        const struct source *site = &src->v[i];
+        if (!site_selected(o, site->id))
+            continue;
+        for (size_t k = 0; k < site->nfeeds && !interrupted; k++) {
+            const struct source_feed *sf = &site->feeds[k];
+            if (o->category_given && strcmp(sf->category, o->category) != 0)
+                continue;
+            int seen = 0; /* a feed URL shared by several categories is checked once */
+            for (size_t j = 0; j < k && !o->category_given; j++)
+                seen |= strcmp(site->feeds[j].url, sf->url) == 0;
+            if (seen)
+                continue;
+            struct check_result cr;
+            check_feed(site, sf->url, &cr);
+            checked++;
+            broken += !cr.ok;
+            if (arr) {
+                json_t *e = json_object(), *art = json_object(), *rules = json_object();
+                json_set_str(e, "site", site->id);
+                json_set_str(e, "category", sf->category);
+                json_set_str(e, "feed", cr.feed);
+                json_object_set_new(e, "stories", json_integer((json_int_t)cr.stories));
+                const char *names[] = {"body", "title", "byline", "published"};
+                int counts[] = {cr.rep.body, cr.rep.title, cr.rep.byline, cr.rep.published};
+                for (int r = 0; r < 4; r++)
+                    if (counts[r] >= 0)
+                        json_object_set_new(rules, names[r], json_integer(counts[r]));
+                json_set_str(art, "url", cr.article_url);
+                json_object_set_new(art, "rules", rules);
+                json_set_str(art, "extractor", cr.rep.extractor);
+                json_object_set_new(art, "paragraphs", json_integer((json_int_t)cr.paragraphs));
+                if (cr.article_err[0])
+                    json_set_str(art, "error", cr.article_err);
+                json_object_set_new(e, "article", cr.article_url ? art : json_null());
+                if (!cr.article_url)
+                    json_decref(art);
+                json_object_set_new(e, "ok", json_boolean(cr.ok));
+                json_array_append_new(arr, e);
+            } else {
+                struct buf why = BUF_INIT;
+                const char *names[] = {"body", "title", "byline", "published"};
+                int counts[] = {cr.rep.body, cr.rep.title, cr.rep.byline, cr.rep.published};
+                for (int r = 0; r < 4; r++)
+                    if (counts[r] == 0) {
+                        buf_puts(&why, why.len ? ", " : "");
+                        buf_puts(&why, names[r]);
+                    }
+                if (strcmp(cr.feed, "ok") != 0)
+                    printf(_("%s %s: BROKEN — the feed %s failed: %s.\n"), site->id,
+                           sf->category, sf->url, cr.feed);
+                else if (cr.article_err[0])
+                    printf(_("%s %s: BROKEN — stories in the feed: %zu, but the newest could "
+                             "not be read (%s).\n"),
+                           site->id, sf->category, cr.stories, cr.article_err);
+                else
+                    printf(_("%s %s: %s — stories in the feed: %zu; text from %s, paragraphs: "
+                             "%zu%s%s%s.\n"),
+                           site->id, sf->category, cr.ok ? "ok" : "BROKEN", cr.stories,
+                           cr.rep.extractor, cr.paragraphs,
+                           why.len ? _("; rules that matched nothing: ") : "", buf_str(&why),
+                           !site->has_rules ? _(" (no rules: the generic extractor)") : "");
+                buf_free(&why);
+                fflush(stdout);
+            }
+            free(cr.article_url);
+        }
+    }
+    if (arr) {
+        char *js = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        printf("%s\n", js);
+        free(js);
+        json_decref(arr);
+    }
+    sources_free(src);
+    if (interrupted)
+        return 130;
+    if (checked == 0) {
+        err_line(_("nothing to check: no selected site has the category '%s'."), o->category);
+        return EXIT_USAGE;
+    }
+    if (broken)
+        err_line(ngettext("%zu of %zu feeds checked is broken: see the lines above.",
+                          "%zu of %zu feeds checked are broken: see the lines above.", checked),
+                 broken, checked);
+    return broken ? EXIT_RUNTIME : 0;
 }
 
 /* ---- listening with the keyboard: the player fed by the news ------------------------------ */
@@ -1688,6 +1886,7 @@ int main(int argc, char **argv)
             break;
         case 'c':
             o.category = optarg;
+            o.category_given = 1;
             break;
         case 's':
             for (size_t i = 0; o.sites && o.sites[i]; i++)
@@ -1847,6 +2046,8 @@ int main(int argc, char **argv)
         status = ctl_client_run(argc - optind, argv + optind, o.json);
     } else if (strcmp(cmd, "categories") == 0) {
         status = cmd_categories(&o);
+    } else if (strcmp(cmd, "sources") == 0) {
+        status = cmd_sources(&o, cargc, cargv);
     } else if (strcmp(cmd, "read") == 0) {
         status = cmd_read(&o, cargc, cargv);
     } else if (strcmp(cmd, "text") == 0) {

@@ -28,6 +28,20 @@ struct extract_rules {
 int extract_html_rules(const char *html, size_t len, const char *url,
                        const struct extract_rules *rules, struct article **out);
 
+/* What extract_html_report found: the number of nodes each of the site's rules selected on
+ * the page (-1: the site has no such rule; 0: a rule that matched nothing — the site's markup
+ * changed), and which extractor gave the text: "rules", "jsonld" or "generic" (NULL when none
+ * did). A string literal; nothing to free. */
+struct extract_report {
+    int body, title, byline, published;
+    const char *extractor;
+};
+
+/* extract_html_rules, also filling *report (may be NULL) whatever the result. */
+int extract_html_report(const char *html, size_t len, const char *url,
+                        const struct extract_rules *rules, struct article **out,
+                        struct extract_report *report);
+
 /* Extracts the article from an HTML page (len bytes at html, any charset libxml2 can detect;
  * url may be NULL and is only recorded). On success stores a new article in *out (caller
  * frees with article_free) and returns 0. Returns DB_ETOOBIG, DB_EFORMAT (not HTML / binary),

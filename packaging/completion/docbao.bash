@@ -47,7 +47,7 @@ _docbao()
         fi
     fi
 
-    local commands="list categories read text extract daemon config pause resume toggle next
+    local commands="list categories sources read text extract daemon config pause resume toggle next
         prev next-article prev-article faster slower speed stop quit status"
     local opts_arg="-c --category -s --source -n --limit --speed --voice -o --export --sources
         --sleep --dialect --output --intro --outro --rate --loudness --days --url"

@@ -970,6 +970,7 @@ struct page {
     const char *enc; /* encoding passed to libxml2; NULL lets it read <meta charset> */
     const char *url;
     const struct extract_rules *rules; /* may be NULL */
+    struct extract_report *rep;        /* what the rules matched; may be NULL */
     htmlDocPtr doc; /* the first parse, until a strategy that rewrites the tree takes it */
     char *og_title, *doc_title, *h1, *published, *author, *site;
     char *rule_title, *rule_byline, *rule_published;     /* from the site's rules */
@@ -1723,10 +1724,23 @@ static void free_selected(xmlNodeSetPtr ns, xmlNodeSetPtr keep)
 /* Reads the rule's metadata into *field (attrs: prefer a datetime attribute) and, when body is
  * not NULL, removes the selected elements that do not hold a body node (metadata is not
  * spoken). */
+/* The number of nodes an XPath result selected (1 for a non-empty string), for the report. */
+static int result_count(const char *expr, xmlXPathObjectPtr r)
+{
+    if (!expr || !*expr)
+        return -1;
+    if (!r)
+        return 0;
+    if (r->type == XPATH_NODESET)
+        return r->nodesetval ? r->nodesetval->nodeNr : 0;
+    return r->type == XPATH_STRING ? (r->stringval && *r->stringval) : 1;
+}
+
 static void rule_meta(xmlXPathContextPtr ctx, const char *expr, char **field, int attrs,
-                      xmlNodeSetPtr body)
+                      xmlNodeSetPtr body, int *count)
 {
     xmlXPathObjectPtr r = xpath_eval(ctx, expr);
+    *count = result_count(expr, r);
     if (!r)
         return;
     *field = xpath_text(r, attrs);
@@ -1764,9 +1778,13 @@ static int rules_extract(struct page *pg, struct article *a)
 
     xmlXPathObjectPtr body = xpath_eval(ctx, ru->body);
     int has_body = body && body->type == XPATH_NODESET;
-    rule_meta(ctx, ru->title, &pg->rule_title, 0, NULL);
-    rule_meta(ctx, ru->byline, &pg->rule_byline, 0, has_body ? body->nodesetval : NULL);
-    rule_meta(ctx, ru->published, &pg->rule_published, 1, has_body ? body->nodesetval : NULL);
+    struct extract_report ignored, *rep = pg->rep ? pg->rep : &ignored;
+    rep->body = result_count(ru->body, body);
+    rule_meta(ctx, ru->title, &pg->rule_title, 0, NULL, &rep->title);
+    rule_meta(ctx, ru->byline, &pg->rule_byline, 0, has_body ? body->nodesetval : NULL,
+              &rep->byline);
+    rule_meta(ctx, ru->published, &pg->rule_published, 1, has_body ? body->nodesetval : NULL,
+              &rep->published);
     xmlXPathFreeObject(body);
     if (!has_body)
         goto out;
@@ -2204,7 +2222,20 @@ static void page_free(struct page *pg)
 int extract_html_rules(const char *html, size_t len, const char *url,
                        const struct extract_rules *rules, struct article **out)
 {
+    return extract_html_report(html, len, url, rules, out, NULL);
+}
+
+int extract_html_report(const char *html, size_t len, const char *url,
+                        const struct extract_rules *rules, struct article **out,
+                        struct extract_report *report)
+{
+    static const char *const names[] = {"rules", "jsonld", "generic"};
+    _Static_assert(sizeof(names) / sizeof(names[0]) ==
+                       sizeof(strategies) / sizeof(strategies[0]),
+                   "one name per strategy");
     struct page pg = {0};
+    if (report)
+        *report = (struct extract_report){-1, -1, -1, -1, NULL};
     struct article *a = NULL;
     char *fixed = NULL;
     char cs[32];
@@ -2233,6 +2264,7 @@ int extract_html_rules(const char *html, size_t len, const char *url,
     pg.len = len;
     pg.url = url;
     pg.rules = rules;
+    pg.rep = report;
     if (utf8) {
         /* libxml2 would fall back to Latin-1 at the first bad byte: repair first. */
         if (!valid) {
@@ -2253,6 +2285,8 @@ int extract_html_rules(const char *html, size_t len, const char *url,
     a = article_new();
     for (size_t i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++) {
         rc = strategies[i](&pg, a);
+        if (rc == 0 && report)
+            report->extractor = names[i];
         if (rc != DB_EEMPTY)
             break;
     }

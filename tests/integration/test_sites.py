@@ -121,6 +121,45 @@ try:
               f"{site} (news): the cache holds the reviewed text and byline",
               row[0][:300] if row and row[0] else row)
     db.close()
+
+    # --- 4. docbao sources check: feeds, rules and extractors, and a site whose markup changed
+    r = sb.run("sources", "check", "--sources", src, "-c", "xa-hoi", "--json")
+    rows = json.loads(r.stdout or b"[]")
+    check(r.returncode == 0 and len(rows) == len(servers) and all(x["ok"] for x in rows),
+          "sources check: every real site is healthy, exit 0", r.stdout.decode()[-1500:])
+    dt = next((x for x in rows if x["site"] == "dantri"), {})
+    art = dt.get("article") or {}
+    check(dt.get("feed") == "ok" and dt.get("stories") == 1 and art.get("extractor") == "rules"
+          and art.get("paragraphs") == len(expected("dantri")["paragraphs"])
+          and art.get("rules", {}).get("body", 0) >= 1
+          and set(art.get("rules", {})) == {"body", "title", "byline", "published"},
+          "sources check --json: feed, stories, rules matched, extractor, paragraphs", dt)
+    srv, url = servers["dantri"]
+    with open(page("dantri"), encoding="utf-8") as f:
+        changed = f.read().replace('data-slot="', 'data-part="')
+    srv.routes[urlsplit(url).path] = Route(changed, ctype="text/html; charset=utf-8")
+    srv2, _ = servers["nld"]
+    srv2.routes["/rss/xa-hoi.rss"] = Route(b"gone", status=404, ctype="text/plain")
+    r = sb.run("sources", "check", "--sources", src, "-c", "xa-hoi")
+    out = r.stdout.decode()
+    for l in (out + r.stderr.decode()).splitlines():
+        print("# " + l)
+    line = next((l for l in out.splitlines() if l.startswith("dantri ")), "")
+    check(r.returncode == 1 and "BROKEN" in line and "body" in line and "generic" in line,
+          "sources check: a changed page's dead rule is named, the text came from the generic "
+          "extractor, exit 1", out + r.stderr.decode())
+    line = next((l for l in out.splitlines() if l.startswith("nld ")), "")
+    check("BROKEN" in line and "404" in line, "sources check: a dead feed is named with its error",
+          out)
+    check(b"2 of" in r.stderr and b"broken" in r.stderr, "sources check: one summary line",
+          r.stderr.decode())
+    r = sb.run("sources", "check", "--sources", src, "-s", "tuoitre", "-c", "xa-hoi", "--json")
+    rows = json.loads(r.stdout or b"[]")
+    check(r.returncode == 0 and [x["site"] for x in rows] == ["tuoitre"],
+          "sources check -s: only the site asked for", r.stdout.decode()[:300])
+    r = sb.run("sources", "list")
+    check(r.returncode == 2 and b"check" in r.stderr, "sources: an unknown subcommand is bad usage",
+          r.stderr.decode())
 finally:
     for srv, _ in servers.values():
         srv.close()
