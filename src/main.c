@@ -693,6 +693,7 @@ static void fill_news_opts(const struct opts *o, struct news_opts *no, int grace
     no->fetch.timeout_ms = 20000;
     no->fetch.connect_timeout_ms = 8000;
     no->log = o->quiet ? NULL : stderr;
+    no->verbose = o->verbose;
     const char *t = getenv("DOCBAO_TIMEOUT_MS"); /* tests and slow links */
     if (t && atol(t) > 0)
         no->fetch.timeout_ms = no->fetch.connect_timeout_ms = atol(t);

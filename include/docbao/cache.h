@@ -1,6 +1,6 @@
 /*
  * cache.h — docbao's SQLite cache: feeds (conditional-GET validators), articles (metadata and
- * extracted text), heard marks and resume places.
+ * extracted text), heard marks, resume places and the health of the sites' extraction rules.
  *
  * The database lives at $XDG_CACHE_HOME/docbao/cache.db (or $HOME/.cache/docbao/cache.db).
  * It is opened in WAL mode with synchronous=NORMAL, foreign keys on and a 5 s busy timeout, so
@@ -34,7 +34,7 @@
 #include <time.h>
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
-#define CACHE_SCHEMA_VERSION 2
+#define CACHE_SCHEMA_VERSION 3
 
 struct cache;
 
@@ -188,6 +188,21 @@ int cache_place_save(struct cache *c, const char *key, const char *article_url, 
 /* Reads the place of key: *article_url (malloc'd, caller frees) and *sentence_index. Returns
  * 0 or DB_ENOENT when none was saved. */
 int cache_place_load(struct cache *c, const char *key, char **article_url, int *sentence_index);
+
+/* --- rule health ------------------------------------------------------------------------ */
+
+/* Records that the extraction rule (a name: "body", "title", "byline", "published") of site
+ * selected matched (>= 0) nodes on a page at when (0 = now). A rule that matches nothing
+ * keeps the time it first did so, in a row ("dead since"), until it matches again. Returns 0
+ * or DB_EINVAL. */
+int cache_rule_note(struct cache *c, const char *site, const char *rule, int matched,
+                    time_t when);
+
+/* Reads what cache_rule_note last recorded for the rule: the nodes it matched, when, and
+ * since when it has matched nothing (0 while it matches). Each out-pointer may be NULL.
+ * Returns 0 or DB_ENOENT when the rule was never recorded. */
+int cache_rule_health(struct cache *c, const char *site, const char *rule, int *matched,
+                      time_t *checked_at, time_t *dead_since);
 
 /* --- maintenance ------------------------------------------------------------------------ */
 

@@ -35,6 +35,7 @@ struct news_opts {
                                     undated) in the last days * 24 h; 0 = no window */
     struct fetch_opts fetch;     /* limits for every download */
     FILE *log;                   /* one line per failed source; NULL = silent */
+    int verbose;                 /* also a line for each site rule that matched nothing */
 };
 
 struct news_story {

@@ -708,6 +708,48 @@ static char *article_text(const struct article *a)
     return buf_steal(&b);
 }
 
+/* Rule health: records what each of the site's rules matched on this page, and with -v says
+ * in one line which matched nothing, since when, and which extractor read the page. */
+static void note_rules(struct news *n, const struct source *src, const struct slot *sl,
+                       const struct extract_report *rep)
+{
+    const char *names[] = {"body", "title", "byline", "published"};
+    int counts[] = {rep->body, rep->title, rep->byline, rep->published};
+    struct buf dead = BUF_INIT;
+    time_t since = 0;
+    for (int i = 0; i < 4; i++) {
+        if (counts[i] < 0)
+            continue;
+        if (n->cache)
+            cache_rule_note(n->cache, src->id, names[i], counts[i], 0);
+        if (counts[i] == 0) {
+            time_t t = 0;
+            if (n->cache &&
+                cache_rule_health(n->cache, src->id, names[i], NULL, NULL, &t) == 0 && t &&
+                (!since || t < since))
+                since = t;
+            buf_puts(&dead, dead.len ? ", " : "");
+            buf_puts(&dead, names[i]);
+        }
+    }
+    if (dead.len && n->o.verbose) {
+        char day[32] = "";
+        if (since) {
+            struct tm tm;
+            localtime_r(&since, &tm);
+            strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+        }
+        char msg[900];
+        snprintf(msg, sizeof(msg),
+                 _("%s: the rules %s matched nothing on \"%s\" (since %s); the text came from "
+                   "the %s extractor. 'docbao sources check -s %s' tells more."),
+                 src->name, buf_str(&dead), sl->story.title, day[0] ? day : _("today"),
+                 rep->extractor ? rep->extractor : "-", src->id);
+        logline(n, msg);
+    }
+    buf_free(&dead);
+}
+
 static void article_done(struct news *n, struct slot *sl, struct fetch_done *d)
 {
     char msg[600];
@@ -723,8 +765,11 @@ static void article_done(struct news *n, struct slot *sl, struct fetch_done *d)
     const struct source *src = sl->story.site ? sources_find(n->src, sl->story.site) : NULL;
     struct article *a = NULL;
     fetch_body_to_utf8(d->content_type, &d->body); /* the header's charset, when not UTF-8 */
-    int rc = extract_html_rules(buf_str(&d->body), d->body.len, sl->story.url,
-                                src && src->has_rules ? &src->rules : NULL, &a);
+    struct extract_report rep;
+    int rc = extract_html_report(buf_str(&d->body), d->body.len, sl->story.url,
+                                 src && src->has_rules ? &src->rules : NULL, &a, &rep);
+    if (src && src->has_rules)
+        note_rules(n, src, sl, &rep);
     if (rc < 0) {
         snprintf(msg, sizeof(msg), _("%s: no article text was found in \"%s\"; skipped."),
                  sl->story.site_name, sl->story.title);

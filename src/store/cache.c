@@ -71,6 +71,14 @@ static const char *const migrations[] = {
     "INSERT OR IGNORE INTO feed_items(feed_url, url)"
     "  SELECT feed_url, url FROM articles WHERE feed_url IS NOT NULL;"
     "ALTER TABLE articles ADD COLUMN byline TEXT;",
+    /* 2 → 3: rule health, what each site rule matched on the last page of its site */
+    "CREATE TABLE rule_health ("
+    "  site TEXT NOT NULL,"
+    "  rule TEXT NOT NULL,"
+    "  matched INTEGER NOT NULL,"
+    "  checked_at INTEGER NOT NULL,"
+    "  dead_since INTEGER," /* when it first matched nothing, in a row; NULL while it matches */
+    "  PRIMARY KEY (site, rule)) WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == CACHE_SCHEMA_VERSION,
@@ -99,6 +107,8 @@ enum stmt_id {
     ST_PLACE_PUT,
     ST_PLACE_DEL,
     ST_PLACE_GET,
+    ST_RULE_PUT,
+    ST_RULE_GET,
     ST_PRUNE_ARTICLES,
     ST_PRUNE_HEARD,
     ST_COUNT
@@ -146,6 +156,14 @@ static const char *const stmt_sql[ST_COUNT] = {
                      " sentence = excluded.sentence, saved_at = excluded.saved_at",
     [ST_PLACE_DEL] = "DELETE FROM places WHERE key = ?1",
     [ST_PLACE_GET] = "SELECT article_url, sentence FROM places WHERE key = ?1",
+    [ST_RULE_PUT] = "INSERT INTO rule_health(site, rule, matched, checked_at, dead_since)"
+                    " VALUES(?1, ?2, ?3, ?4, CASE WHEN ?3 = 0 THEN ?4 END)"
+                    " ON CONFLICT(site, rule) DO UPDATE SET matched = excluded.matched,"
+                    " checked_at = excluded.checked_at,"
+                    " dead_since = CASE WHEN excluded.matched > 0 THEN NULL"
+                    " ELSE COALESCE(dead_since, excluded.checked_at) END",
+    [ST_RULE_GET] = "SELECT matched, checked_at, dead_since FROM rule_health"
+                    " WHERE site = ?1 AND rule = ?2",
     [ST_PRUNE_ARTICLES] = "DELETE FROM articles WHERE first_seen < ?1"
                           " AND COALESCE(published, 0) < ?1"
                           " AND url NOT IN (SELECT article_url FROM places)",
@@ -965,6 +983,61 @@ int cache_place_load(struct cache *c, const char *key, char **article_url, int *
                 *article_url = u;
                 *sentence_index = (int)i;
             }
+        } else {
+            err = rc == SQLITE_DONE ? DB_ENOENT : fail(c, rc);
+        }
+    }
+    stmt_done(st);
+    return err;
+}
+
+/* --- rule health ------------------------------------------------------------------------ */
+
+int cache_rule_note(struct cache *c, const char *site, const char *rule, int matched,
+                    time_t when)
+{
+    sqlite3_stmt *st = NULL;
+    if (!c || !site || !rule || matched < 0)
+        return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
+    int err = get_stmt(c, ST_RULE_PUT, &st);
+    if (err)
+        return err;
+    if (!(err = bind_str(c, st, 1, site)) && !(err = bind_str(c, st, 2, rule)) &&
+        !(err = bind_int(c, st, 3, matched)) &&
+        !(err = bind_int(c, st, 4, (int64_t)(when ? when : wall_now()))))
+        err = tx_begin(c);
+    if (err) {
+        stmt_done(st);
+        return err;
+    }
+    return tx_end(c, run(c, st));
+}
+
+int cache_rule_health(struct cache *c, const char *site, const char *rule, int *matched,
+                      time_t *checked_at, time_t *dead_since)
+{
+    sqlite3_stmt *st = NULL;
+    if (!c || !site || !rule)
+        return DB_EINVAL;
+    if (enter(c))
+        return DB_EIO;
+    int err = get_stmt(c, ST_RULE_GET, &st);
+    if (err)
+        return err;
+    err = bind_str(c, st, 1, site);
+    if (!err)
+        err = bind_str(c, st, 2, rule);
+    if (!err) {
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            if (matched)
+                *matched = sqlite3_column_int(st, 0);
+            if (checked_at)
+                *checked_at = col_time(st, 1);
+            if (dead_since)
+                *dead_since = col_time(st, 2);
         } else {
             err = rc == SQLITE_DONE ? DB_ENOENT : fail(c, rc);
         }

@@ -153,6 +153,27 @@ try:
           out)
     check(b"2 of" in r.stderr and b"broken" in r.stderr, "sources check: one summary line",
           r.stderr.decode())
+    # rule health: the news run on the changed page records the dead rules and -v says so
+    day = 1796000000
+    fresh = {"XDG_CACHE_HOME": sb.path("fresh-cache"), "DOCBAO_NOW": str(day)}
+    r = sb.run("-c", "xa-hoi", "-s", "dantri", "--sources", src, "-v", "--days", "0",
+               "--export", sb.path("changed.wav"), env=fresh)
+    err = r.stderr.decode()
+    lines = [l for l in err.splitlines() if "matched nothing" in l]
+    check(r.returncode == 0 and len(lines) == 1 and "Dân trí" in lines[0] and "body" in lines[0]
+          and "generic" in lines[0] and "sources check -s dantri" in lines[0],
+          "rule health: -v says in one line which rules matched nothing and what read the page",
+          err)
+    db = sqlite3.connect(os.path.join(sb.path("fresh-cache"), "docbao", "cache.db"))
+    rows = dict((rule, (m, since)) for rule, m, since in db.execute(
+        "SELECT rule, matched, dead_since FROM rule_health WHERE site = 'dantri'"))
+    db.close()
+    check(rows.get("body") == (0, day) and rows.get("title") == (0, day),
+          "rule health: the cache records the dead rules per site, with the day", rows)
+    r = sb.run("-c", "xa-hoi", "-s", "dantri", "--sources", src, "--days", "0",
+               "--export", sb.path("changed2.wav"), env=dict(fresh, XDG_CACHE_HOME=sb.path("c3")))
+    check(r.returncode == 0 and b"matched nothing" not in r.stderr,
+          "rule health: without -v nothing is said", r.stderr.decode())
     r = sb.run("sources", "check", "--sources", src, "-s", "tuoitre", "-c", "xa-hoi", "--json")
     rows = json.loads(r.stdout or b"[]")
     check(r.returncode == 0 and [x["site"] for x in rows] == ["tuoitre"],

@@ -763,7 +763,33 @@ static void test_feed_items(void)
     if (c)
         check_query(c, &q1, "u1", "upgrade: the old article is found by its feed");
     cache_free(c);
-    T_INT(raw_int(v1, "PRAGMA user_version"), CACHE_SCHEMA_VERSION, "upgrade: version 2");
+    T_INT(raw_int(v1, "PRAGMA user_version"), CACHE_SCHEMA_VERSION, "upgrade: to the current version");
+}
+
+/* Rule health: what a site's rule matched, and since when it has matched nothing. */
+static void test_rule_health(void)
+{
+    struct cache *c = NULL;
+    T_INT(cache_open(tpath("rules.db"), &c), 0, "rule health: open");
+    int m = -1;
+    time_t at = 0, since = 0;
+    T_INT(cache_rule_health(c, "dantri", "body", &m, &at, &since), DB_ENOENT,
+          "rule health: never recorded");
+    T_INT(cache_rule_note(c, "dantri", "body", 2, 1000), 0, "rule health: a match");
+    cache_rule_health(c, "dantri", "body", &m, &at, &since);
+    T_OK(m == 2 && at == 1000 && since == 0, "rule health: matched 2 at 1000, not dead");
+    cache_rule_note(c, "dantri", "body", 0, 2000);
+    cache_rule_note(c, "dantri", "body", 0, 3000);
+    cache_rule_health(c, "dantri", "body", &m, &at, &since);
+    T_OK(m == 0 && at == 3000 && since == 2000, "rule health: dead since the first miss");
+    cache_rule_note(c, "dantri", "body", 1, 4000);
+    cache_rule_health(c, "dantri", "body", &m, &at, &since);
+    T_OK(m == 1 && since == 0, "rule health: alive again");
+    cache_rule_note(c, "nld", "title", 0, 5000);
+    cache_rule_health(c, "nld", "title", &m, NULL, &since);
+    T_OK(m == 0 && since == 5000, "rule health: per site and rule; dead at first sight");
+    T_INT(cache_rule_note(c, "nld", "title", -1, 0), DB_EINVAL, "rule health: no negative count");
+    cache_free(c);
 }
 
 /* A damaged page met after open: the call fails, the file is moved aside, the cache goes on. */
@@ -830,6 +856,7 @@ int main(void)
     test_corrupt();
     test_feed_items();
     test_damaged_later();
+    test_rule_health();
     test_future();
     test_killed();
     rm_rf(tmpdir);
