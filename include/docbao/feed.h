@@ -36,6 +36,17 @@ struct feed {
  * (HTML, junk, malformed beyond recovery). */
 int feed_parse(const char *data, size_t len, const char *base_url, struct feed **out);
 
+/* The stories a site's category page (len bytes of HTML at html, fetched from base_url)
+ * links to, as a feed: each link that stays on the page's site (base_url's host or home's,
+ * or a host below either; home may be NULL), whose path ends in a story
+ * number (6+ digits, before .htm/.html/.chn/.ldo or at the end) and whose text reads like a
+ * headline (4+ words), in page order; the first link to a URL gives the title. published is
+ * 0 (the story window then counts from when docbao first saw the story). Returns 0 and a new
+ * feed in *out (feed_free), DB_EINVAL for a base_url that is not http(s), DB_ETOOBIG past
+ * 16 MiB, DB_EFORMAT when the page lists no story. Implemented in listpage.c. */
+int feed_parse_page(const char *html, size_t len, const char *base_url, const char *home,
+                    struct feed **out);
+
 /* feed_free(NULL) is a no-op. */
 void feed_free(struct feed *f);
 

@@ -15,6 +15,8 @@
 struct source_feed {
     char *category;   /* slug: ASCII, lowercase, hyphenated */
     char *url;        /* http(s) feed URL */
+    char *page;       /* the category's page on the site, read when the feed fails or is
+                         empty; NULL when none is known */
 };
 
 struct source {
@@ -61,6 +63,9 @@ const struct source *sources_find(const struct sources *s, const char *id);
 
 /* The feed URL of src for category, or NULL when the site has none. */
 const char *source_feed_url(const struct source *src, const char *category);
+
+/* The category page of src's category (read when its feed fails), or NULL. */
+const char *source_page_url(const struct source *src, const char *category);
 
 /* The site an article URL belongs to: the one whose home page has the URL's host, or a host
  * below it ("m.dantri.com.vn" belongs to https://dantri.com.vn; "www." is ignored). NULL when

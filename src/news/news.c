@@ -15,7 +15,7 @@
 #include "docbao/utf8.h"
 #include "docbao/util.h"
 
-enum job_kind { JOB_FEED, JOB_ARTICLE };
+enum job_kind { JOB_FEED, JOB_ARTICLE, JOB_PAGE };
 
 struct job {
     enum job_kind kind;
@@ -25,7 +25,10 @@ struct job {
 struct feed_job {
     const struct source *src;
     const char *url;
+    const char *page;    /* the category page, read when the feed fails or is empty; NULL */
+    char *why;           /* while the page is read: why the feed was not enough */
     struct job tag;
+    struct job page_tag;
     int done;
     int ok;          /* fetched (200 or 304) and parsed */
     int netfail;     /* failed for want of a network (not an HTTP or format error) */
@@ -100,8 +103,11 @@ int news_new(const struct sources *src, struct cache *cache, const struct news_o
         struct feed_job *f = &n->feeds[n->nfeeds];
         f->src = s;
         f->url = url;
+        f->page = source_page_url(s, opts->category);
         f->tag.kind = JOB_FEED;
         f->tag.index = n->nfeeds;
+        f->page_tag.kind = JOB_PAGE;
+        f->page_tag.index = n->nfeeds;
         n->nfeeds++;
     }
     if (n->nfeeds == 0) {
@@ -146,8 +152,10 @@ void news_free(struct news *n)
     for (size_t i = 0; i < n->nmem; i++)
         story_clear(&n->mem[i]);
     free(n->mem);
-    for (size_t i = 0; i < n->nfeeds; i++)
+    for (size_t i = 0; i < n->nfeeds; i++) {
         free(n->feeds[i].err);
+        free(n->feeds[i].why);
+    }
     free(n->feeds);
     strv_free(&n->left_keys);
     free(n);
@@ -375,15 +383,13 @@ static void select_stories(struct news *n, int only_with_text)
 }
 
 /* Stores a fetched feed's items; returns 0 or DB_EFORMAT. */
-static int take_feed(struct news *n, struct feed_job *fj, struct fetch_done *d,
-                     struct feed **parsed)
+/* Stores the items of f, listed by the feed of fj (or its category page), in the cache (or
+ * this run's memory); with d, also the feed's validators. */
+static void store_items(struct news *n, struct feed_job *fj, const struct feed *f,
+                        const struct fetch_done *d)
 {
-    struct feed *f = NULL;
-    const char *base = d->final_url ? d->final_url : d->url;
-    int rc = feed_parse(buf_str(&d->body), d->body.len, base, &f);
-    if (rc < 0)
-        return rc;
     if (n->cache) {
+        time_t now = wall_now();
         cache_begin(n->cache);
         for (size_t i = 0; i < f->n; i++) {
             struct cache_article a = {
@@ -394,11 +400,15 @@ static int take_feed(struct news *n, struct feed_job *fj, struct fetch_done *d,
                 .title = f->items[i].title,
                 .summary = f->items[i].summary,
                 .published = f->items[i].published,
+                /* undated items (a category page's) keep their order as first-seen order;
+                 * a stored article's first_seen never changes */
+                .first_seen = now - (time_t)i,
             };
             cache_article_put(n->cache, &a);
         }
-        cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, wall_now(),
-                       (int)d->status);
+        if (d)
+            cache_feed_put(n->cache, fj->url, d->etag, d->last_modified, wall_now(),
+                           (int)d->status);
         if (cache_commit(n->cache) < 0)
             cache_rollback(n->cache);
     } else {
@@ -417,11 +427,75 @@ static int take_feed(struct news *n, struct feed_job *fj, struct fetch_done *d,
             s->published = f->items[i].published;
         }
     }
+}
+
+/* Stores a fetched feed's items; returns 0 (the feed parsed, in *parsed when not NULL) or
+ * DB_EFORMAT. */
+static int take_feed(struct news *n, struct feed_job *fj, struct fetch_done *d,
+                     struct feed **parsed)
+{
+    struct feed *f = NULL;
+    const char *base = d->final_url ? d->final_url : d->url;
+    int rc = feed_parse(buf_str(&d->body), d->body.len, base, &f);
+    if (rc < 0)
+        return rc;
+    store_items(n, fj, f, d);
     if (parsed)
         *parsed = f;
     else
         feed_free(f);
     return 0;
+}
+
+static int ensure_fetcher(struct news *n);
+
+/* When the feed of fj failed, is empty or is not a feed (why says which), and its category
+ * has a page, asks for the page instead (page_done then finishes the job). Returns 1 then. */
+static int try_page(struct news *n, struct feed_job *fj, const char *why)
+{
+    if (!fj->page || fj->why || n->loaded || ensure_fetcher(n) < 0)
+        return 0;
+    fj->why = xstrdup(why);
+    fj->done = 0;
+    struct fetch_req req = {.url = fj->page, .tag = &fj->page_tag};
+    fetcher_add(n->fetcher, &req);
+    return 1;
+}
+
+/* Handles the category page read in place of a feed: its story links become the stories. */
+static void page_done(struct news *n, struct feed_job *fj, struct fetch_done *d)
+{
+    char msg[1200];
+    struct feed *f = NULL;
+    fj->done = 1;
+    if (d->rc == 0) {
+        fetch_body_to_utf8(d->content_type, &d->body);
+        feed_parse_page(buf_str(&d->body), d->body.len, d->final_url ? d->final_url : d->url,
+                        fj->src->home, &f);
+    }
+    if (f) {
+        store_items(n, fj, f, NULL);
+        fj->ok = 1;
+        fj->netfail = 0;
+        free(fj->err); /* the site was reached after all */
+        fj->err = NULL;
+        snprintf(msg, sizeof(msg), _("%s: the %s feed %s; the stories come from its category "
+                                     "page."),
+                 fj->src->name, n->o.category, fj->why);
+        feed_free(f);
+    } else if (d->rc < 0) {
+        fj->netfail = fj->netfail && (d->rc == DB_ENET || d->rc == DB_ETIMEOUT);
+        if (fj->netfail) /* said with the other unreachable sites (net_report) */
+            return;
+        snprintf(msg, sizeof(msg), _("%s: the %s feed %s, and its category page could not be "
+                                     "fetched either (%s)."),
+                 fj->src->name, n->o.category, fj->why, d->err);
+    } else {
+        snprintf(msg, sizeof(msg), _("%s: the %s feed %s, and its category page lists no "
+                                     "story."),
+                 fj->src->name, n->o.category, fj->why);
+    }
+    logline(n, msg);
 }
 
 /* Handles one finished feed download. When late (after the list was built), its new stories
@@ -441,21 +515,33 @@ static void feed_done(struct news *n, struct feed_job *fj, struct fetch_done *d)
         if (fj->netfail && !n->loaded) { /* said once for every such site: net_report() */
             free(fj->err);
             fj->err = xstrdup(d->err);
-            return;
         }
+        snprintf(msg, sizeof(msg), _("could not be fetched (%s)"), d->err);
+        if (try_page(n, fj, msg) || (fj->netfail && !n->loaded))
+            return;
         snprintf(msg, sizeof(msg), _("%s: the %s news could not be fetched (%s)."),
                  fj->src->name, n->o.category, d->err);
         logline(n, msg);
         return;
     }
     struct feed *f = NULL;
-    if (take_feed(n, fj, d, n->loaded ? &f : NULL) < 0) {
+    if (take_feed(n, fj, d, &f) < 0) {
+        if (try_page(n, fj, _("is not a valid RSS or Atom feed")))
+            return;
         snprintf(msg, sizeof(msg), _("%s: the %s feed is not a valid RSS or Atom feed."),
                  fj->src->name, n->o.category);
         logline(n, msg);
         return;
     }
+    if (f->n == 0 && try_page(n, fj, _("lists no story"))) {
+        feed_free(f);
+        return;
+    }
     fj->ok = 1;
+    if (!n->loaded) {
+        feed_free(f);
+        f = NULL;
+    }
     if (f) { /* late: append what is new, newest first */
         for (size_t i = 0; i < f->n; i++) {
             struct feed_item *it = &f->items[i];
@@ -480,6 +566,8 @@ static void dispatch(struct news *n, struct fetch_done *d)
     struct job *j = d->tag;
     if (j->kind == JOB_FEED)
         feed_done(n, &n->feeds[j->index], d);
+    else if (j->kind == JOB_PAGE)
+        page_done(n, &n->feeds[j->index], d);
     else if (j->index < n->n)
         article_done(n, &n->slots[j->index], d);
     fetch_done_free(d);
@@ -541,6 +629,8 @@ static void fetch_feeds(struct news *n, size_t *ok, size_t *netfail)
     for (size_t i = 0; i < n->nfeeds; i++) {
         struct feed_job *fj = &n->feeds[i];
         fj->done = fj->ok = fj->netfail = 0;
+        free(fj->why);
+        fj->why = NULL;
         struct fetch_req req = {.url = fj->url, .tag = &fj->tag};
         char *etag = NULL, *lm = NULL;
         if (n->cache && cache_feed_get(n->cache, fj->url, &etag, &lm, NULL, NULL) == 0) {
@@ -552,7 +642,7 @@ static void fetch_feeds(struct news *n, size_t *ok, size_t *netfail)
         free(lm);
     }
     long long first_ok = -1;
-    size_t done = 0;
+    size_t done = 0; /* feeds answered (or their category page, when read instead) */
     while (done < n->nfeeds) {
         int wait = -1;
         if (first_ok >= 0 && n->o.grace_ms >= 0) {
@@ -565,10 +655,11 @@ static void fetch_feeds(struct news *n, size_t *ok, size_t *netfail)
         if (rc < 0) /* DB_ETIMEOUT: the grace time is over */
             break;
         struct job *j = d->tag;
-        if (j->kind == JOB_FEED) {
-            done++;
+        if (j->kind != JOB_ARTICLE) {
+            struct feed_job *fj = &n->feeds[j->index];
             dispatch(n, d);
-            if (n->feeds[j->index].ok && first_ok < 0)
+            done += fj->done;
+            if (fj->ok && first_ok < 0)
                 first_ok = mono_ms();
         } else {
             dispatch(n, d);

@@ -163,14 +163,24 @@ static int load_source(json_t *js, struct sources *s, const char *path, struct s
                     src->id, slug);
             return DB_EFORMAT;
         }
-        if (!json_is_string(url) || !fetch_is_url(json_string_value(url))) {
+        /* "slug": "feed URL", or "slug": {"feed": URL, "page": URL} */
+        json_t *feed = json_is_object(url) ? json_object_get(url, "feed") : url;
+        json_t *page = json_is_object(url) ? json_object_get(url, "page") : NULL;
+        if (!json_is_string(feed) || !fetch_is_url(json_string_value(feed))) {
             SET_ERR("source '%s': the feed of '%s' is not an http(s) URL", src->id,
+                    slug);
+            return DB_EFORMAT;
+        }
+        if (page && !json_is_null(page) &&
+            (!json_is_string(page) || !fetch_is_url(json_string_value(page)))) {
+            SET_ERR("source '%s': the category page of '%s' is not an http(s) URL", src->id,
                     slug);
             return DB_EFORMAT;
         }
         struct source_feed *f = &src->feeds[src->nfeeds++];
         f->category = xstrdup(slug);
-        f->url = xstrdup(json_string_value(url));
+        f->url = xstrdup(json_string_value(feed));
+        f->page = json_is_string(page) ? xstrdup(json_string_value(page)) : NULL;
     }
     json_t *art = json_object_get(js, "article");
     if (art && !json_is_null(art))
@@ -284,6 +294,7 @@ void sources_free(struct sources *s)
         for (size_t k = 0; k < src->nfeeds; k++) {
             free(src->feeds[k].category);
             free(src->feeds[k].url);
+            free(src->feeds[k].page);
         }
         free(src->feeds);
         free_rules(&src->rules);
@@ -303,6 +314,14 @@ const struct source *sources_find(const struct sources *s, const char *id)
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->v[i].id, id) == 0)
             return &s->v[i];
+    return NULL;
+}
+
+const char *source_page_url(const struct source *src, const char *category)
+{
+    for (size_t i = 0; i < src->nfeeds; i++)
+        if (strcmp(src->feeds[i].category, category) == 0)
+            return src->feeds[i].page;
     return NULL;
 }
 

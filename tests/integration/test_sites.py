@@ -9,6 +9,7 @@ built-in rules and a loopback home), and the news pipeline (feed → article →
 a site the generic extractor still gives the headline decoded once (no "&#7871;")."""
 import json
 import os
+import re
 import sqlite3
 from urllib.parse import urlsplit
 
@@ -178,6 +179,64 @@ try:
     rows = json.loads(r.stdout or b"[]")
     check(r.returncode == 0 and [x["site"] for x in rows] == ["tuoitre"],
           "sources check -s: only the site asked for", r.stdout.decode()[:300])
+    # --- 5. a dead feed falls back to the category page (the real pages of six sites) -------
+    LISTS = {"dantri": "https://dantri.com.vn/kinh-doanh.htm", "nld": "https://nld.com.vn/kinh-te.htm",
+             "tuoitre": "https://tuoitre.vn/kinh-doanh.htm",
+             "vietnamnet": "https://vietnamnet.vn/kinh-doanh",
+             "vnexpress": "https://vnexpress.net/kinh-doanh",
+             "cafef": "https://cafef.vn/thi-truong-chung-khoan.chn"}
+    lsrv = NewsServer("127.0.0.31")
+    lsources = []
+    for site, page_url in LISTS.items():
+        path = urlsplit(page_url).path
+        with open(os.path.join(REAL, f"{site}_list.html"), "rb") as f:
+            lsrv.routes[f"/{site}{path}"] = Route(f.read(), ctype="text/html; charset=utf-8")
+        lsrv.routes[f"/{site}/feed.rss"] = Route(b"<html>moved</html>", ctype="text/html")
+        home = "https://" + urlsplit(page_url).netloc
+        lsources.append({"id": site, "name": site, "home": home,
+                         "categories": {"kinh-doanh": {"feed": lsrv.url(f"/{site}/feed.rss"),
+                                                       "page": lsrv.url(f"/{site}{path}")}}})
+    lsrc = sb.path("lists.json")
+    with open(lsrc, "w", encoding="utf-8") as f:
+        json.dump({"category_names": {"kinh-doanh": "Kinh doanh"}, "sources": lsources}, f)
+    try:
+        for site, page_url in LISTS.items():
+            r = sb.run("list", "-c", "kinh-doanh", "-s", site, "--sources", lsrc, "--json")
+            rows = json.loads(r.stdout or b"[]")
+            err = r.stderr.decode().strip().splitlines()
+            host = urlsplit(page_url).netloc
+            check(r.returncode == 0 and len(rows) >= 10, f"{site}: a dead feed falls back to the "
+                  f"category page ({len(rows)} stories)", r.stderr.decode())
+            check(len(err) == 1 and "category page" in err[0] and "not a valid RSS" in err[0],
+                  f"{site}: one line says the stories come from the category page", err)
+            # absolute links keep the real site; relative ones resolve against the page's
+            # address, here the loopback server (where the stories would then be fetched)
+            bad = [x for x in rows
+                   if not (urlsplit(x["url"]).netloc.endswith(host.replace("www.", ""))
+                           or urlsplit(x["url"]).netloc == f"127.0.0.31:{lsrv.port}")
+                   or not re.search(r"\d{6,}(\.(htm|html|chn))?$", urlsplit(x["url"]).path)
+                   or len(x["title"].split()) < 4]
+            check(not bad, f"{site}: only story links of the site, with headline titles",
+                  bad[:3])
+            check(len({x["url"] for x in rows}) == len(rows), f"{site}: each story once")
+        r = sb.run("list", "-c", "kinh-doanh", "-s", "dantri", "--sources", lsrc, "--json")
+        rows = json.loads(r.stdout or b"[]")
+        check(rows and rows[0]["title"] == expected("dantri")["title"]
+              and rows[0]["url"] == PAGES["dantri"],
+              "dantri: the page's first story first, with its headline and URL", rows[:2])
+        r = sb.run("list", "-c", "kinh-doanh", "-s", "tuoitre", "--sources", lsrc, "--json")
+        rows = json.loads(r.stdout or b"[]")
+        check(any(x["url"] == lsrv.url(urlsplit(PAGES["tuoitre"]).path)
+                  and x["title"] == expected("tuoitre")["title"] for x in rows),
+              "tuoitre: a relative link resolves against the page's address", rows[:3])
+        lsrv.routes["/dantri/kinh-doanh.htm"] = Route(b"nope", status=404, ctype="text/plain")
+        r = sb.run("list", "-c", "kinh-doanh", "-s", "dantri", "--sources", lsrc,
+                   env={"XDG_CACHE_HOME": sb.path("c-lists")})
+        err = r.stderr.decode()
+        check(r.returncode == 1 and "category page could not be fetched" in err and "404" in err,
+              "a dead feed and a dead page: one line says both, exit 1", err)
+    finally:
+        lsrv.close()
     r = sb.run("sources", "list")
     check(r.returncode == 2 and b"check" in r.stderr, "sources: an unknown subcommand is bad usage",
           r.stderr.decode())
