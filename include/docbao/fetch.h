@@ -33,6 +33,15 @@ const char *fetch_version(void);
 /* Nonzero when s starts with http:// or https:// (case-insensitive). */
 int fetch_is_url(const char *s);
 
+/* The host of the http(s) URL url, lowercased, without a leading "www.", user or port, into
+ * out (cap bytes). Returns 0, or -1 for a URL that is not http(s) or a host that does not
+ * fit. */
+int fetch_url_host(const char *url, char *out, size_t cap);
+
+/* Nonzero when host (from fetch_url_host) is site or a host below it ("m.dantri.com.vn"
+ * within "dantri.com.vn"). */
+int fetch_host_within(const char *host, const char *site);
+
 /* Fetches url into *res (caller calls fetch_result_free). opts may be NULL. Returns 0 on a
  * 2xx answer; DB_ESCHEME for other schemes; DB_ETIMEOUT; DB_ETOOBIG past the cap; DB_EHTTP
  * for a 4xx/5xx answer (res->status tells which); DB_ENET otherwise. When errbuf is not NULL

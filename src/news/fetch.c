@@ -4,6 +4,7 @@
  * timeouts, a size cap, gzip/deflate, conditional GET. One download (fetch_url) or many at
  * once on a thread running curl's multi interface (struct fetcher).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -50,6 +51,34 @@ const char *fetch_version(void)
     static char v[64];
     snprintf(v, sizeof(v), "libcurl %s", curl_version_info(CURLVERSION_NOW)->version);
     return v;
+}
+
+int fetch_url_host(const char *url, char *out, size_t cap)
+{
+    const char *p = url ? strstr(url, "://") : NULL;
+    if (!p || !fetch_is_url(url))
+        return -1;
+    p += 3;
+    const char *end = p + strcspn(p, "/?#");
+    for (const char *q = p; q < end; q++) /* user:pass@host */
+        if (*q == '@')
+            p = q + 1;
+    size_t n = strcspn(p, ":/?#");
+    if (n == 0 || n >= cap)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)tolower((unsigned char)p[i]);
+    out[n] = '\0';
+    if (strncmp(out, "www.", 4) == 0)
+        memmove(out, out + 4, n - 3);
+    return 0;
+}
+
+int fetch_host_within(const char *host, const char *site)
+{
+    size_t h = strlen(host), s = strlen(site);
+    return strcmp(host, site) == 0 ||
+           (h > s && host[h - s - 1] == '.' && strcmp(host + h - s, site) == 0);
 }
 
 int fetch_is_url(const char *s)

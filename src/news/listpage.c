@@ -22,38 +22,13 @@
 #include "docbao/article.h"
 #include "docbao/err.h"
 #include "docbao/feed.h"
+#include "docbao/fetch.h"
 #include "docbao/utf8.h"
 #include "docbao/util.h"
 #include "docbao/xml_quiet.h"
 
 #define MAX_PAGE (16u * 1024 * 1024)
 #define MAX_STORIES 200
-
-/* The host of an http(s) URL without "www.", lowercased, into out; 0 or -1. */
-static int host_of(const char *url, char *out, size_t cap)
-{
-    const char *p = strstr(url, "://");
-    if (!p || (strncasecmp(url, "http", 4) != 0))
-        return -1;
-    p += 3;
-    size_t n = strcspn(p, ":/?#");
-    if (n == 0 || n >= cap)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char)tolower((unsigned char)p[i]);
-    out[n] = '\0';
-    if (strncmp(out, "www.", 4) == 0)
-        memmove(out, out + 4, n - 3);
-    return 0;
-}
-
-/* Nonzero when host is site or below it ("m.dantri.com.vn" for "dantri.com.vn"). */
-static int same_site(const char *host, const char *site)
-{
-    size_t h = strlen(host), s = strlen(site);
-    return strcmp(host, site) == 0 ||
-           (h > s && host[h - s - 1] == '.' && strcmp(host + h - s, site) == 0);
-}
 
 /* Nonzero when url's path ends in a story number: 6+ digits, then an extension or nothing. */
 static int story_path(const char *url)
@@ -98,9 +73,9 @@ int feed_parse_page(const char *html, size_t len, const char *base_url, const ch
                     struct feed **out)
 {
     char site[256], home_site[256] = "";
-    if (!html || !base_url || host_of(base_url, site, sizeof(site)) < 0)
+    if (!html || !base_url || fetch_url_host(base_url, site, sizeof(site)) < 0)
         return DB_EINVAL;
-    if (home && host_of(home, home_site, sizeof(home_site)) < 0)
+    if (home && fetch_url_host(home, home_site, sizeof(home_site)) < 0)
         home_site[0] = '\0';
     if (len > MAX_PAGE || len > INT_MAX)
         return DB_ETOOBIG;
@@ -127,7 +102,7 @@ int feed_parse_page(const char *html, size_t len, const char *base_url, const ch
         char host[256];
         const char *u = (const char *)abs;
         int dup = 0;
-        if (u && host_of(u, host, sizeof(host)) == 0 && (same_site(host, site) || (home_site[0] && same_site(host, home_site))) &&
+        if (u && fetch_url_host(u, host, sizeof(host)) == 0 && (fetch_host_within(host, site) || (home_site[0] && fetch_host_within(host, home_site))) &&
             story_path(u)) {
             char *url = xstrndup(u, strcspn(u, "#"));
             for (size_t k = 0; k < seen.n && !dup; k++)

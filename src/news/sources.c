@@ -1,7 +1,6 @@
 /*
  * sources.c — loads the sources file (jansson) into plain structs (see sources.h).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,42 +324,14 @@ const char *source_page_url(const struct source *src, const char *category)
     return NULL;
 }
 
-/* The host of an http(s) URL, lowercased, without "www.", into out; 0 or -1. */
-static int url_host(const char *url, char *out, size_t cap)
-{
-    const char *p = strstr(url ? url : "", "://");
-    if (!p)
-        return -1;
-    p += 3;
-    const char *at = p + strcspn(p, "/?#");
-    for (const char *q = p; q < at; q++) /* user:pass@host */
-        if (*q == '@')
-            p = q + 1;
-    size_t n = strcspn(p, ":/?#");
-    if (n == 0 || n >= cap)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char)tolower((unsigned char)p[i]);
-    out[n] = '\0';
-    if (strncmp(out, "www.", 4) == 0)
-        memmove(out, out + 4, n - 3);
-    return 0;
-}
-
 const struct source *sources_for_url(const struct sources *s, const char *url)
 {
     char host[256], home[256];
-    if (!s || url_host(url, host, sizeof(host)) < 0)
+    if (!s || fetch_url_host(url, host, sizeof(host)) < 0)
         return NULL;
-    size_t hn = strlen(host);
-    for (size_t i = 0; i < s->n; i++) {
-        if (url_host(s->v[i].home, home, sizeof(home)) < 0)
-            continue;
-        size_t n = strlen(home);
-        if (strcmp(host, home) == 0 ||
-            (hn > n && host[hn - n - 1] == '.' && strcmp(host + hn - n, home) == 0))
+    for (size_t i = 0; i < s->n; i++)
+        if (fetch_url_host(s->v[i].home, home, sizeof(home)) == 0 && fetch_host_within(host, home))
             return &s->v[i];
-    }
     return NULL;
 }
 
