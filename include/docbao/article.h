@@ -34,4 +34,11 @@ void article_set(char **field, const char *s);
  * ends. Returns a new string. */
 char *text_squash(const char *s, size_t n);
 
+/* The length of a news agency's credit at the start of s — "(Dân trí) - ", "(NLĐO)- ",
+ * "TTO - ", "VOV.VN – ", "NDĐT - ", "GD&TĐ - ", "(Chinhphu.vn) - ", "VTV.vn - " — which is not
+ * the article and must not be spoken, with the white space after it (all of s when it is
+ * nothing else); 0 when s starts with none. A parenthesised credit of at most 40 bytes followed by a dash
+ * counts; a bare word counts when it is capitals or a site name ("COVID-19 - " is not). */
+size_t text_credit_len(const char *s);
+
 #endif

@@ -3,6 +3,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <utf8proc.h>
 
 #include "docbao/article.h"
 #include "docbao/utf8.h"
@@ -139,4 +142,85 @@ struct article *article_dup(const struct article *a)
     for (size_t i = 0; i < a->npara; i++)
         d->paras[d->npara++] = xstrdup(a->paras[i]);
     return d;
+}
+
+/* Length of a dash (-, U+2013, U+2014) at s, or 0. */
+static size_t dash_at(const char *s)
+{
+    if (*s == '-')
+        return 1;
+    if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+        ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))
+        return 3;
+    return 0;
+}
+
+/* Nonzero when the n bytes at s end in a domain suffix such as ".vn" (case-insensitive). */
+static int has_domain_suffix(const char *s, size_t n)
+{
+    static const char *const tlds[] = {".vn", ".net", ".com", ".org"};
+    for (size_t i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++) {
+        size_t k = strlen(tlds[i]);
+        if (n > k && strncasecmp(s + n - k, tlds[i], k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Nonzero when the n bytes at s look like an agency credit word: capitals (Vietnamese ones
+ * included), digits, '.' and '&' ("TTO", "NLĐO", "VOV.VN", "GD&TĐ"), or a site name such as
+ * "VTV.vn" or "Chinhphu.vn". */
+static int is_credit_word(const char *s, size_t n)
+{
+    if (n == 0 || n > 24)
+        return 0;
+    int upper = 1, letters = 0, plain = 1;
+    for (size_t i = 0; i < n;) {
+        int cp;
+        size_t k = utf8_decode(s + i, n - i, &cp);
+        if (utf8proc_category(cp) == UTF8PROC_CATEGORY_LU)
+            letters++;
+        else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') || cp == '.')
+            upper &= cp < 'a' || cp > 'z';
+        else if (cp == '&')
+            plain = 0;
+        else
+            return 0;
+        plain &= cp < 0x80 && cp != '&';
+        i += k;
+    }
+    if (upper && letters >= 2 && letters <= 10)
+        return 1;
+    return plain && has_domain_suffix(s, n);
+}
+
+size_t text_credit_len(const char *s)
+{
+    size_t end = 0;
+    if (s[0] == '(') {
+        const char *close = memchr(s, ')', strnlen(s, 42));
+        if (!close || memchr(s + 1, '(', (size_t)(close - s - 1)))
+            return 0;
+        int letter = 0; /* "(1) - " is a list, not a credit */
+        for (const char *q = s + 1; q < close; q++)
+            letter |= (*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q & 0x80);
+        if (!letter)
+            return 0;
+        end = (size_t)(close - s) + 1;
+    } else {
+        while (s[end] && s[end] != ' ')
+            end++;
+        if (s[end] != ' ' || !is_credit_word(s, end))
+            return 0; /* "COVID-19 - ..." is not a credit */
+    }
+    size_t i = end;
+    while (s[i] == ' ')
+        i++;
+    size_t d = dash_at(s + i);
+    if (!d)
+        return 0;
+    i += d;
+    while (s[i] == ' ')
+        i++;
+    return i;
 }

@@ -532,45 +532,14 @@ static char *take_trailing_byline(struct plist *pl)
     return by;
 }
 
-/* Length of a leading news-agency tag ("TTO - ", "(Dân trí) - ", "VOV.VN – ") at s, which
- * must not be spoken; 0 when there is none. */
-static size_t source_tag_len(const char *s)
-{
-    size_t i = 0, n = strlen(s);
-    if (s[0] == '(') {
-        const char *close = strchr(s, ')');
-        if (!close || close - s > 32 || memchr(s + 1, '(', (size_t)(close - s - 1)))
-            return 0;
-        i = (size_t)(close - s) + 1;
-    } else {
-        while (i < n && s[i] != ' ') {
-            int cp;
-            size_t k = utf8_decode(s + i, n - i, &cp);
-            if (utf8proc_category(cp) != UTF8PROC_CATEGORY_LU && cp != '.' &&
-                !(cp >= '0' && cp <= '9'))
-                return 0;
-            i += k;
-        }
-        if (i < 2 || i > 16)
-            return 0;
-    }
-    if (s[i] == ' ')
-        i++;
-    static const char *const dashes[] = {"- ", "\xE2\x80\x93 ", "\xE2\x80\x94 "};
-    for (size_t d = 0; d < 3; d++)
-        if (starts_with(s + i, dashes[d]))
-            return i + strlen(dashes[d]);
-    return 0;
-}
-
 /* Removes a leading news-agency tag from the first paragraph of pl. */
 static void strip_source_tag(struct plist *pl)
 {
     if (pl->n == 0)
         return;
     char *s = pl->v[0].s;
-    size_t k = source_tag_len(s);
-    if (k && s[k])
+    size_t k = text_credit_len(s);
+    if (k && s[k]) /* a lead that is only a credit stays as it is */
         memmove(s, s + k, strlen(s + k) + 1);
 }
 

@@ -292,83 +292,12 @@ static char *atom_text(xmlNode *n)
  * Summaries: agency credits
  * ---------------------------------------------------------------------------------------- */
 
-/* Length of a dash (-, U+2013, U+2014) at s, or 0. */
-static size_t dash_at(const char *s)
-{
-    if (*s == '-')
-        return 1;
-    if ((unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-        ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94))
-        return 3;
-    return 0;
-}
-
-/* Nonzero when the n bytes at s end in a domain suffix such as ".vn" (case-insensitive). */
-static int has_domain_suffix(const char *s, size_t n)
-{
-    static const char *const tlds[] = {".vn", ".net", ".com", ".org"};
-    for (size_t i = 0; i < sizeof(tlds) / sizeof(tlds[0]); i++) {
-        size_t k = strlen(tlds[i]);
-        if (n > k && strncasecmp(s + n - k, tlds[i], k) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* Nonzero when the n bytes at s look like an agency credit word: upper-case letters (Đ
- * included) such as "TTO" or "NLĐO", or a site name such as "VTV.vn". */
-static int is_credit_word(const char *s, size_t n)
-{
-    if (n == 0 || n > 24)
-        return 0;
-    int upper = 1, letters = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z') {
-            letters++;
-            i++;
-        } else if (c == 0xC4 && i + 1 < n && (unsigned char)s[i + 1] == 0x90) { /* Đ */
-            letters++;
-            i += 2;
-        } else {
-            upper = 0;
-            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'))
-                return 0;
-            i++;
-        }
-    }
-    if (upper && letters >= 2 && letters <= 8)
-        return 1;
-    return has_domain_suffix(s, n);
-}
-
-/* Removes an agency credit at the start of the summary s (in place): "(Dân trí) - ",
- * "(VOV) - ", "(NLĐO)- ", "TTO - ", "VTV.vn - ". A parenthesised credit of at most 40
- * bytes followed by a dash always counts; a bare word counts only when is_credit_word(). */
+/* Removes an agency credit at the start of the summary s (in place; text_credit_len). */
 static void strip_credit(char *s)
 {
-    size_t end = 0;
-    if (s[0] == '(') {
-        const char *close = memchr(s, ')', strnlen(s, 42));
-        if (!close)
-            return;
-        end = (size_t)(close - s) + 1;
-    } else {
-        while (s[end] && s[end] != ' ')
-            end++;
-        if (s[end] != ' ' || !is_credit_word(s, end))
-            return; /* "COVID-19 - ..." is not a credit */
-    }
-    size_t i = end;
-    while (s[i] == ' ')
-        i++;
-    size_t d = dash_at(s + i);
-    if (!d)
-        return;
-    i += d;
-    while (s[i] == ' ')
-        i++;
-    memmove(s, s + i, strlen(s + i) + 1);
+    size_t k = text_credit_len(s);
+    if (k)
+        memmove(s, s + k, strlen(s + k) + 1);
 }
 
 /* ------------------------------------------------------------------------------------------

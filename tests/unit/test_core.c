@@ -101,11 +101,45 @@ static void test_strerror(void)
     T_INT(db_errno(0), DB_EIO, "db_errno(0) is DB_EIO");
 }
 
+/* Agency credits at the start of a lead or summary: which are taken off, and how much. */
+static void test_credits(void)
+{
+    static const struct {
+        const char *in, *rest; /* rest: what remains; NULL = nothing is a credit */
+    } cases[] = {
+        {"(Dân trí) - Giá vàng tăng.", "Giá vàng tăng."},
+        {"(NLĐO)- Giá vàng tăng.", "Giá vàng tăng."},
+        {"(Chinhphu.vn) - Giá vàng tăng.", "Giá vàng tăng."},
+        {"TTO - Giá vàng tăng.", "Giá vàng tăng."},
+        {"TPO - Giá vàng tăng.", "Giá vàng tăng."},
+        {"PLO - Giá vàng tăng.", "Giá vàng tăng."},
+        {"NLĐO - Giá vàng tăng.", "Giá vàng tăng."},
+        {"NDĐT - Giá vàng tăng.", "Giá vàng tăng."},
+        {"VOV.VN \xE2\x80\x93 Giá vàng tăng.", "Giá vàng tăng."},
+        {"VTV.vn - Giá vàng tăng.", "Giá vàng tăng."},
+        {"GD&TĐ - Giá vàng tăng.", "Giá vàng tăng."},
+        {"COVID-19 - Giá vàng tăng.", NULL},
+        {"Hà Nội - Giá vàng tăng.", NULL},
+        {"(1) - Giá vàng tăng.", NULL},
+        {"Giá vàng tăng - giảm.", NULL},
+        {"TTO - ", ""},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t k = text_credit_len(cases[i].in);
+        if (cases[i].rest)
+            T_STR(cases[i].in + k, cases[i].rest, "credit taken off: %s", cases[i].in);
+        else
+            T_INT((long)k, 0, "not a credit: %s", cases[i].in);
+    }
+}
+
 int main(void)
 {
     test_buf();
     test_utf8_clean();
     test_article();
     test_strerror();
+    test_credits();
     return t_done();
 }
