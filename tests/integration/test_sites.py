@@ -99,9 +99,11 @@ for i, (site, url) in enumerate(p for p in PAGES.items() if p[0] in BUILTIN):
     srv.routes["/rss/xa-hoi.rss"] = Route(rss([{"title": expected(site)["title"],
                                                 "link": srv.url(path), "pubDate": rfc822(1)}]))
     servers[site] = (srv, srv.url(path))
-    sources.append({"id": site, "name": BUILTIN[site]["name"], "home": srv.url("/"),
-                    "categories": {"xa-hoi": srv.url("/rss/xa-hoi.rss")},
-                    "article": BUILTIN[site]["article"]})
+    entry = {"id": site, "name": BUILTIN[site]["name"], "home": srv.url("/"),
+             "categories": {"xa-hoi": srv.url("/rss/xa-hoi.rss")}}
+    if "article" in BUILTIN[site]:  # a site without rules (CafeF): the generic extractor
+        entry["article"] = BUILTIN[site]["article"]
+    sources.append(entry)
 src = sb.path("sources.json")
 with open(src, "w", encoding="utf-8") as f:
     json.dump({"category_names": {"xa-hoi": "Xã hội"}, "sources": sources}, f,
