@@ -32,7 +32,7 @@ DEB_BUILD := build-essential pkg-config libespeak-ng-dev portaudio19-dev libasou
 DEB_RUN   := espeak-ng-data ca-certificates
 DEB_TEST  := python3 sox alsa-utils ffmpeg tmux pulseaudio pulseaudio-utils libasound2-plugins \
              dbus playerctl socat dpkg-dev debhelper lintian man-db zsh speech-dispatcher \
-             valgrind clang libclang-rt-14-dev faketime
+             valgrind clang libclang-rt-14-dev faketime espeak-ng
 
 # MPRIS (media keys over D-Bus) needs sd-bus from libsystemd: yes, no, or auto (when found).
 USE_MPRIS ?= auto
