@@ -7,14 +7,17 @@
  * by one libxml2 parse: (1) the site's XPath rules (body, drop, title, byline, published);
  * (2) a JSON-LD NewsArticle/Article articleBody that is whole, not a teaser; (3) the generic
  * Readability-style scorer: drop chrome elements (by tag, by class/id words, hidden ones),
- * score the containers of text blocks, pick the best, merge its qualifying siblings and emit
- * the text blocks in document order. Every strategy's paragraphs go through the same caption
- * and chrome filter. Plain text is handled line by line with the same chrome-line classifier.
+ * score the containers of text blocks, pick the best, merge its qualifying siblings (a div of
+ * bare text counts as a paragraph) and the other parts of an article split into containers of
+ * the same class, and emit the text blocks in document order. Every strategy's paragraphs go
+ * through the same caption and chrome filter. Plain text is handled line by line with the same
+ * chrome-line classifier.
  *
  * Every tree walk here is iterative (libxml2 also stops building the tree at depth 256), so
  * malformed or hostile pages cannot overflow the stack.
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1236,11 +1239,63 @@ static void init_score(struct ninfo *in, unsigned flags)
         in->score += class_weight(in->node);
 }
 
-#define ALT_TOP 4 /* runners-up considered after the best candidate (Readability: 5 in all) */
+#define ALT_TOP 4       /* runners-up considered after the best candidate (Readability: 5 in all) */
+#define PART_MAX 8      /* parts of a split article emitted besides the best candidate */
+#define PART_SHARE 0.25 /* a part scores at least this share of the best candidate */
+#define PART_LEVELS 5   /* and shares an ancestor with it at most this many levels up */
+
+/* qsort order of ninfo pointers into one info[] array: document order. */
+static int ninfo_order(const void *a, const void *b)
+{
+    const struct ninfo *x = *(struct ninfo *const *)a, *y = *(struct ninfo *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Nonzero when a is an ancestor of n. */
+static int is_ancestor(const xmlNode *a, const xmlNode *n)
+{
+    for (n = n->parent; n; n = n->parent)
+        if (n == a)
+            return 1;
+    return 0;
+}
+
+/* The other parts of an article split by figures, quotes or asides into containers that
+ * repeat the body container's class ("post__content" three times, each in its own section):
+ * candidates with best's class, at least PART_SHARE of its score, outside final (the node the
+ * extractor emits) and not its siblings (the sibling merge takes those), whose common ancestor
+ * with best is at most PART_LEVELS up and below body. Fills parts in document order (info[]
+ * is in document order); returns how many. */
+static size_t split_parts(struct ninfo *info, size_t count, const struct ninfo *best,
+                          const struct ninfo *final, struct ninfo **parts)
+{
+    xmlChar *cls = xmlGetProp(best->node, (const xmlChar *)"class");
+    size_t n = 0;
+    for (size_t i = 0; cls && *cls && i < count && n < PART_MAX; i++) {
+        struct ninfo *in = &info[i];
+        if (!in->scored || in == best || in == final || in->score < best->score * PART_SHARE ||
+            in->node->parent == final->node->parent || is_ancestor(final->node, in->node) ||
+            is_ancestor(in->node, final->node) || is_ancestor(in->node, best->node))
+            continue;
+        xmlChar *c = xmlGetProp(in->node, (const xmlChar *)"class");
+        int same = c && xmlStrEqual(c, cls);
+        xmlFree(c);
+        int levels = 1;
+        const xmlNode *a = best->node->parent;
+        for (; a && !is_tag(a, "body") && !is_ancestor(a, in->node); a = a->parent)
+            levels++;
+        if (same && a && !is_tag(a, "body") && levels <= PART_LEVELS)
+            parts[n++] = in;
+    }
+    xmlFree(cls);
+    return n;
+}
 
 /* Scores the containers of text blocks; returns the best candidate or NULL. */
-static struct ninfo *score(struct ninfo *info, size_t count, unsigned flags)
+static struct ninfo *score(struct ninfo *info, size_t count, unsigned flags, struct ninfo **parts,
+                           size_t *nparts)
 {
+    *nparts = 0;
     for (size_t i = 0; i < count; i++) {
         struct ninfo *in = &info[i];
         if (!(in->tag->flags & T_PARA) || in->own < 25)
@@ -1266,6 +1321,7 @@ static struct ninfo *score(struct ninfo *info, size_t count, unsigned flags)
     }
     if (!top)
         return NULL;
+    const struct ninfo *best = top;
 
     /* When several strong candidates share an ancestor, the article is split over them
      * (steps, sections): take the nearest ancestor of the best one holding three. */
@@ -1333,6 +1389,14 @@ static struct ninfo *score(struct ninfo *info, size_t count, unsigned flags)
         if (!top->scored)
             init_score(top, flags);
     }
+    *nparts = split_parts(info, count, best, top, parts);
+    if (getenv("XDBG")) {
+        fprintf(stderr, "best %s final %s nparts %zu\n", (char *)best->node->name,
+                (char *)top->node->name, *nparts);
+        for (size_t i = 0; i < *nparts; i++)
+            fprintf(stderr, " part %s %.1f idx %td\n", (char *)parts[i]->node->name,
+                    parts[i]->score, parts[i] - info);
+    }
     return top;
 }
 
@@ -1364,7 +1428,8 @@ static int sibling_belongs(struct ninfo *top, struct ninfo *s)
     double ld = link_density(s);
     if (s->text >= 30 && ld < 0.3 && is_lead(s->node))
         return 1;
-    if (!is_tag(s->node, "p"))
+    /* a paragraph, or a div that is one: its text all its own, no blocks inside */
+    if (!is_tag(s->node, "p") && !(is_tag(s->node, "div") && s->own * 10 >= s->text * 9))
         return 0;
     if (s->text > 80 && ld < 0.25)
         return 1;
@@ -1564,14 +1629,14 @@ static int headline_like(const char *s)
  * is said as written, and one already decoded is unchanged. Caller frees; NULL when none. */
 static char *page_title(const struct page *pg, const char *h1)
 {
-    const char *t = pg->rule_title                      ? pg->rule_title
-                    : h1 && headline_like(h1)           ? h1
-                    : pg->h1 && headline_like(pg->h1)   ? pg->h1
-                    : pg->ld_title                      ? pg->ld_title
-                    : pg->og_title                      ? pg->og_title
-                    : h1                                ? h1
-                    : pg->h1                            ? pg->h1
-                                                        : NULL;
+    const char *t = pg->rule_title                    ? pg->rule_title
+                    : h1 && headline_like(h1)         ? h1
+                    : pg->h1 && headline_like(pg->h1) ? pg->h1
+                    : pg->ld_title                    ? pg->ld_title
+                    : pg->og_title                    ? pg->og_title
+                    : h1                              ? h1
+                    : pg->h1                          ? pg->h1
+                                                      : NULL;
     char *out = t ? xstrdup(t) : pg->doc_title ? strip_site_suffix(pg->doc_title) : NULL;
     for (int round = 0; out && strchr(out, '&') && round < 3; round++) {
         size_t before = strlen(out);
@@ -2031,7 +2096,9 @@ static int generic_run(struct page *pg, unsigned flags, struct plist *pl, char *
     size_t count = prune(root, flags);
     info = xcalloc(count ? count : 1, sizeof(*info));
     measure(root, info, count);
-    struct ninfo *top = score(info, count, flags);
+    struct ninfo *parts[PART_MAX];
+    size_t nparts = 0;
+    struct ninfo *top = score(info, count, flags, parts, &nparts);
     xmlNode *body = root;
     for (xmlNode *c = root->children; c; c = c->next)
         if (is_tag(c, "body"))
@@ -2047,17 +2114,39 @@ static int generic_run(struct page *pg, unsigned flags, struct plist *pl, char *
                 free(t);
         }
 
-    struct emit e = {pl, BUF_INIT, 0, 0};
+    /* The roots to emit: top and the siblings that belong with it, then the other parts of a
+     * split article that none of those holds, all in document order. */
+    size_t nroots = 0, cap = 16;
+    struct ninfo **roots = xcalloc(cap, sizeof(*roots));
     xmlNode *parent = pick->parent;
     if (top && parent && parent->type == XML_ELEMENT_NODE && INFO(parent)) {
-        for (xmlNode *s = parent->children; s; s = s->next) {
+        for (xmlNode *s = parent->children; s; s = s->next)
             if (s == pick ||
-                (s->type == XML_ELEMENT_NODE && INFO(s) && sibling_belongs(top, INFO(s))))
-                emit_tree(&e, s, flags);
-        }
+                (s->type == XML_ELEMENT_NODE && INFO(s) && sibling_belongs(top, INFO(s)))) {
+                if (nroots == cap)
+                    roots = xrealloc(roots, (cap *= 2) * sizeof(*roots));
+                roots[nroots++] = INFO(s);
+            }
     } else {
-        emit_tree(&e, pick, flags);
+        roots[nroots++] = INFO(pick);
     }
+    size_t nsib = nroots;
+    for (size_t k = 0; k < nparts; k++) {
+        int held = 0;
+        for (size_t r = 0; r < nsib && !held; r++)
+            held = is_ancestor(roots[r]->node, parts[k]->node) ||
+                   is_ancestor(parts[k]->node, roots[r]->node);
+        if (held)
+            continue;
+        if (nroots == cap)
+            roots = xrealloc(roots, (cap *= 2) * sizeof(*roots));
+        roots[nroots++] = parts[k];
+    }
+    qsort(roots, nroots, sizeof(*roots), ninfo_order);
+    struct emit e = {pl, BUF_INIT, 0, 0};
+    for (size_t r = 0; r < nroots; r++)
+        emit_tree(&e, roots[r]->node, flags);
+    free(roots);
     buf_free(&e.cur);
 out:
     free(info);
@@ -2199,8 +2288,7 @@ int extract_html_report(const char *html, size_t len, const char *url,
                         struct extract_report *report)
 {
     static const char *const names[] = {"rules", "jsonld", "generic"};
-    _Static_assert(sizeof(names) / sizeof(names[0]) ==
-                       sizeof(strategies) / sizeof(strategies[0]),
+    _Static_assert(sizeof(names) / sizeof(names[0]) == sizeof(strategies) / sizeof(strategies[0]),
                    "one name per strategy");
     struct page pg = {0};
     if (report)

@@ -96,6 +96,32 @@ static const char binary_junk[] = "\x7f"
 /* clang-format on */
 
 static const struct html_case html_cases[] = {
+    {"an article split over same-class parts keeps every part, and not what lies between",
+     "<html><body><div class=\"page\"><div class=\"wrap\"><div "
+     "class=\"post__content\"><p>" LONG_PARA
+     "</p><p>Phần một, đoạn hai: người dân đã được thông báo trước, lịch cụ thể sẽ "
+     "được công bố trên trang của phường.</p></div>"
+     "<aside class=\"sidebar\"><a href=\"/a\">Chủ đề một</a> <a href=\"/b\">Chủ đề hai</a></aside>"
+     "</div><section class=\"outer\"><div class=\"post__content\"><p>" LONG_PARA
+     "</p><p>Phần hai, đoạn hai: các quận phải báo cáo tiến độ mỗi tháng, có số liệu cụ thể, "
+     "gửi về sở xây dựng.</p><p>Phần hai, đoạn ba: kinh phí lấy từ ngân sách thành phố, không "
+     "thu thêm của người dân, theo quyết định của hội đồng.</p><p>" LONG_PARA "</p></div>"
+     "</section><div class=\"quote\"><a href=\"/c\">Xem thêm tin khác trong chuyên mục</a></div>"
+     "</div></body></html>",
+     0, 0, NULL,
+     LONG_PARA
+     "\nPhần một, đoạn hai: người dân đã được thông báo trước, lịch cụ thể sẽ được "
+     "công bố trên trang của phường.\n" LONG_PARA "\nPhần hai, đoạn hai: các quận phải báo cáo "
+     "tiến độ mỗi tháng, có số liệu cụ thể, gửi về sở xây dựng.\nPhần hai, đoạn ba: kinh phí "
+     "lấy từ ngân sách thành phố, không thu thêm của người dân, theo quyết định của hội "
+     "đồng.\n" LONG_PARA},
+    {"a div holding only text after the body is a paragraph of it",
+     "<html><body><article><h1>Tiêu đề</h1><div><p>" LONG_PARA "</p></div><h2>Phần sau</h2>"
+     "<div>Đoạn viết thẳng trong thẻ div, không có thẻ p: lực lượng chức năng đã có mặt từ "
+     "sớm để phân luồng giao thông.</div></article></body></html>",
+     0, 0, "Tiêu đề",
+     LONG_PARA "\nĐoạn viết thẳng trong thẻ div, không có thẻ p: lực lượng chức "
+               "năng đã có mặt từ sớm để phân luồng giao thông."},
     {"entities decoded",
      "<html><head><meta charset=\"utf-8\"></head><body><p>Truy&#7873;n h&igrave;nh &amp; "
      "ph&aacute;t thanh tr&#x1EF1;c ti&#7871;p t&#7915; H&agrave; N&#7897;i&nbsp;h&ocirc;m "
@@ -883,8 +909,10 @@ static size_t common_tokens(struct strv *x, struct strv *y)
     return k;
 }
 
-static const char *const readability_pages[] = {"001", "guardian-1", "lemonde-1", "wordpress",
-                                                "wikipedia"};
+/* quanta-1: an article split over three same-class parts; embedded-videos: a div that is a
+ * paragraph, after the chosen one */
+static const char *const readability_pages[] = {
+    "001", "guardian-1", "lemonde-1", "wordpress", "wikipedia", "quanta-1", "embedded-videos"};
 
 static void test_readability_pages(void)
 {
@@ -973,8 +1001,9 @@ static void test_sources_bad_xpath(void)
         const struct source *abc = sources_find(src, "abc"), *good = sources_find(src, "good");
         T_OK(abc && !abc->rules.body && !abc->rules.byline, "sources: the bad rules are left out");
         T_STR(abc ? abc->rules.title : NULL, "//h1", "sources: the good title rule is kept");
-        T_OK(abc && abc->rules.drop && abc->rules.drop[0] && !strcmp(abc->rules.drop[0],
-             "//figcaption") && !abc->rules.drop[1], "sources: only the good drop rule is kept");
+        T_OK(abc && abc->rules.drop && abc->rules.drop[0] &&
+                 !strcmp(abc->rules.drop[0], "//figcaption") && !abc->rules.drop[1],
+             "sources: only the good drop rule is kept");
         T_OK(good && good->rules.body, "sources: a site with good rules keeps them");
 
         /* extraction with the loaded rules: as with no body rule at all */
