@@ -228,6 +228,25 @@ try:
               "a dead feed and a dead page: one line says both, exit 1", err)
     finally:
         lsrv.close()
+    # --- 6. the built-in category pages are the sections the sites' own menus link to ------
+    menus = {}
+    for name in os.listdir(REAL) + ["../vnexpress/VnExpress_2025_10_22.html"]:
+        with open(os.path.join(REAL, name), encoding="utf-8", errors="replace") as f:
+            menus[name.lower()] = f.read()
+    npages = 0
+    for sid, site in BUILTIN.items():
+        for slug, cat in site["categories"].items():
+            if not isinstance(cat, dict) or "page" not in cat:
+                continue
+            npages += 1
+            u = urlsplit(cat["page"])
+            own = [t for n, t in menus.items() if os.path.basename(n).startswith(sid)]
+            linked = any(re.search(r'href="(?:https?:)?//(?:www\.)?' + re.escape(u.netloc) +
+                                   re.escape(u.path) + '"', t) for t in menus.values()) or \
+                any(f'href="{u.path}"' in t for t in own)
+            check(u.scheme == "https" and u.netloc == urlsplit(site["home"]).netloc and linked,
+                  f"built-in {sid} {slug}: its page {cat['page']} is a section the site links to")
+    check(npages >= 50, f"built-in category pages: {npages}")
     r = sb.run("sources", "list")
     check(r.returncode == 2 and b"check" in r.stderr, "sources: an unknown subcommand is bad usage",
           r.stderr.decode())
