@@ -1406,10 +1406,43 @@ static int is_lead(const xmlNode *n)
     static const char *const subs[] = {"sapo",       "description", "summary", "excerpt",
                                        "standfirst", "chapeau",     "tomtat"};
     static const char *const toks[] = {"lead", "intro", "lede", "teaser"};
-    char cls[256], id[128];
+    char cls[256], id[128], slot[64], role[64];
     attr_lower(n, "class", cls, sizeof(cls));
     attr_lower(n, "id", id, sizeof(id));
-    return HAS_ANY(cls, subs) || HAS_ANY(id, subs) || HAS_TOKEN(cls, toks) || HAS_TOKEN(id, toks);
+    attr_lower(n, "data-slot", slot, sizeof(slot));
+    attr_lower(n, "data-role", role, sizeof(role));
+    return HAS_ANY(cls, subs) || HAS_ANY(id, subs) || HAS_TOKEN(cls, toks) || HAS_TOKEN(id, toks) ||
+           HAS_ANY(slot, subs) || HAS_ANY(role, subs);
+}
+
+#define LEAD_LEVELS 3 /* how far above the chosen node a lead outside it is looked for */
+#define LEAD_NODES 64 /* elements looked at in each earlier sibling */
+
+/* A lead marked as such (is_lead) that comes before pick, outside it, in an earlier sibling
+ * of pick or of one of its LEAD_LEVELS nearest ancestors (Tuổi Trẻ's h2.detail-sapo sits
+ * beside the body's wrapper, not beside the body): the nearest such element with 30 or more
+ * characters, few of them in links; NULL when there is none. */
+static xmlNode *find_lead(xmlNode *pick)
+{
+    xmlNode *c = pick;
+    for (int level = 0; level < LEAD_LEVELS && c->parent && c->parent->type == XML_ELEMENT_NODE &&
+                        !is_tag(c->parent, "body");
+         level++, c = c->parent) {
+        for (xmlNode *s = c->prev; s; s = s->prev) {
+            if (s->type != XML_ELEMENT_NODE || !INFO(s))
+                continue;
+            size_t seen = 0;
+            for (xmlNode *n = s; n && seen < LEAD_NODES; n = walk_next(n, s, 1)) {
+                if (n->type != XML_ELEMENT_NODE || !INFO(n))
+                    continue;
+                seen++;
+                const struct ninfo *in = INFO(n);
+                if (in->text >= 30 && link_density(in) < 0.3 && is_lead(n))
+                    return n;
+            }
+        }
+    }
+    return NULL;
 }
 
 /* Nonzero when the sibling s of the top candidate belongs to the article too. */
@@ -2129,6 +2162,17 @@ static int generic_run(struct page *pg, unsigned flags, struct plist *pl, char *
             }
     } else {
         roots[nroots++] = INFO(pick);
+    }
+    xmlNode *lead = top ? find_lead(pick) : NULL;
+    if (lead) {
+        int held = 0;
+        for (size_t r = 0; r < nroots && !held; r++)
+            held = roots[r]->node == lead || is_ancestor(roots[r]->node, lead);
+        if (!held) {
+            if (nroots == cap)
+                roots = xrealloc(roots, (cap *= 2) * sizeof(*roots));
+            roots[nroots++] = INFO(lead);
+        }
     }
     size_t nsib = nroots;
     for (size_t k = 0; k < nparts; k++) {

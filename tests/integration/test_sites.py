@@ -78,6 +78,17 @@ r = sb.run("extract", page("nld"), "--json")
 check(json.loads(r.stdout or b"{}").get("title") == expected("nld")["title"],
       "no site: the visible h1 before the SEO <title>", r.stdout[:200])
 
+# a site without rules: the generic extractor alone gives each real page's reviewed text too,
+# lead first, with no related box, teaser, byline or caption
+for site in PAGES:
+    r = sb.run("extract", page(site), "--json")
+    got = json.loads(r.stdout or b"{}").get("paragraphs", [])
+    want = expected(site)["paragraphs"]
+    first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), None)
+    check(got == want, f"no site: {site}'s page, generic extractor, the reviewed paragraphs",
+          (len(got), len(want), first, got[first][:80] if first is not None else
+           (got[len(want):] or want[len(got):])[:1]))
+
 # --- 3. over loopback, at a URL of the site's shape, and through the news ---------------------
 servers, sources = {}, []
 for i, (site, url) in enumerate(p for p in PAGES.items() if p[0] in BUILTIN):

@@ -96,6 +96,14 @@ static const char binary_junk[] = "\x7f"
 /* clang-format on */
 
 static const struct html_case html_cases[] = {
+    {"a lead marked sapo beside the body's wrapper comes first (Tuổi Trẻ, Dân trí layouts)",
+     "<html><body><div class=\"main\"><h1>Tiêu đề bài</h1><h2 data-slot=\"sapo\">Đoạn mở đầu "
+     "tóm tắt bài viết, in đậm ngay dưới tiêu đề.</h2><div class=\"wrap\"><div "
+     "class=\"body\"><p>" LONG_PARA "</p><p>" LONG_PARA
+     "</p></div></div><div class=\"box\"><h2 class=\"sapo\">"
+     "<a href=\"/x\">Tin khác của chuyên mục đặt sau bài viết</a></h2></div></div></body></html>",
+     0, 0, "Tiêu đề bài",
+     "Đoạn mở đầu tóm tắt bài viết, in đậm ngay dưới tiêu đề.\n" LONG_PARA "\n" LONG_PARA},
     {"an article split over same-class parts keeps every part, and not what lies between",
      "<html><body><div class=\"page\"><div class=\"wrap\"><div "
      "class=\"post__content\"><p>" LONG_PARA
