@@ -1,7 +1,7 @@
 /*
  * extract_bench.c — quality and speed of the article extractor (src/news/extract.c).
  *
- *   extract_bench [-v] READABILITY_DIR VNEXPRESS_HTML
+ *   extract_bench [-v] READABILITY_DIR VNEXPRESS_HTML [SOURCES_JSON REAL_PAGE…]
  *
  * Quality: for every directory under READABILITY_DIR holding source.html and expected.html
  * (Mozilla Readability's test pages), the extracted paragraphs and the text of expected.html
@@ -9,11 +9,15 @@
  * F1 come from the multiset overlap of the two word lists, and are averaged over the pages.
  * A page the extractor fails on counts as F1 0. -v prints each page's figures, worst first.
  *
- * Speed: the median wall-clock time of 50 extractions of VNEXPRESS_HTML (after 3 warm-ups).
+ * Speed: the median wall-clock time of 50 extractions of VNEXPRESS_HTML (after 3 warm-ups);
+ * then, in the same way, of each REAL_PAGE named SITE_article.html, in process, with the rules
+ * SOURCES_JSON gives site SITE (none: the generic extractor), as `docbao extract FILE --url`
+ * would apply them.
  *
  * Output, one line each:
  *   extract: readability token F1 0.953 (precision 0.95, recall 0.96, 130 pages)
  *   extract: vnexpress 250 KB page in 3.1 ms (median of 50)
+ *   extract: dantri real page in 1.9 ms in process, site rules (median of 50)
  * Exit status 0, or 1 when an input could not be read.
  */
 #include <dirent.h>
@@ -22,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 #include <utf8proc.h>
@@ -217,6 +222,85 @@ static int bench_readability(const char *dir, int verbose)
     return n ? 0 : -1;
 }
 
+/* The median time of RUNS extractions of the page at path (after 3 warm-ups), with rules
+ * (may be NULL), into *ms. Returns 0 or the extractor's error. */
+static int time_page(const struct buf *b, const struct extract_rules *rules, double *ms)
+{
+    double t[RUNS];
+    for (int i = -3; i < RUNS; i++) {
+        struct article *a = NULL;
+        double t0 = now_ms();
+        int rc = extract_html_rules(b->data, b->len, NULL, rules, &a);
+        double dt = now_ms() - t0;
+        article_free(a);
+        if (rc < 0)
+            return rc;
+        if (i >= 0)
+            t[i] = dt;
+    }
+    qsort(t, RUNS, sizeof(t[0]), cmp_double);
+    *ms = (t[RUNS / 2 - 1] + t[RUNS / 2]) / 2;
+    return 0;
+}
+
+static const char *rule_str(const json_t *art, const char *key)
+{
+    return json_string_value(json_object_get(art, key));
+}
+
+/* Times each real page with its site's rules from the sources file at sources. */
+static int bench_real(const char *sources, char **pages, int npages)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file(sources, 0, &jerr);
+    if (!root) {
+        fprintf(stderr, "extract_bench: %s: %s\n", sources, jerr.text);
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < npages; i++) {
+        const char *base = strrchr(pages[i], '/') ? strrchr(pages[i], '/') + 1 : pages[i];
+        const char *end = strstr(base, "_article.html");
+        if (!end)
+            continue;
+        char site[64];
+        snprintf(site, sizeof(site), "%.*s", (int)(end - base), base);
+        const json_t *art = NULL, *src;
+        size_t k;
+        json_array_foreach(json_object_get(root, "sources"), k, src)
+        {
+            const char *id = json_string_value(json_object_get(src, "id"));
+            if (id && strcmp(id, site) == 0)
+                art = json_object_get(src, "article");
+        }
+        const char *drop[16] = {0};
+        const json_t *d;
+        size_t nd = 0;
+        json_array_foreach(json_object_get(art, "drop"), k, d)
+        {
+            if (nd < 15 && json_string_value(d))
+                drop[nd++] = json_string_value(d);
+        }
+        struct extract_rules rules = {rule_str(art, "body"), rule_str(art, "title"),
+                                      rule_str(art, "byline"), rule_str(art, "published"), drop};
+        struct buf b = BUF_INIT;
+        double ms = 0;
+        int r = read_file(pages[i], 64u << 20, &b);
+        if (r >= 0)
+            r = time_page(&b, art ? &rules : NULL, &ms);
+        if (r < 0) {
+            fprintf(stderr, "extract_bench: %s: %s\n", pages[i], db_strerror(r));
+            rc = -1;
+        } else {
+            printf("extract: %s real page in %.2f ms in process, %s (median of %d)\n", site, ms,
+                   art ? "site rules" : "generic extractor", RUNS);
+        }
+        buf_free(&b);
+    }
+    json_decref(root);
+    return rc;
+}
+
 static int bench_speed(const char *path)
 {
     struct buf b = BUF_INIT;
@@ -224,26 +308,15 @@ static int bench_speed(const char *path)
         fprintf(stderr, "extract_bench: cannot read %s\n", path);
         return -1;
     }
-    double t[RUNS];
-    for (int i = -3; i < RUNS; i++) {
-        struct article *a = NULL;
-        double t0 = now_ms();
-        int rc = extract_html(b.data, b.len, NULL, &a);
-        double ms = now_ms() - t0;
-        article_free(a);
-        if (rc < 0) {
-            fprintf(stderr, "extract_bench: %s: %s\n", path, db_strerror(rc));
-            buf_free(&b);
-            return -1;
-        }
-        if (i >= 0)
-            t[i] = ms;
-    }
-    qsort(t, RUNS, sizeof(t[0]), cmp_double);
-    printf("extract: vnexpress %zu KB page in %.2f ms (median of %d)\n", b.len / 1000,
-           (t[RUNS / 2 - 1] + t[RUNS / 2]) / 2, RUNS);
+    double ms = 0;
+    int rc = time_page(&b, NULL, &ms);
+    if (rc < 0)
+        fprintf(stderr, "extract_bench: %s: %s\n", path, db_strerror(rc));
+    else
+        printf("extract: vnexpress %zu KB page in %.2f ms (median of %d)\n", b.len / 1000, ms,
+               RUNS);
     buf_free(&b);
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -253,14 +326,17 @@ int main(int argc, char **argv)
         verbose = 1;
         i++;
     }
-    if (argc - i != 2) {
-        fprintf(stderr, "usage: extract_bench [-v] READABILITY_DIR VNEXPRESS_HTML\n");
+    if (argc - i < 2 || argc - i == 3) {
+        fprintf(stderr, "usage: extract_bench [-v] READABILITY_DIR VNEXPRESS_HTML "
+                        "[SOURCES_JSON REAL_PAGE...]\n");
         return 2;
     }
     int rc = 0;
     if (bench_readability(argv[i], verbose) < 0)
         rc = 1;
     if (bench_speed(argv[i + 1]) < 0)
+        rc = 1;
+    if (argc - i > 3 && bench_real(argv[i + 2], argv + i + 3, argc - i - 3) < 0)
         rc = 1;
     return rc;
 }
