@@ -4,7 +4,7 @@ the shared corpus repeated to ~10 MB; the same with a "™", an "Ọ" and a deco
 (o + U+0323 + U+0302) after the first space past every 10 KB (code points outside the common
 Vietnamese set, which NFC must look at); and the real pages' extracted text (`docbao extract`
 of ../shared/fixtures/real/*_article.html and ../shared/fixtures/vnexpress/*.html, concatenated
-and repeated to ~5 MB) — and `docbao text --sentences` (split only) on the corpus.
+and repeated to ~10 MB) — and `docbao text --sentences` (split only) on the corpus.
 Goal: >= 30 MB/s (wall clock) for `docbao text` on every input. Prints medians of 5 runs, with
 the CPU time (user + system) next to it: on a shared machine the wall clock also counts
 waiting for a core, the CPU time much less so.
@@ -76,7 +76,7 @@ real, npages = real_text()
 inputs = [
     ("vi-sd-dev.txt", plain, []),
     ("vi-sd-dev.txt + ™ Ọ ộ every 10 KB", sprinkle(plain), []),
-    (f"the {npages} real pages' text", repeat(real, 5 * 1024 * 1024), []),
+    (f"the {npages} real pages' text", repeat(real, 10 * 1024 * 1024), []),
     ("vi-sd-dev.txt, split only", plain, ["--sentences"]),
 ]
 binaries = [DOCBAO] + ([BASE] if BASE else [])
