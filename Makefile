@@ -2,6 +2,7 @@
 #   make              build build/docbao (and build/docbaod, the daemon it becomes)
 #   make test         build and run every test; ends with "N passed, M failed"
 #   make SAN=1 test   the same with AddressSanitizer + UndefinedBehaviorSanitizer
+#   make TSAN=1 test  the same with ThreadSanitizer (data races between the player's threads)
 #   make bench        benchmarks
 #   make valgrind     the daemon and crash tests with every docbao under valgrind memcheck
 #   make deps         install the Debian packages needed to build, run and test (root)
@@ -74,6 +75,10 @@ ifeq ($(SAN),1)
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 BUILD     := build-san
 endif
+ifeq ($(TSAN),1)
+SANFLAGS  := -fsanitize=thread -fno-omit-frame-pointer
+BUILD     := build-tsan
+endif
 
 # src/daemon/ is docbaod's own (its main and the player it talks to in a worker process): it
 # links a few of docbao's objects and only jansson and libsystemd, so an idle daemon is small.
@@ -135,7 +140,7 @@ update-po:
 	for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/docbao.pot; done
 
 test: all $(UNIT_BINS)
-	@BUILD=$(BUILD) DOCBAO_SAN=$(if $(filter 1,$(SAN)),1,0) tests/run
+	@BUILD=$(BUILD) DOCBAO_SAN=$(if $(filter 1,$(SAN) $(TSAN)),1,0) tests/run
 
 # The whole suite with the machine's clock a month ahead (libfaketime): tests must not depend
 # on the day they run. The monotonic clock is faked too (libfaketime 0.9.10 makes Python's

@@ -27,7 +27,8 @@ static const char *titles[NSTORIES] = {
     "Trường học có thư viện xanh",
 };
 static int heard[NSTORIES];
-static int fetched[NSTORIES];
+/* written by the player's synthesis thread, read by the test's: atomic */
+static _Atomic int fetched[NSTORIES];
 
 static size_t f_count(void *ctx)
 {
@@ -295,7 +296,8 @@ int main(void)
     T_INT(player_free(p), 0, "player_free");
 
     /* headlines mode: titles only, Enter reads the story in full */
-    memset(fetched, 0, sizeof(fetched));
+    for (int i = 0; i < NSTORIES; i++)
+        fetched[i] = 0;
     struct player_opts h = o;
     h.headlines = 1;
     h.out_target = NULL; /* as fast as possible */
