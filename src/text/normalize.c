@@ -770,6 +770,28 @@ static void said_number(struct scan *sc)
     strcpy(sc->prev[0], "#");
 }
 
+/* Whether a capital letter code starts at i ("QĐ-UBND", "HS-ST", "NĐ-CP"): two capitals. */
+static int caps_code_at(const char *s, size_t n, size_t i)
+{
+    size_t k1, k2;
+    int c1 = cp_at(s, n, i, &k1);
+    if (!k1 || !cp_is_letter(c1) || !cp_is_upper(c1))
+        return 0;
+    int c2 = cp_at(s, n, i + k1, &k2);
+    return k2 && cp_is_letter(c2) && cp_is_upper(c2);
+}
+
+/* Whether the number/year ending at e is a document number: a letter code follows
+ * ("15/2022/NĐ-CP", "12/2023/HS-ST") or it comes after số, nghị định, thông tư, bản án…
+ * ("Quyết định số 12/2023"). Then "12/2023" is "mười hai năm hai nghìn…", not a month. */
+static int doc_number(const struct scan *sc, size_t e)
+{
+    static const char *const doc[] = {"số", "định", "tư", "quyết", "án", "lệnh", "thị",
+                                      "văn", "hiệu", NULL};
+    return (e + 1 < sc->n && sc->s[e] == '/' && caps_code_at(sc->s, sc->n, e + 1)) ||
+           prev_is(sc, 0, doc);
+}
+
 /* A date context before a number: a word of date_words, or a weekday ("Thứ Hai (13.9)",
  * "thứ 2 13.9", "Chủ nhật 15.9"). strong: the words after which no quantity is meant (ngày,
  * sáng, hôm…, a weekday), so "từ 5-7 ngày" is a range but "ngày 2-9 năm nay" a date. */
@@ -869,7 +891,7 @@ static size_t try_date(struct scan *sc, size_t i)
         (sep == '/' || prev_is(sc, 0, thang) || prev_is(sc, 0, quy))) {
         int quarter = prev_is(sc, 0, quy);
         if (d < 1 || d > (quarter ? 4u : 12u) || m < 1000 || m > 2999 ||
-            (e2 < n && is_digit(s[e2])))
+            (e2 < n && is_digit(s[e2])) || (sep == '/' && doc_number(sc, e2)))
             return 0;
         if (quarter) {
             read_uint(sc->nz, d, sc->o);
@@ -1207,10 +1229,19 @@ static size_t do_number(struct scan *sc, size_t i)
                    r.nint <= 3 && kr == r.nint &&
                    strtoul(a.intd, NULL, 10) < strtoul(r.intd, NULL, 10) &&
                    fraction_context(sc, j + 1 + kr);
+        /* a document number "15/2022/NĐ-CP", "số 1234/2023": the year of it */
+        unsigned long yr = strtoul(r.intd, NULL, 10);
+        int doc = !frac && !r.nfrac && kr == 4 && r.nint == 4 && yr >= 1900 && yr <= 2199 &&
+                  doc_number(sc, j + 1 + kr);
         if (!sc->num_score)
-            word(sc->o, frac ? "phần" : "trên");
+            word(sc->o, frac ? "phần" : doc ? "năm" : "trên");
         read_num(sc->nz, &r, s + j + 1, kr, sc->o);
         j += 1 + kr;
+    }
+    /* the '/' before a document's letter code is not said: "1234/QĐ-UBND" */
+    if (!bpos && j + 2 < n && s[j] == '/' && !a.nfrac && caps_code_at(s, n, j + 1)) {
+        put_c(sc->o, ' ');
+        j++;
     }
     if (bpos) {
         if (!score)
@@ -1415,9 +1446,10 @@ static size_t try_hotline(struct scan *sc, size_t i)
 }
 
 /* A code: a plain run of 4 or more digits starting with 0 that is not a phone number
- * ("0101234567" is a tax code, "001089012345" an identity number), or any plain run of 4+
- * digits after mã, tài khoản, CCCD, CMND, số hiệu… Read digit by digit. Returns bytes used
- * or 0. */
+ * ("0101234567" is a tax code, "001089012345" an identity number), a plain run of 12 or more
+ * (ISBN 9780864733283: no one writes such a quantity without separators), or any plain run
+ * of 4+ digits after mã, tài khoản, CCCD, CMND, số hiệu… Read digit by digit. Returns bytes
+ * used or 0. */
 static size_t try_code(struct scan *sc, size_t i)
 {
     static const char *const code_words[] = {"mã", "khoản", "cccd", "cmnd", "mst", "hiệu",
@@ -1427,7 +1459,7 @@ static size_t try_code(struct scan *sc, size_t i)
     size_t n = sc->n, j = i;
     while (j < n && is_digit(s[j]))
         j++;
-    if (j - i < 4 || (s[i] != '0' && !prev_is(sc, 0, code_words)))
+    if (j - i < 4 || (s[i] != '0' && j - i < 12 && !prev_is(sc, 0, code_words)))
         return 0;
     if (j < n && (letter_at(s, n, j) ||
                   ((s[j] == '.' || s[j] == ',' || s[j] == ':' || s[j] == '/' || s[j] == '-') &&
