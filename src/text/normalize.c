@@ -6,17 +6,18 @@
  *   kilometre markers ("Km 1717", "km 15+200" → ki lô mét …), quarters "Q3/2013" (quý) →
  *   URLs, e-mails, phone numbers → number plates (29B-066.35 → "hai chín bê, không sáu sáu,
  *   ba năm"), hotlines (1900 1566; 113 after gọi, tổng đài…) and codes (a 4+ digit run led
- *   by 0, or after mã, tài khoản…), all digit by digit in the written groups → dates (15/9,
- *   22/11/2024, 26-27/6, 9/2021, "tháng 5-2013", "quý 3/2013", "ngày 15-9", "sáng nay
- *   19 - 9", "thứ Hai (13.9)"; a d/m after bằng, chiếm, vòng… or before dân số… is a
- *   fraction, "một phần ba") → times (11:03, 7h30, 14g20, "23g đêm", "8h-17h" → … đến …) →
- *   versions ("Android 4.2.2", "công nghiệp 4.0" → bốn chấm không) → ranges and scores
- *   (2021-2025, 2-3 kg → đến; a score is said as its two numbers, "thắng 2-1" → "hai một":
- *   after a score word, in a run of scores, between team names, or small numbers in a
- *   sentence about a game, never before a quantity such as "ngày", "người", "%") → money
- *   and units (units.tsv, only after a number) → numbers (thousands "." or a space "12 345",
- *   decimal ","; ≥ 10^10 as a number of tỷ, "một nghìn hai trăm tỷ"; ordinals thứ nhất/thứ
- *   tư; Roman numerals) →
+ *   by 0, 12+ plain digits, or after mã, tài khoản…), all digit by digit in the written
+ *   groups → dates (15/9, 22/11/2024, 26-27/6, 9/2021, "tháng 5-2013", "quý 3/2013",
+ *   "ngày 15-9", "sáng nay 19 - 9", "thứ Hai (13.9)"; a d/m after bằng, chiếm, vòng… or
+ *   before dân số… is a fraction, "một phần ba"; a document number "15/2022/NĐ-CP",
+ *   "số 12/2023" is "mười lăm năm hai nghìn…", the '/' before its letter code silent) →
+ *   times (11:03, 7h30, 14g20, "23g đêm", "8h-17h" → … đến …) → versions ("Android 4.2.2",
+ *   "công nghiệp 4.0" → bốn chấm không) → ranges and scores (2021-2025, 2-3 kg → đến; a
+ *   score is said as its two numbers, "thắng 2-1" → "hai một": after a score word, in a run
+ *   of scores, between team names, or small numbers in a sentence about a game, never
+ *   before a quantity such as "ngày", "người", "%") → money and units (units.tsv, only
+ *   after a number) → numbers (thousands "." or a space "12 345", decimal ","; from 10^10
+ *   on a number of tỷ, "một nghìn hai trăm tỷ"; ordinals thứ nhất/thứ tư; Roman numerals) →
  *   abbreviations (abbreviations.tsv, with contexts) → unknown all-caps words spelled with
  *   letter names (letters.tsv) → foreign Latin words respelled in Vietnamese syllables
  *   (foreign.tsv, else by rule) so eSpeak NG keeps its Vietnamese voice → symbols.

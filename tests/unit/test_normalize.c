@@ -5,9 +5,9 @@
  * (north, one "written<TAB>spoken" case a line; numbers.tsv holds issue 17's number patterns:
  * scores, plates, hotlines, markers, versions, quarters, fractions) and whole texts from
  * ../shared (the sample article and the sentence corpus) that must come out with no ASCII
- * digit and, for the sample, no all-caps abbreviation. Also: user lexicon overrides, a missing voices folder, arbitrary
- * bytes (no crash, no read past n) and the output buffer's handling (appending, caps, NUL
- * bytes, long sentences). Run from the repository root.
+ * digit and, for the sample, no all-caps abbreviation. Also: user lexicon overrides, a
+ * missing voices folder, arbitrary bytes (no crash, no read past n) and the output buffer's
+ * handling (appending, caps, NUL bytes, long sentences). Run from the repository root.
  */
 #include <stdio.h>
 #include <stdlib.h>
