@@ -819,7 +819,7 @@ static int fraction_context(const struct scan *sc, size_t e)
 {
     static const char *const before[] = {"bằng", "chiếm", "khoảng", "gần", "hơn", "chỉ",
                                          "còn", "giảm", "tăng", "mất", "gấp", "vòng", "đạt",
-                                         "hết", "cỡ", "dưới", "trên", "quá", "tới", NULL};
+                                         "cỡ", "dưới", "trên", "quá", NULL};
     static const char *const after[] = {"số", "dân", "diện", "tổng", "lượng", "quãng",
                                         "thời", "giá", "trong", "của", "so", "dung", "khối",
                                         "ngân", "lực", "chặng", "cổ", "vốn", "đoạn", NULL};
