@@ -795,7 +795,8 @@ static int doc_number(const struct scan *sc, size_t e)
 
 /* A date context before a number: a word of date_words, or a weekday ("Thứ Hai (13.9)",
  * "thứ 2 13.9", "Chủ nhật 15.9"). strong: the words after which no quantity is meant (ngày,
- * sáng, hôm…, a weekday), so "từ 5-7 ngày" is a range but "ngày 2-9 năm nay" a date. */
+ * sáng, hôm…, a weekday by name), so "từ 5-7 ngày" is a range but "ngày 2-9 năm nay" a
+ * date. */
 static int date_context(const struct scan *sc, int *strong)
 {
     static const char *const weak[] = {"từ", "đến", "qua", "mai", "lúc", NULL};
@@ -805,7 +806,7 @@ static int date_context(const struct scan *sc, int *strong)
     static const char *const nhat[] = {"nhật", NULL};
     if ((prev_is(sc, 0, weekday) && prev_is(sc, 1, thu)) ||
         (prev_is(sc, 0, nhat) && prev_is(sc, 1, chu))) {
-        *strong = 1;
+        *strong = strcmp(sc->prev[0], "#") != 0; /* "lần thứ 2 5-7 ngày" is a range */
         return 1;
     }
     *strong = !prev_is(sc, 0, weak);
