@@ -2460,10 +2460,6 @@ static size_t do_symbol(struct scan *sc, size_t i)
         put_c(o, ' ');
         return k ? k : 1;
     case '/':
-        if (sc->last_num && quarter_year(s, n, i)) {
-            word(o, "năm"); /* "quý I/2014" → quý một năm hai nghìn… */
-            return 1;
-        }
         if (sc->since_num <= 3 && alnum_before(s, i) && letter_at(s, n, i + 1)) {
             word(o, "trên");
             return 1 + try_unit(sc, i + 1); /* "USD/kg" */
@@ -2597,6 +2593,10 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
             k = do_word(&sc, i);
             if (i + k < n && is_digit(s[i + k]))
                 put_c(&tmp, ' ');
+        }
+        if (!k && c == '/' && sc.last_num && quarter_year(s, n, i)) {
+            word(&tmp, "năm"); /* "quý I/2014" → quý một năm hai nghìn… */
+            k = 1;
         }
         if (!k)
             k = do_symbol(&sc, i);
