@@ -782,6 +782,25 @@ static int caps_code_at(const char *s, size_t n, size_t i)
     return k2 && cp_is_letter(c2) && cp_is_upper(c2);
 }
 
+/* Whether a hyphenated letter code starts at i: capitals, '-', a capital ("QĐ-UBND",
+ * "NĐ-CP", "TT-BGDĐT"). */
+static int hyphen_code_at(const char *s, size_t n, size_t i)
+{
+    if (!caps_code_at(s, n, i))
+        return 0;
+    size_t j = i, k;
+    while (j < n && j - i < 16) {
+        int c = cp_at(s, n, j, &k);
+        if (!k || !cp_is_letter(c) || !cp_is_upper(c))
+            break;
+        j += k;
+    }
+    if (j + 1 >= n || s[j] != '-')
+        return 0;
+    int c = cp_at(s, n, j + 1, &k);
+    return k && cp_is_letter(c) && cp_is_upper(c);
+}
+
 /* Whether the number/year ending at e is a document number: a letter code follows
  * ("15/2022/NĐ-CP", "12/2023/HS-ST") or it comes after số, nghị định, thông tư, bản án…
  * ("Quyết định số 12/2023"). Then "12/2023" is "mười hai năm hai nghìn…", not a month. */
@@ -1223,6 +1242,7 @@ static size_t do_number(struct scan *sc, size_t i)
         read_num(sc->nz, &a, s + i, ka, sc->o);
     }
     sc->num_score = score;
+    int docyear = 0;
     if (!bpos && j + 1 < n && s[j] == '/' && is_digit(s[j + 1])) { /* "25/40": a ratio */
         struct num r;
         size_t kr = scan_number(s, n, j + 1, &r);
@@ -1239,9 +1259,12 @@ static size_t do_number(struct scan *sc, size_t i)
             word(sc->o, frac ? "phần" : doc ? "năm" : "trên");
         read_num(sc->nz, &r, s + j + 1, kr, sc->o);
         j += 1 + kr;
+        docyear = doc;
     }
-    /* the '/' before a document's letter code is not said: "1234/QĐ-UBND" */
-    if (!bpos && j + 2 < n && s[j] == '/' && !a.nfrac && caps_code_at(s, n, j + 1)) {
+    /* the '/' before a document's letter code is not said: "12/2023/QH15", "1234/QĐ-UBND"
+     * ("15/CP" is left to the symbol reader) */
+    if (!bpos && j + 2 < n && s[j] == '/' && !a.nfrac &&
+        ((docyear && caps_code_at(s, n, j + 1)) || hyphen_code_at(s, n, j + 1))) {
         put_c(sc->o, ' ');
         j++;
     }
