@@ -10,7 +10,8 @@
  *   groups → dates (15/9, 22/11/2024, 26-27/6, 9/2021, "tháng 5-2013", "quý 3/2013",
  *   "ngày 15-9", "sáng nay 19 - 9", "thứ Hai (13.9)"; a d/m after bằng, chiếm, vòng… or
  *   before dân số… is a fraction, "một phần ba"; a document number "15/2022/NĐ-CP",
- *   "số 12/2023" is "mười lăm năm hai nghìn…", the '/' before its letter code silent) →
+ *   "số 12/2023" is "mười lăm năm hai nghìn…", the '/' before "QĐ-UBND" or after the year
+ *   silent) →
  *   times (11:03, 7h30, 14g20, "23g đêm", "8h-17h" → … đến …) → versions ("Android 4.2.2",
  *   "công nghiệp 4.0" → bốn chấm không) → ranges and scores (2021-2025, 2-3 kg → đến; a
  *   score is said as its two numbers, "thắng 2-1" → "hai một": after a score word, in a run
