@@ -3,10 +3,22 @@
  *
  * One left-to-right pass over the sentence; at each token the recognizers are tried in
  * vinorm's stage order, so a longer reading wins over a shorter one:
- *   URLs, e-mails, phone numbers → dates (15/9, 22/11/2024, 26-27/6, 9/2021, "ngày 15-9",
- *   "sáng 15.9") → times (11:03, 11:03:56, 7h30, 14g20) → ranges and scores (2021-2025,
- *   2-3 kg; "thắng 2-1" → "hai một") → money and units (units.tsv, only after a number) →
- *   numbers (thousands ".", decimal ","; ordinals thứ nhất/thứ tư; Roman numerals) →
+ *   kilometre markers ("Km 1717", "km 15+200" → ki lô mét …), quarters "Q3/2013" (quý) →
+ *   URLs, e-mails, phone numbers → number plates (29B-066.35 → "hai chín bê, không sáu sáu,
+ *   ba năm"), hotlines (1900 1566; 113 after gọi, tổng đài…) and codes (a 4+ digit run led
+ *   by 0, 12+ plain digits, or after mã, tài khoản…), all digit by digit in the written
+ *   groups → dates (15/9, 22/11/2024, 26-27/6, 9/2021, "tháng 5-2013", "quý 3/2013",
+ *   "ngày 15-9", "sáng nay 19 - 9", "thứ Hai (13.9)"; a d/m after bằng, chiếm, vòng… or
+ *   before dân số… is a fraction, "một phần ba"; a document number "15/2022/NĐ-CP",
+ *   "số 12/2023" is "mười lăm năm hai nghìn…", the '/' before "QĐ-UBND" or after the year
+ *   silent) →
+ *   times (11:03, 7h30, 14g20, "23g đêm", "8h-17h" → … đến …) → versions ("Android 4.2.2",
+ *   "công nghiệp 4.0" → bốn chấm không) → ranges and scores (2021-2025, 2-3 kg → đến; a
+ *   score is said as its two numbers, "thắng 2-1" → "hai một": after a score word, in a run
+ *   of scores, between team names, or small numbers in a sentence about a game, never
+ *   before a quantity such as "ngày", "người", "%") → money and units (units.tsv, only
+ *   after a number) → numbers (thousands "." or a space "12 345", decimal ","; from 10^10
+ *   on a number of tỷ, "một nghìn hai trăm tỷ"; ordinals thứ nhất/thứ tư; Roman numerals) →
  *   abbreviations (abbreviations.tsv, with contexts) → unknown all-caps words spelled with
  *   letter names (letters.tsv) → foreign Latin words respelled in Vietnamese syllables
  *   (foreign.tsv, else by rule) so eSpeak NG keeps its Vietnamese voice → symbols.
@@ -303,6 +315,9 @@ struct scan {
     int last_num;            /* the last thing said was a number */
     int since_num;           /* words said since the last number */
     int num_score;           /* that number was in a score context ("thắng 3 - 0") */
+    int sports;              /* the sentence is about a game: 0 not looked at, 1 no, 2 yes */
+    int code;                /* the last number was read as a code or hotline */
+    int in_time;             /* reading the second time of a range ("8h-17h") */
     int user;                /* the user lexicon has entries (asked once per sentence) */
 };
 
@@ -427,25 +442,17 @@ static void read_triple(const struct normalizer *nz, unsigned v, int full, struc
         word(b, digit_words[u]);
 }
 
-/* Reads an integer of any size given as decimal digits (no separators). */
-static void read_digits_as_number(const struct normalizer *nz, const char *d, size_t n,
-                                  struct buf *b)
+/* Reads groups of three digits (the first may be shorter) with their scale words; said: a
+ * higher group was said already, so "không trăm" and "linh" are said. Returns whether
+ * anything was said. */
+static int read_groups(const struct normalizer *nz, const char *d, size_t n, int said,
+                       struct buf *b)
 {
-    while (n > 1 && *d == '0') { /* leading zeros are not said in a number */
-        d++;
-        n--;
-    }
-    if (n > 15) { /* beyond nghìn tỷ: read digit by digit, as people do with long codes */
-        for (size_t i = 0; i < n; i++)
-            word(b, digit_words[d[i] - '0']);
-        return;
-    }
-    static const char *const scale_north[] = {"", "nghìn", "triệu", "tỷ", "nghìn tỷ"};
-    static const char *const scale_south[] = {"", "ngàn", "triệu", "tỷ", "ngàn tỷ"};
+    static const char *const scale_north[] = {"", "nghìn", "triệu"};
+    static const char *const scale_south[] = {"", "ngàn", "triệu"};
     const char *const *scale = nz->dialect == NORM_SOUTH ? scale_south : scale_north;
     size_t groups = (n + 2) / 3;
     size_t first = n - (groups - 1) * 3;
-    int said = 0;
     size_t pos = 0;
     for (size_t g = 0; g < groups; g++) {
         size_t len = g == 0 ? first : 3;
@@ -461,7 +468,33 @@ static void read_digits_as_number(const struct normalizer *nz, const char *d, si
             word(b, scale[rank]);
         said = 1;
     }
-    if (!said)
+    return said;
+}
+
+/* Reads an integer of any size given as decimal digits (no separators). From 10^10 on, the
+ * digits above the last nine are one number of tỷ, as a newsreader says it:
+ * 1.200.000.000.000 → "một nghìn hai trăm tỷ" (not "một nghìn tỷ hai trăm tỷ"). */
+static void read_digits_as_number(const struct normalizer *nz, const char *d, size_t n,
+                                  struct buf *b)
+{
+    while (n > 1 && *d == '0') { /* leading zeros are not said in a number */
+        d++;
+        n--;
+    }
+    if (n > 15) { /* beyond nghìn tỷ: read digit by digit, as people do with long codes */
+        for (size_t i = 0; i < n; i++)
+            word(b, digit_words[d[i] - '0']);
+        return;
+    }
+    int said = 0;
+    if (n > 9) {
+        read_groups(nz, d, n - 9, 0, b);
+        word(b, "tỷ");
+        said = 1;
+        d += n - 9;
+        n = 9;
+    }
+    if (!read_groups(nz, d, n, said, b))
         word(b, digit_words[0]);
 }
 
@@ -557,10 +590,170 @@ static const char *const date_words[] = {"ngày", "sáng", "chiều", "tối",  
 static const char *const score_words[] = {"thắng", "thua", "hòa", "hoà", "bại", "dẫn", NULL};
 static const char *const tyso_words[] = {"tỷ", "tỉ", NULL};
 
+/* The separator of a pair "a-b", "a - b", "a – b", "a:b" at j: returns where b starts (0: no
+ * pair); *colon says it is ':'. */
+static size_t pair_at(const char *s, size_t n, size_t j, int *colon)
+{
+    size_t k = j, sp = 0;
+    *colon = 0;
+    if (k < n && s[k] == ' ')
+        k++, sp = 1;
+    size_t d = 0;
+    if (k < n && s[k] == '-')
+        d = 1;
+    else if (k < n && s[k] == ':' && !sp)
+        d = 1, *colon = 1;
+    else if (k + 2 < n && (unsigned char)s[k] == 0xE2 && (unsigned char)s[k + 1] == 0x80 &&
+             ((unsigned char)s[k + 2] == 0x93 || (unsigned char)s[k + 2] == 0x94))
+        d = 3;
+    if (!d)
+        return 0;
+    k += d;
+    if (sp) { /* spaced on both sides or on neither */
+        if (k >= n || s[k] != ' ')
+            return 0;
+        k++;
+    }
+    return k < n && is_digit(s[k]) ? k : 0;
+}
+
 static int score_context(const struct scan *sc)
 {
     static const char *const so[] = {"số", NULL};
     return prev_is(sc, 0, score_words) || (prev_is(sc, 0, so) && prev_is(sc, 1, tyso_words));
+}
+
+/* The next word after e (spaces skipped), lowercase into w (WORD_MAX bytes); "" when none. */
+static void next_word_low(const char *s, size_t n, size_t e, char *w)
+{
+    w[0] = '\0';
+    while (e < n && s[e] == ' ')
+        e++;
+    size_t k = e;
+    while (k < n && k - e < WORD_MAX - 1 && letter_at(s, n, k)) {
+        size_t l;
+        cp_at(s, n, k, &l);
+        k += l;
+    }
+    if (k == e || lexicon_lower(s + e, k - e, w, WORD_MAX) == (size_t)-1)
+        w[0] = '\0';
+}
+
+static int word_in(const char *w, const char *const *set)
+{
+    for (size_t i = 0; set[i]; i++)
+        if (strcmp(w, set[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether a quantity follows e: "%", a unit of units.tsv or a counting word ("2-3 ngày",
+ * "5-7 người"): then "a-b" is a range, never a score or a date. */
+static int measure_follows(const struct scan *sc, size_t e)
+{
+    static const char *const counted[] = {
+        "ngày",  "tuần",  "tháng", "năm",  "giờ",  "tiếng", "phút", "giây", "người",
+        "lần",   "tuổi",  "triệu", "tỷ",   "tỉ",   "nghìn", "ngàn", "trăm", "chục",
+        "điểm",  "bàn",   "độ",    "cây",  "km",   "chiếc", "con",  "căn",  "hộ",
+        "xã",    "tỉnh",  "ca",    "cm",   "mét",  "loại",  "vụ",   "suất", "học",
+        "lớp",   "bước",  "ly",    "cốc",  "đêm",  "buổi",  "trận", NULL};
+    const char *s = sc->s;
+    size_t n = sc->n;
+    while (e < n && s[e] == ' ')
+        e++;
+    if (e < n && s[e] == '%')
+        return 1;
+    char w[WORD_MAX];
+    next_word_low(s, n, e, w);
+    if (!w[0])
+        return 0;
+    return word_in(w, counted) || lexicon_find(sc->nz->units, w, strlen(w)) != NULL;
+}
+
+/* Whether the sentence talks about a game (looked at once, only when a pair of small numbers
+ * needs it): hiệp, set, ván, trận, tỷ số, bàn thắng, chung cuộc, thắng, thua, đánh bại… */
+static int sports_sentence(struct scan *sc)
+{
+    static const char *const keys[] = {
+        "hiệp", "set",   "ván",    "trận",    "tỷ số",    "tỉ số",    "bàn thắng",
+        "ghi bàn", "chung cuộc", "thắng", "thua", "đánh bại", "gỡ hòa", "gỡ hoà",
+        "dẫn trước", "cầu thủ", "đội bóng", "đội khách", "đội chủ nhà", "clb", "hlv",
+        "vòng bảng", "tứ kết", "bán kết", "chung kết", "tiền đạo", "thủ môn", "fc", NULL};
+    if (sc->sports)
+        return sc->sports == 2;
+    sc->sports = 1;
+    size_t cap = 2 * sc->n + 8;
+    char *low = xmalloc(cap);
+    size_t ln = lexicon_lower(sc->s, sc->n, low, cap);
+    if (ln != (size_t)-1) {
+        low[ln] = '\0';
+        for (size_t k = 0; keys[k] && sc->sports == 1; k++) {
+            size_t kl = strlen(keys[k]);
+            for (const char *p = strstr(low, keys[k]); p; p = strstr(p + 1, keys[k])) {
+                size_t at = (size_t)(p - low);
+                if (!alnum_before(low, at) && !letter_at(low, ln, at + kl)) {
+                    sc->sports = 2;
+                    break;
+                }
+            }
+        }
+    }
+    free(low);
+    return sc->sports == 2;
+}
+
+/* Whether a capitalised name ends right before i and another starts after e: "Arsenal 1 - 2
+ * Borussia", "Việt Nam 3-0 Lào" (not "Điều 5-7 Luật", "Lớp 10-12 Trường"). */
+static int teams_around(const struct scan *sc, size_t i, size_t e)
+{
+    static const char *const not_team[] = {
+        "điều", "khoản", "chương", "mục", "phần", "tập", "số", "quý", "thứ", "ngày", "tháng",
+        "năm", "lớp", "phòng", "tầng", "trang", "hình", "bảng", "câu", "bài", "tuyến",
+        "đường", "phố", "quận", "phường", "khu", "lô", "nhà", "xe", "kỳ", "kì", "khóa",
+        "khoá", "đợt", "giai", "từ", "đến", "khoảng", "nghị", "định", "luật", "thông", "tư",
+        NULL};
+    const char *s = sc->s;
+    size_t n = sc->n, b = i;
+    while (b > 0 && s[b - 1] == ' ')
+        b--;
+    if (b == i || b == 0 || !alnum_before(s, b) || is_digit(s[b - 1]))
+        return 0;
+    size_t w = b; /* back to the start of the word before */
+    while (w > 0 && alnum_before(s, w)) {
+        w--;
+        while (w > 0 && ((unsigned char)s[w] & 0xC0) == 0x80)
+            w--;
+    }
+    size_t k;
+    if (!cp_is_upper(cp_at(s, n, w, &k)) || word_in(sc->prev[0], not_team))
+        return 0;
+    while (e < n && s[e] == ' ')
+        e++;
+    return e < n && cp_is_upper(cp_at(s, n, e, &k));
+}
+
+/* Whether the pair a-b (b ends at e) is a game score. After thắng, thua, hòa, dẫn, tỷ số it
+ * always is; otherwise only small whole numbers (two digits at most) not followed by a
+ * quantity, after gỡ, dẫn trước, set, ván, "tỷ số lên", in a run of scores ("21-17, 15-15"),
+ * between two team names, or in a sentence about a game. */
+static int is_score(struct scan *sc, size_t i, const struct num *a, size_t ka,
+                    const struct num *b, size_t kb, size_t e)
+{
+    static const char *const before[] = {"gỡ", "set", "ván", NULL};
+    static const char *const so_verbs[] = {"lên", "là", "nâng", "rút", "thành", "về", NULL};
+    static const char *const so[] = {"số", NULL};
+    static const char *const dan[] = {"dẫn", NULL};
+    int run = sc->num_score && sc->since_num == 0 && strcmp(sc->prev[0], "#") == 0;
+    if (score_context(sc))
+        return 1;
+    if (a->nfrac || b->nfrac || a->longint || b->longint || a->nint > 2 || b->nint > 2 ||
+        ka != a->nint || kb != b->nint || measure_follows(sc, e))
+        return 0;
+    if (run || prev_is(sc, 0, before) || prev_is(sc, 1, score_words) ||
+        (prev_is(sc, 0, so_verbs) && prev_is(sc, 1, so)) ||
+        (strcmp(sc->prev[0], "trước") == 0 && prev_is(sc, 1, dan)))
+        return 1;
+    return teams_around(sc, i, e) || sports_sentence(sc);
 }
 
 static void say_month(struct scan *sc, unsigned long m)
@@ -573,9 +766,89 @@ static void say_month(struct scan *sc, unsigned long m)
 static void said_number(struct scan *sc)
 {
     sc->last_num = 1;
+    sc->code = 0;
     sc->since_num = 0;
     prev_shift(sc);
     strcpy(sc->prev[0], "#");
+}
+
+/* Whether a capital letter code starts at i ("QĐ-UBND", "HS-ST", "NĐ-CP"): two capitals. */
+static int caps_code_at(const char *s, size_t n, size_t i)
+{
+    size_t k1, k2;
+    int c1 = cp_at(s, n, i, &k1);
+    if (!k1 || !cp_is_letter(c1) || !cp_is_upper(c1))
+        return 0;
+    int c2 = cp_at(s, n, i + k1, &k2);
+    return k2 && cp_is_letter(c2) && cp_is_upper(c2);
+}
+
+/* Whether a hyphenated letter code starts at i: capitals, '-', a capital ("QĐ-UBND",
+ * "NĐ-CP", "TT-BGDĐT"). */
+static int hyphen_code_at(const char *s, size_t n, size_t i)
+{
+    if (!caps_code_at(s, n, i))
+        return 0;
+    size_t j = i, k;
+    while (j < n && j - i < 16) {
+        int c = cp_at(s, n, j, &k);
+        if (!k || !cp_is_letter(c) || !cp_is_upper(c))
+            break;
+        j += k;
+    }
+    if (j + 1 >= n || s[j] != '-')
+        return 0;
+    int c = cp_at(s, n, j + 1, &k);
+    return k && cp_is_letter(c) && cp_is_upper(c);
+}
+
+/* Whether the number/year ending at e is a document number: a letter code follows
+ * ("15/2022/NĐ-CP", "12/2023/HS-ST") or it comes after số, nghị định, thông tư, bản án…
+ * ("Quyết định số 12/2023"). Then "12/2023" is "mười hai năm hai nghìn…", not a month. */
+static int doc_number(const struct scan *sc, size_t e)
+{
+    static const char *const doc[] = {"số", "định", "tư", "quyết", "án", "lệnh", "thị",
+                                      "văn", "hiệu", NULL};
+    return (e + 1 < sc->n && sc->s[e] == '/' && caps_code_at(sc->s, sc->n, e + 1)) ||
+           prev_is(sc, 0, doc);
+}
+
+/* A date context before a number: a word of date_words, or a weekday ("Thứ Hai (13.9)",
+ * "thứ 2 13.9", "Chủ nhật 15.9"). strong: the words after which no quantity is meant (ngày,
+ * sáng, hôm…, a weekday by name), so "từ 5-7 ngày" is a range but "ngày 2-9 năm nay" a
+ * date. */
+static int date_context(const struct scan *sc, int *strong)
+{
+    static const char *const weak[] = {"từ", "đến", "qua", "mai", "lúc", NULL};
+    static const char *const weekday[] = {"hai", "ba", "tư", "năm", "sáu", "bảy", "#", NULL};
+    static const char *const thu[] = {"thứ", NULL};
+    static const char *const chu[] = {"chủ", NULL};
+    static const char *const nhat[] = {"nhật", NULL};
+    if ((prev_is(sc, 0, weekday) && prev_is(sc, 1, thu)) ||
+        (prev_is(sc, 0, nhat) && prev_is(sc, 1, chu))) {
+        *strong = strcmp(sc->prev[0], "#") != 0; /* "lần thứ 2 5-7 ngày" is a range */
+        return 1;
+    }
+    *strong = !prev_is(sc, 0, weak);
+    return prev_is(sc, 0, date_words);
+}
+
+/* Whether "a/b" at the current number is a fraction: after bằng, chiếm, khoảng, gần, vòng…
+ * ("bằng 1/6", "vòng 1/8") or before số, dân số, diện tích, tổng… ("1/3 dân số"); e is where
+ * the fraction ends. A bare "1/3" stays a date (as "2/9" is one). */
+static int fraction_context(const struct scan *sc, size_t e)
+{
+    static const char *const before[] = {"bằng", "chiếm", "khoảng", "gần", "hơn", "chỉ",
+                                         "còn", "giảm", "tăng", "mất", "gấp", "vòng", "đạt",
+                                         "cỡ", "dưới", "trên", "quá", NULL};
+    static const char *const after[] = {"số", "dân", "diện", "tổng", "lượng", "quãng",
+                                        "thời", "giá", "trong", "của", "so", "dung", "khối",
+                                        "ngân", "lực", "chặng", "cổ", "vốn", "đoạn", NULL};
+    if (prev_is(sc, 0, before))
+        return 1;
+    char w[WORD_MAX];
+    next_word_low(sc->s, sc->n, e, w);
+    return w[0] && word_in(w, after);
 }
 
 /* Tries a date at i; returns bytes used or 0. */
@@ -614,21 +887,41 @@ static size_t try_date(struct scan *sc, size_t i)
     }
     if (j + 1 >= n)
         return 0;
+    int strong = 0, datectx = date_context(sc, &strong);
     char sep = s[j];
+    size_t m0 = j + 1;
+    int spaced = 0;
+    if (sep == ' ' || (unsigned char)sep == 0xE2) { /* "sáng nay 19 - 9", "19–9" */
+        int colon;
+        size_t b = pair_at(s, n, j, &colon);
+        if (!b || colon || !datectx)
+            return 0;
+        sep = '-';
+        m0 = b;
+        spaced = 1;
+    }
     if (sep != '/' && sep != '-' && sep != '.')
         return 0;
-    size_t k2 = digits_at(s, n, j + 1, 4, &m);
+    size_t k2 = digits_at(s, n, m0, 4, &m);
     if (!k2)
         return 0;
-    size_t e2 = j + 1 + k2;
-    /* month/year "9/2021" */
-    if (sep == '/' && k2 == 4) {
-        if (d < 1 || d > 12 || m < 1000 || m > 2999 || (e2 < n && is_digit(s[e2])))
+    size_t e2 = m0 + k2;
+    static const char *const thang[] = {"tháng", NULL};
+    static const char *const quy[] = {"quý", NULL};
+    /* month/year "9/2021", "tháng 5-2013"; quarter/year "quý 3/2013" */
+    if (k2 == 4 && !spaced &&
+        (sep == '/' || prev_is(sc, 0, thang) || prev_is(sc, 0, quy))) {
+        int quarter = prev_is(sc, 0, quy);
+        if (d < 1 || d > (quarter ? 4u : 12u) || m < 1000 || m > 2999 ||
+            (e2 < n && is_digit(s[e2])) || (sep == '/' && doc_number(sc, e2)))
             return 0;
-        static const char *const thang[] = {"tháng", NULL};
-        if (!prev_is(sc, 0, thang))
-            word(sc->o, "tháng");
-        say_month(sc, d);
+        if (quarter) {
+            read_uint(sc->nz, d, sc->o);
+        } else {
+            if (!prev_is(sc, 0, thang))
+                word(sc->o, "tháng");
+            say_month(sc, d);
+        }
         word(sc->o, "năm");
         read_uint(sc->nz, m, sc->o);
         said_number(sc);
@@ -637,7 +930,7 @@ static size_t try_date(struct scan *sc, size_t i)
     if (k2 > 2 || d < 1 || d > 31 || m < 1 || m > 12)
         return 0;
     /* full date: the same separator again and a 4-digit (or 2-digit) year */
-    if (e2 + 1 < n && s[e2] == sep) {
+    if (!spaced && e2 + 1 < n && s[e2] == sep) {
         size_t k3 = digits_at(s, n, e2 + 1, 4, &y);
         if (k3 == 4 || (k3 == 2 && sep == '/')) {
             if (k3 == 2)
@@ -657,8 +950,10 @@ static size_t try_date(struct scan *sc, size_t i)
         return 0;
     if (e2 + 1 < n && (s[e2] == ',' || s[e2] == '.') && is_digit(s[e2 + 1]))
         return 0;
-    if (sep != '/') { /* "15-9", "15.9": a date only after ngày, sáng, hôm… */
-        if (!prev_is(sc, 0, date_words) || score_context(sc))
+    if (sep == '/' && d < m && !(datectx && strong) && fraction_context(sc, e2))
+        return 0; /* "chiếm 1/3 dân số": do_number says the fraction */
+    if (sep != '/') { /* "15-9", "15.9": a date only after ngày, sáng, hôm, a weekday… */
+        if (!datectx || score_context(sc) || (!strong && measure_follows(sc, e2)))
             return 0;
         if (sep == '.' && k2 != 1 && k2 != 2)
             return 0;
@@ -670,7 +965,10 @@ static size_t try_date(struct scan *sc, size_t i)
     return e2 - i;
 }
 
-/* Tries a time at i: 11:03, 11:03:56, 7h30, 7h, 14g20. Returns bytes used or 0. */
+static size_t time_range(struct scan *sc, size_t i, size_t e);
+
+/* Tries a time at i: 11:03, 11:03:56, 7h30, 7h, 14g20, "23g đêm"; a range of two
+ * ("8h-17h"). Returns bytes used or 0. */
 static size_t try_time(struct scan *sc, size_t i)
 {
     const char *s = sc->s;
@@ -700,13 +998,34 @@ static size_t try_time(struct scan *sc, size_t i)
             e += 3;
         }
         said_number(sc);
-        return e - i;
+        return time_range(sc, i, e);
     }
     if (j < n && (s[j] == 'h' || s[j] == 'g' || s[j] == 'H')) {
         size_t e = j + 1;
         size_t km = digits_at(s, n, e, 2, &m);
-        if (s[j] == 'g' && !km)
-            return 0; /* "5g" is grams */
+        if (s[j] == 'g' && !km) { /* "5g" is grams; "23g đêm", "lúc 19g" a time */
+            static const char *const day_part[] = {"sáng", "trưa", "chiều", "tối", "đêm",
+                                                   "khuya", "hôm", "ngày", "rạng", NULL};
+            static const char *const luc[] = {"lúc", NULL};
+            char w[WORD_MAX];
+            next_word_low(s, n, e, w);
+            int colon;
+            size_t b = pair_at(s, n, e, &colon), kb = 0;
+            unsigned long h2;
+            if (b && !colon)
+                kb = digits_at(s, n, b, 2, &h2);
+            /* "từ 8g-13g", "8g-13g ngày…": a range of times */
+            static const char *const tu[] = {"từ", NULL};
+            char w2[WORD_MAX];
+            if (kb)
+                next_word_low(s, n, b + kb + 1, w2);
+            int range = kb && b + kb < n && (s[b + kb] == 'g' || s[b + kb] == 'h') &&
+                        (prev_is(sc, 0, tu) || (b + kb + 1 < n && s[b + kb + 1] == ' ' &&
+                                                word_in(w2, day_part)));
+            if (!(e < n && s[e] == ' ' && word_in(w, day_part)) && !prev_is(sc, 0, luc) &&
+                !range && !sc->in_time)
+                return 0;
+        }
         if (km && m > 59)
             return 0;
         e += km;
@@ -722,9 +1041,30 @@ static size_t try_time(struct scan *sc, size_t i)
         if (e < n && (s[e] == '\'' || (e + 2 < n && memcmp(s + e, "\xe2\x80\x99", 3) == 0)))
             e += s[e] == '\'' ? 1 : 3;
         said_number(sc);
-        return e - i;
+        return time_range(sc, i, e);
     }
     return 0;
+}
+
+/* After a time read at [i, e): "8h-17h", "7h30 - 9h" → "… đến …" and the second time.
+ * Returns the bytes used by both (or by the first alone). */
+static size_t time_range(struct scan *sc, size_t i, size_t e)
+{
+    int colon;
+    size_t b = sc->in_time ? 0 : pair_at(sc->s, sc->n, e, &colon);
+    if (!b || colon)
+        return e - i;
+    size_t save = sc->o->len;
+    word(sc->o, "đến");
+    sc->in_time = 1;
+    size_t k = try_time(sc, b);
+    sc->in_time = 0;
+    if (!k) {
+        sc->o->len = save;
+        sc->o->data[save] = '\0';
+        return e - i;
+    }
+    return b + k - i;
 }
 
 /* ------------------------------------------------------------------ units */
@@ -789,6 +1129,88 @@ static size_t try_unit(struct scan *sc, size_t i)
 
 /* ------------------------------------------------------------------ number phrases */
 
+/* Whether "12 345" has a space as its thousands separator at j (after the first group of
+ * nm): groups of exactly three digits, not after a word that takes a number of its own
+ * (ngày 12 345…). Returns the bytes of the groups (0: not one) and adds their digits. */
+static size_t space_groups(const struct scan *sc, size_t i, size_t j, struct num *nm)
+{
+    static const char *const own[] = {"ngày", "tháng", "năm", "quý", "thứ", "số", "lúc",
+                                      "phòng", "lớp", "trang", "điều", "khoản", "hạng", NULL};
+    const char *s = sc->s;
+    size_t n = sc->n, e = j;
+    if (nm->nfrac || nm->longint || nm->nint > 3 || j - i != nm->nint || s[i] == '0' ||
+        prev_is(sc, 0, own))
+        return 0;
+    while (e + 3 < n && s[e] == ' ' && is_digit(s[e + 1]) && is_digit(s[e + 2]) &&
+           is_digit(s[e + 3]) && nm->nint + 3 < sizeof(nm->intd)) {
+        size_t f = e + 4;
+        if (f < n && (is_digit(s[f]) || letter_at(s, n, f) ||
+                      ((s[f] == '.' || s[f] == ',' || s[f] == '/' || s[f] == ':' ||
+                        s[f] == '-') && f + 1 < n && is_digit(s[f + 1]))))
+            break;
+        memcpy(nm->intd + nm->nint, s + e + 1, 3);
+        nm->nint += 3;
+        nm->intd[nm->nint] = '\0';
+        e = f;
+    }
+    return e - j;
+}
+
+static void spell(struct scan *sc, const char *w, size_t n);
+
+/* Says digits [a, b) of s one by one. */
+static void say_digits(struct scan *sc, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++)
+        if (is_digit(sc->s[k]))
+            word(sc->o, digit_words[sc->s[k] - '0']);
+}
+
+/* A version number: "Android 4.2.2", "iOS 17.1", "công nghiệp 4.0", "192.168.1.1": three or
+ * more dot-separated groups that are not thousands, or two after a product or version word.
+ * Said with "chấm" between the groups ("bốn chấm hai chấm hai"; "4.0" → "bốn chấm không").
+ * Returns bytes used (0: not one); says nothing then. */
+static size_t version_at(struct scan *sc, size_t i)
+{
+    static const char *const vwords[] = {
+        "nghiệp", "mạng", "cmcn", "đại", "web", "bản", "version", "android", "ios", "ipados",
+        "macos", "watchos", "windows", "bluetooth", "usb", "wifi", "html", "linux", "ubuntu",
+        "chrome", "python", "php", "java", "miui", "ui", "coloros", "emui", "hyperos",
+        "harmonyos", "gpt", "industry", "hdmi", "lte", "oneui", NULL};
+    const char *s = sc->s;
+    size_t n = sc->n, j = i, groups = 0, thousands = 1;
+    size_t start[8], len[8];
+    for (;;) {
+        size_t g = j;
+        while (j < n && is_digit(s[j]) && j - g < 4)
+            j++;
+        if (j == g || (j < n && is_digit(s[j])))
+            return 0;
+        start[groups] = g;
+        len[groups] = j - g;
+        if (groups && len[groups] != 3)
+            thousands = 0;
+        groups++;
+        if (groups < 8 && j + 1 < n && s[j] == '.' && is_digit(s[j + 1]))
+            j++;
+        else
+            break;
+    }
+    if (groups < 2 || len[0] > 3 || (j < n && (letter_at(s, n, j) || s[j] == ',')))
+        return 0;
+    if (groups == 2 ? (!prev_is(sc, 0, vwords) || len[1] == 3) : thousands)
+        return 0;
+    for (size_t g = 0; g < groups; g++) {
+        if (g)
+            word(sc->o, "chấm");
+        if (len[g] > 1 && s[start[g]] == '0')
+            say_digits(sc, start[g], start[g] + len[g]);
+        else
+            read_digits_as_number(sc->nz, s + start[g], len[g], sc->o);
+    }
+    return j - i;
+}
+
 /* A number, or a range/score "a-b", then a percent sign or unit. Returns bytes used. */
 static size_t do_number(struct scan *sc, size_t i)
 {
@@ -797,43 +1219,61 @@ static size_t do_number(struct scan *sc, size_t i)
     struct num a;
     size_t ka = scan_number(s, n, i, &a);
     size_t j = i + ka;
+    j += space_groups(sc, i, j, &a);
+    ka = j - i;
     static const char *const thu[] = {"thứ", NULL};
+    size_t kv = version_at(sc, i);
+    if (kv) {
+        said_number(sc);
+        return kv;
+    }
+    /* a-b: range, or a score after thắng, tỷ số… (decided before a is said: the context is
+     * the words before it) */
+    int colon = 0;
+    size_t bpos = pair_at(s, n, j, &colon);
+    struct num b;
+    size_t kb = bpos ? scan_number(s, n, bpos, &b) : 0;
+    int score = bpos ? is_score(sc, i, &a, ka, &b, kb, bpos + kb) : score_context(sc);
+    if (colon && !score)
+        bpos = 0; /* "2:1" outside a score: not ours */
     if (prev_is(sc, 0, thu) && !a.nfrac && !a.longint && a.nint <= 2 &&
         strtoul(a.intd, NULL, 10) <= 4 && strtoul(a.intd, NULL, 10) % 3 == 1) {
         word(sc->o, strtoul(a.intd, NULL, 10) == 1 ? "nhất" : "tư");
     } else {
         read_num(sc->nz, &a, s + i, ka, sc->o);
     }
-    /* a-b: range, or a score after thắng, tỷ số… */
-    size_t dash = 0;
-    if (j + 1 < n && (s[j] == '-' || s[j] == ':') && is_digit(s[j + 1]))
-        dash = 1;
-    else if (j + 3 < n && (unsigned char)s[j] == 0xE2 && (unsigned char)s[j + 1] == 0x80 &&
-             ((unsigned char)s[j + 2] == 0x93 || (unsigned char)s[j + 2] == 0x94) &&
-             is_digit(s[j + 3]))
-        dash = 3;
-    sc->num_score = score_context(sc);
-    if (!dash && j + 1 < n && s[j] == '/' && is_digit(s[j + 1])) { /* "25/40": a ratio */
-        struct num b;
-        size_t kb = scan_number(s, n, j + 1, &b);
+    sc->num_score = score;
+    int docyear = 0;
+    if (!bpos && j + 1 < n && s[j] == '/' && is_digit(s[j + 1])) { /* "25/40": a ratio */
+        struct num r;
+        size_t kr = scan_number(s, n, j + 1, &r);
+        /* a fraction ("chiếm 1/3", "vòng 1/16"): a whole part of a larger whole */
+        int frac = !a.nfrac && !r.nfrac && !a.longint && !r.longint && a.nint <= 3 &&
+                   r.nint <= 3 && kr == r.nint &&
+                   strtoul(a.intd, NULL, 10) < strtoul(r.intd, NULL, 10) &&
+                   fraction_context(sc, j + 1 + kr);
+        /* a document number "15/2022/NĐ-CP", "số 1234/2023": the year of it */
+        unsigned long yr = strtoul(r.intd, NULL, 10);
+        int doc = !frac && !r.nfrac && kr == 4 && r.nint == 4 && yr >= 1900 && yr <= 2199 &&
+                  doc_number(sc, j + 1 + kr);
         if (!sc->num_score)
-            word(sc->o, "trên");
-        read_num(sc->nz, &b, s + j + 1, kb, sc->o);
-        j += 1 + kb;
+            word(sc->o, frac ? "phần" : doc ? "năm" : "trên");
+        read_num(sc->nz, &r, s + j + 1, kr, sc->o);
+        j += 1 + kr;
+        docyear = doc;
     }
-    if (dash) {
-        struct num b;
-        size_t kb = scan_number(s, n, j + dash, &b);
-        if (sc->num_score) {
-            read_num(sc->nz, &b, s + j + dash, kb, sc->o);
-        } else if (s[j] != ':') {
+    /* the '/' before a document's letter code is not said: "12/2023/QH15", "1234/QĐ-UBND"
+     * ("15/CP" is left to the symbol reader) */
+    if (!bpos && j + 2 < n && s[j] == '/' && !a.nfrac &&
+        ((docyear && caps_code_at(s, n, j + 1)) || hyphen_code_at(s, n, j + 1))) {
+        put_c(sc->o, ' ');
+        j++;
+    }
+    if (bpos) {
+        if (!score)
             word(sc->o, "đến");
-            read_num(sc->nz, &b, s + j + dash, kb, sc->o);
-        } else {
-            kb = 0;
-            dash = 0;
-        }
-        j += dash + kb;
+        read_num(sc->nz, &b, s + bpos, kb, sc->o);
+        j = bpos + kb;
     }
     said_number(sc);
     if (j < n && s[j] == '%') {
@@ -916,7 +1356,188 @@ static size_t try_phone(struct scan *sc, size_t i)
             put_c(sc->o, ',');
     }
     said_number(sc);
+    sc->code = 1; /* "0912 345 678 hoặc 113" */
     return end - i;
+}
+
+/* A vehicle number plate: 29B-066.35, 60C-00149, 30A 123.45, 51F1-123.45, 59-X1 234.56.
+ * Two digits (the province), one or two capital letters and maybe a digit (the series), then
+ * 4-5 digits or "ddd.dd". Read digit by digit in the written groups, the letters by name:
+ * "hai chín bê, không sáu sáu, ba năm". Returns bytes used or 0. */
+static size_t try_plate(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n, j = i + 2;
+    if (j + 6 > n || !is_digit(s[i + 1]) || is_digit(s[j]))
+        return 0;
+    if (s[j] == '-')
+        j++;
+    size_t l0 = j;
+    while (j < n && j - l0 < 3 && s[j] >= 'A' && s[j] <= 'Z')
+        j++;
+    size_t l1 = j;
+    if (l1 == l0 || l1 - l0 > 2)
+        return 0;
+    if (j < n && is_digit(s[j]) && j + 1 < n && !is_digit(s[j + 1]))
+        j++; /* the series digit: "X1", "F1" */
+    size_t series_end = j;
+    if (j >= n || (s[j] != '-' && s[j] != ' ' && s[j] != '.'))
+        return 0;
+    char sep = s[j++];
+    size_t g0 = j;
+    while (j < n && is_digit(s[j]))
+        j++;
+    size_t g1 = j, g2 = j;
+    if (g1 - g0 == 3 && j + 2 < n && s[j] == '.' && is_digit(s[j + 1]) && is_digit(s[j + 2])) {
+        g2 = j + 3;
+        j = g2;
+    } else if (sep == ' ' || g1 - g0 < 4 || g1 - g0 > 5) {
+        return 0;
+    }
+    if (j < n && (is_digit(s[j]) || letter_at(s, n, j) ||
+                  ((s[j] == '.' || s[j] == ',') && j + 1 < n && is_digit(s[j + 1]))))
+        return 0;
+    say_digits(sc, i, i + 2);
+    spell(sc, s + l0, l1 - l0);
+    say_digits(sc, l1, series_end);
+    put_c(sc->o, ',');
+    say_digits(sc, g0, g1);
+    if (g2 > g1) {
+        put_c(sc->o, ',');
+        say_digits(sc, g1, g2);
+    }
+    said_number(sc);
+    return j - i;
+}
+
+/* Service and short numbers: "1900 1566", "1800.1091", "19001566" (prefix, then 4 or 6
+ * digits), and 111-119 after gọi, tổng đài, đường dây nóng, cấp cứu… ("gọi 113"), or after
+ * hoặc/và right after such a number. Read digit by digit. Returns bytes used or 0. */
+static size_t try_hotline(struct scan *sc, size_t i)
+{
+    static const char *const call[] = {"gọi", "đài", "hotline", "nóng", "cứu", "sát", "hỏa",
+                                       "hoả", "thoại", "khẩn", "đầu", "bấm", "quay", NULL};
+    static const char *const so[] = {"số", NULL};
+    static const char *const also[] = {"hoặc", "và", NULL};
+    const char *s = sc->s;
+    size_t n = sc->n, j = i;
+    while (j < n && is_digit(s[j]))
+        j++;
+    if ((j - i == 4 || j - i == 8 || j - i == 10) && (s[i + 1] == '9' || s[i + 1] == '8') &&
+        s[i] == '1' && s[i + 2] == '0' && s[i + 3] == '0') {
+        size_t g = i + 4, e = j;
+        if (j - i == 4) {
+            if (j + 1 >= n || (s[j] != ' ' && s[j] != '.' && s[j] != '-'))
+                return 0;
+            g = j + 1;
+            for (e = g; e < n && is_digit(s[e]);)
+                e++;
+            /* more groups: "1900 54 54 40" */
+            while (e + 1 < n && s[e] == ' ' && is_digit(s[e + 1]) && e - g < 7) {
+                size_t f = e + 1;
+                while (f < n && is_digit(s[f]))
+                    f++;
+                e = f;
+            }
+        }
+        size_t nd = 0;
+        for (size_t k = g; k < e; k++)
+            nd += is_digit(s[k]);
+        if ((nd != 4 && nd != 6) || (e < n && (is_digit(s[e]) || letter_at(s, n, e))) ||
+            (e + 1 < n && (s[e] == '.' || s[e] == ',') && is_digit(s[e + 1])))
+            return 0;
+        say_digits(sc, i, i + 4);
+        put_c(sc->o, ',');
+        for (size_t k = g; k < e; k++) {
+            if (is_digit(s[k]))
+                word(sc->o, digit_words[s[k] - '0']);
+            else
+                put_c(sc->o, ',');
+        }
+        said_number(sc);
+        sc->code = 1;
+        return e - i;
+    }
+    if (j - i == 3 && s[i] == '1' && s[i + 1] == '1' && s[i + 2] != '0' &&
+        !(j < n && (letter_at(s, n, j) || ((s[j] == '.' || s[j] == ',' || s[j] == '/') &&
+                                           j + 1 < n && is_digit(s[j + 1])))) &&
+        (prev_is(sc, 0, call) || (prev_is(sc, 0, so) && prev_is(sc, 1, call)) ||
+         (prev_is(sc, 0, also) && sc->code && sc->since_num <= 1))) {
+        say_digits(sc, i, j);
+        said_number(sc);
+        sc->code = 1;
+        return j - i;
+    }
+    return 0;
+}
+
+/* A code: a plain run of 4 or more digits starting with 0 that is not a phone number
+ * ("0101234567" is a tax code, "001089012345" an identity number), a plain run of 12 or more
+ * (ISBN 9780864733283: no one writes such a quantity without separators), or any plain run
+ * of 4+ digits after mã, tài khoản, CCCD, CMND, số hiệu… Read digit by digit. Returns bytes
+ * used or 0. */
+static size_t try_code(struct scan *sc, size_t i)
+{
+    static const char *const code_words[] = {"mã", "khoản", "cccd", "cmnd", "mst", "hiệu",
+                                             "code", "pin", "otp", "seri", "serial", "imei",
+                                             "hotline", NULL};
+    const char *s = sc->s;
+    size_t n = sc->n, j = i;
+    while (j < n && is_digit(s[j]))
+        j++;
+    if (j - i < 4 || (s[i] != '0' && j - i < 12 && !prev_is(sc, 0, code_words)))
+        return 0;
+    if (j < n && (letter_at(s, n, j) ||
+                  ((s[j] == '.' || s[j] == ',' || s[j] == ':' || s[j] == '/' || s[j] == '-') &&
+                   j + 1 < n && is_digit(s[j + 1]))))
+        return 0;
+    say_digits(sc, i, j);
+    said_number(sc);
+    sc->code = 1;
+    return j - i;
+}
+
+/* A kilometre marker: "Km 1717", "km 15+200", "Km25" → "ki lô mét" and the number (the
+ * digits are read next, "+200" as "cộng hai trăm"). Only before a number: "km" after one is
+ * the unit (try_unit). Returns bytes used or 0. */
+static size_t try_km(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    if (i + 2 >= n || (s[i] != 'K' && s[i] != 'k') || (s[i + 1] != 'm' && s[i + 1] != 'M'))
+        return 0;
+    size_t j = i + 2;
+    if (s[j] == ' ' || s[j] == '.')
+        j++;
+    if (j >= n || !is_digit(s[j]))
+        return 0;
+    word(sc->o, "ki lô mét");
+    push_prev_low(sc, "km", 2);
+    sc->since_num++;
+    sc->last_num = 0;
+    if (j > i + 2)
+        put_c(sc->o, ' ');
+    return j - i;
+}
+
+/* A quarter with its year: "Q3/2013", "Q1-2024" → "quý ba năm hai nghìn…" ("Q3" alone is a
+ * district, abbreviations.tsv). Returns bytes used or 0. */
+static size_t try_quarter_q(struct scan *sc, size_t i)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    unsigned long y;
+    if (i + 7 > n || s[i] != 'Q' || s[i + 1] < '1' || s[i + 1] > '4' ||
+        (s[i + 2] != '/' && s[i + 2] != '-' && s[i + 2] != '.') ||
+        digits_at(s, n, i + 3, 4, &y) != 4 || y < 1900 || y > 2199 ||
+        (i + 7 < n && (is_digit(s[i + 7]) || letter_at(s, n, i + 7))))
+        return 0;
+    word(sc->o, "quý");
+    read_uint(sc->nz, (unsigned long)(s[i + 1] - '0'), sc->o);
+    word(sc->o, "năm");
+    read_uint(sc->nz, y, sc->o);
+    said_number(sc);
+    return 7;
 }
 
 /* ------------------------------------------------------------------ words */
@@ -1787,6 +2408,21 @@ static size_t try_url(struct scan *sc, size_t i)
 
 /* ------------------------------------------------------------------ symbols */
 
+/* Whether the '/' at i ends "quý I", "quý IV" and a 4-digit year follows. */
+static int quarter_year(const char *s, size_t n, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && (s[b - 1] == 'I' || s[b - 1] == 'V'))
+        b--;
+    if (b == i || i - b > 3 || b < 5 || s[b - 1] != ' ')
+        return 0;
+    /* "quý" is q u ý (C3 BD) */
+    if (memcmp(s + b - 4, "uý", 3) != 0 || (s[b - 5] != 'q' && s[b - 5] != 'Q'))
+        return 0;
+    unsigned long y;
+    return digits_at(s, n, i + 1, 4, &y) == 4 && !(i + 5 < n && is_digit(s[i + 5]));
+}
+
 /* One symbol or other character at i. Returns bytes used (>= 1). */
 static size_t do_symbol(struct scan *sc, size_t i)
 {
@@ -1939,6 +2575,14 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
                 continue;
             }
         }
+        if (boundary && (c == 'K' || c == 'k'))
+            k = try_km(&sc, i);
+        else if (boundary && c == 'Q')
+            k = try_quarter_q(&sc, i);
+        if (k) {
+            i += k;
+            continue;
+        }
         if (boundary && (is_alpha_ascii((char)c) || is_digit((char)c)))
             k = try_url(&sc, i);
         if (!k && boundary && (c == '0' || c == '+'))
@@ -1946,7 +2590,13 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
         if (!k && is_digit((char)c)) {
             int after_digit = i > 0 && is_digit(s[i - 1]);
             if (!after_digit && boundary) {
-                k = try_date(&sc, i);
+                k = try_plate(&sc, i);
+                if (!k && c == '1')
+                    k = try_hotline(&sc, i);
+                if (!k)
+                    k = try_code(&sc, i);
+                if (!k)
+                    k = try_date(&sc, i);
                 if (!k)
                     k = try_time(&sc, i);
             }
@@ -1967,6 +2617,10 @@ int normalize_sentence(struct normalizer *nz, const char *s, size_t n, struct bu
             k = do_word(&sc, i);
             if (i + k < n && is_digit(s[i + k]))
                 put_c(&tmp, ' ');
+        }
+        if (!k && c == '/' && sc.last_num && quarter_year(s, n, i)) {
+            word(&tmp, "năm"); /* "quý I/2014" → quý một năm hai nghìn… */
+            k = 1;
         }
         if (!k)
             k = do_symbol(&sc, i);

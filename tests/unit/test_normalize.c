@@ -1,12 +1,13 @@
 /*
  * test_normalize.c — written → spoken, table-driven.
  *
- * Three tables: the rows below (both dialects), tests/data/normalize/cases.tsv (north, one
- * "written<TAB>spoken" case a line) and whole texts from ../shared (the sample article and
- * the sentence corpus) that must come out with no ASCII digit and, for the sample, no
- * all-caps abbreviation. Also: user lexicon overrides, a missing voices folder, arbitrary
- * bytes (no crash, no read past n) and the output buffer's handling (appending, caps, NUL
- * bytes, long sentences). Run from the repository root.
+ * Three tables: the rows below (both dialects), tests/data/normalize/cases.tsv and numbers.tsv
+ * (north, one "written<TAB>spoken" case a line; numbers.tsv holds issue 17's number patterns:
+ * scores, plates, hotlines, markers, versions, quarters, fractions) and whole texts from
+ * ../shared (the sample article and the sentence corpus) that must come out with no ASCII
+ * digit and, for the sample, no all-caps abbreviation. Also: user lexicon overrides, a
+ * missing voices folder, arbitrary bytes (no crash, no read past n) and the output buffer's
+ * handling (appending, caps, NUL bytes, long sentences). Run from the repository root.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +137,7 @@ static int check_file(struct normalizer *nz, const char *path)
             char *spoken = xstrndup(tab + 1, len - (size_t)(tab - p) - 1);
             buf_reset(&out);
             normalize_sentence(nz, written, strlen(written), &out);
-            T_STR(buf_str(&out), spoken, "cases.tsv: %s", written);
+            T_STR(buf_str(&out), spoken, "%s: %s", strrchr(path, '/') + 1, written);
             free(written);
             free(spoken);
             ncases++;
@@ -359,6 +360,8 @@ int main(void)
     }
     int ncases = check_file(north, "tests/data/normalize/cases.tsv");
     T_OK(ncases >= 250, "cases.tsv holds %d cases", ncases);
+    int nnumbers = check_file(north, "tests/data/normalize/numbers.tsv");
+    T_OK(nnumbers >= 120, "numbers.tsv holds %d cases", nnumbers);
 
     /* no digit may reach the voice */
     const char *mixed = "Ngày 15, 1.234 người và 56,78% số 9";
