@@ -1077,7 +1077,11 @@ static int unit_stop(char c)
            c == '-';
 }
 
-/* Tries a unit written at i (right after a number). Says it and returns bytes used. */
+static int ctx_match(const struct scan *sc, const struct lex_entry *en, size_t end);
+
+/* Tries a unit written at i (right after a number, or after "/" as the denominator of a
+ * ratio: "đồng/CP"). Says the first entry whose context matches ("case": written exactly so;
+ * the contexts of abbreviations.tsv, e.g. "prev=đồng|usd") and returns bytes used. */
 static size_t try_unit(struct scan *sc, size_t i)
 {
     const char *s = sc->s;
@@ -1114,6 +1118,8 @@ static size_t try_unit(struct scan *sc, size_t i)
         for (; en; en = en->next) {
             if (strcmp(en->ctx, "case") == 0 &&
                 (strlen(en->form) != e - i || memcmp(en->form, s + i, e - i) != 0))
+                continue;
+            if (en->ctx[0] && !ctx_match(sc, en, e))
                 continue;
             break;
         }
@@ -1930,6 +1936,35 @@ static int number_follows(const char *s, size_t n, size_t e, int *year)
     return j > e;
 }
 
+static size_t letters_end(const char *s, size_t n, size_t i);
+
+/* Whether a place name follows e: two words, each a capitalised Vietnamese syllable, the
+ * first glued to e or after one space ("Q.Bình Thạnh", "H. Nghi Lộc"), so a person's initial
+ * ("Q.Huy", "ông Q. nói") or a foreign name ("H. Kane") is not taken for quận or huyện. */
+static int place_follows(const struct scan *sc, size_t e)
+{
+    const char *s = sc->s;
+    size_t n = sc->n;
+    for (int w = 0; w < 2; w++) {
+        if (e < n && s[e] == ' ')
+            e++;
+        else if (w)
+            return 0;
+        size_t k;
+        int cp = cp_at(s, n, e, &k);
+        if (!k || !cp_is_letter(cp) || !cp_is_upper(cp))
+            return 0;
+        size_t le = letters_end(s, n, e);
+        char low[WORD_MAX];
+        size_t ln = le - e < WORD_MAX ? lexicon_lower(s + e, le - e, low, sizeof(low))
+                                      : (size_t)-1;
+        if (ln == (size_t)-1 || !vn_syllable(sc->nz, low, ln))
+            return 0;
+        e = le;
+    }
+    return 1;
+}
+
 static int ctx_match(const struct scan *sc, const struct lex_entry *en, size_t end)
 {
     const char *c = en->ctx;
@@ -1953,6 +1988,8 @@ static int ctx_match(const struct scan *sc, const struct lex_entry *en, size_t e
     }
     if (strcmp(c, "case") == 0)
         return 1;
+    if (strcmp(c, "place") == 0)
+        return place_follows(sc, end);
     int isprev = strncmp(c, "prev=", 5) == 0, isnext = strncmp(c, "next=", 5) == 0;
     if (!isprev && !isnext)
         return 0;
@@ -2220,6 +2257,13 @@ static size_t do_word(struct scan *sc, size_t i)
     int dotted = te < n && s[te] == '.' && up >= 1 && te - i <= 8;
     int glued = le < n && is_digit(s[le]); /* "QL18", "Km15" */
     int abbr = up >= 2 || (up >= 1 && (inner || dotted || glued)) || (inner && nl <= 4);
+    if (!abbr && up == 1 && !na && te == le && le - i <= 5 && s[i] >= 'A' && s[i] <= 'Z') {
+        /* a capitalised key that is no Vietnamese word ("Cty", "Tp"): not "Ca", "Bao" */
+        char low[8];
+        size_t ln = lexicon_lower(s + i, le - i, low, sizeof(low));
+        abbr = ln != (size_t)-1 && lexicon_find(sc->nz->abbr, low, ln) &&
+               !vn_syllable(sc->nz, low, ln);
+    }
     if (abbr) {
         /* two-token keys: "TP HCM", "TP. HCM", "LĐ, TB&XH", "SEA Games" */
         size_t j = te;
@@ -2234,6 +2278,22 @@ static size_t do_word(struct scan *sc, size_t i)
                 push_prev(sc, s + i, le - i);
                 sc->since_num++;
                 return t2 - i;
+            }
+        }
+        /* a key with "&" written between spaces: "LĐTB & XH", "GD & ĐT" */
+        if (te + 3 < n && s[te] == ' ' && s[te + 1] == '&' && s[te + 2] == ' ' &&
+            letter_at(s, n, te + 3)) {
+            size_t t2 = token_end(s, n, te + 3), l1 = te - i, l2 = t2 - (te + 3);
+            char key[128];
+            if (l1 + 1 + l2 < sizeof(key)) {
+                memcpy(key, s + i, l1);
+                key[l1] = '&';
+                memcpy(key + l1 + 1, s + te + 3, l2);
+                if (say_lex(sc, sc->nz->abbr, key, l1 + 1 + l2, t2)) {
+                    push_prev(sc, s + i, le - i);
+                    sc->since_num++;
+                    return t2 - i;
+                }
             }
         }
         /* the whole token, with a trailing dot first ("TS.", "PGS.TS.") */
@@ -2483,13 +2543,20 @@ static size_t do_symbol(struct scan *sc, size_t i)
     case 0xFFFD:
         put_c(o, ' ');
         return k ? k : 1;
-    case '/':
+    case '/': {
+        size_t ku = 0;
         if (sc->since_num <= 3 && alnum_before(s, i) && letter_at(s, n, i + 1)) {
             word(o, "trên");
-            return 1 + try_unit(sc, i + 1); /* "USD/kg" */
-        } else
+            ku = try_unit(sc, i + 1); /* "USD/kg", "đồng/CP" */
+        } else {
             put_c(o, ' ');
-        return 1;
+        }
+        if (!ku) { /* the word after "/" sees it: "15/CP" is no "10 CP" (prev=#) */
+            prev_shift(sc);
+            strcpy(sc->prev[0], "/");
+        }
+        return 1 + ku;
+    }
     case '-':
     case 0x2013: /* – */
     case 0x2014: { /* — (braces: a declaration may not follow a label in C11) */
