@@ -22,8 +22,11 @@
  *    Ông Sergei V. Mikhailov: forms of address do not count) unless, again, what follows
  *    cannot continue the name (a bracket, a quote, or a form of address that is never a given
  *    name: Bà Jillian C. Bà mẹ…); they close a full name after two or more (Nguyễn Văn A. Sau
- *    đó, only before an upper case letter), and stand alone after none (độ C., của M.U.); a
- *    letter with a tone mark is a one-letter word, not an initial (Nam Á. Họ…, Như Ý.);
+ *    đó, only before an upper case letter), and stand alone after none (độ C., của M.U.)
+ *    except when one letter is followed by a foreign surname, a capitalised word of ASCII
+ *    letters that cannot be a Vietnamese syllable (trọng tài F. Brych, tiền đạo C. Ronaldo,
+ *    Ông A. Smith; but độ C. Gió…); a letter with a tone mark is a one-letter word, not an
+ *    initial (Nam Á. Họ…, Như Ý.);
  *  - dots with no white space after them never split: numbers (1.250), URLs, e-mail
  *    addresses, domains (vnexpress.net), BS.CK2;
  *  - a blank line always ends a sentence; a single line break ends one too, except when the
@@ -404,6 +407,60 @@ static int capitalized_before(const struct seg *g, size_t p)
     return count;
 }
 
+/* Whether the n bytes at w, a word of ASCII letters, cannot be one Vietnamese syllable: it holds
+ * f, j, w or z, two vowel groups (Ronaldo, Kane), an onset cluster Vietnamese has not (Brych,
+ * Smith) or a final it has not (Mikhailov). A looser test than the normalizer's, enough to tell
+ * a foreign surname from the word that starts a sentence (Báo, Còn, Gió, Khoảng…); a word with
+ * a Vietnamese letter (Đến, Điều) is Vietnamese. */
+static int foreign_word(const char *w, size_t n)
+{
+    static const char *const onsets[] = {"", "b", "c", "ch", "d", "g", "gh", "gi", "h", "k",
+                                         "kh", "l", "m", "n", "ng", "ngh", "nh", "p", "ph", "q",
+                                         "r", "s", "t", "th", "tr", "v", "x"};
+    static const char *const finals[] = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"};
+    char low[32];
+    if (n < 2 || n >= sizeof(low))
+        return 0;
+    size_t groups = 0, on = 0, last = 0; /* on: onset length; last: start of the final */
+    for (size_t i = 0; i < n; i++) {
+        char c = (char)(w[i] | 0x20);
+        if (w[i] & 0x80 || c < 'a' || c > 'z')
+            return 0;
+        low[i] = c;
+        if (strchr("fjwz", c))
+            return 1;
+        int v = strchr("aeiouy", c) != NULL;
+        if (v && (i == 0 || !strchr("aeiouy", low[i - 1]))) {
+            if (++groups == 1)
+                on = i;
+        }
+        if (v)
+            last = i + 1;
+    }
+    if (groups != 1)
+        return 1;
+    int ok_on = 0, ok_fin = 0;
+    for (size_t t = 0; t < sizeof(onsets) / sizeof(*onsets); t++)
+        ok_on |= strlen(onsets[t]) == on && memcmp(onsets[t], low, on) == 0;
+    for (size_t t = 0; t < sizeof(finals) / sizeof(*finals); t++)
+        ok_fin |= strlen(finals[t]) == n - last && memcmp(finals[t], low + last, n - last) == 0;
+    return !ok_on || !ok_fin;
+}
+
+/* Whether the word at s[j] is a capitalised foreign name (Brych, Ronaldo, Smith): after a
+ * lone initial it continues the name (trọng tài F. Brych, ông A. Smith). */
+static int foreign_name_at(const char *s, size_t n, size_t j)
+{
+    size_t q = j;
+    while (q < n && q - j < 32 && (s[q] | 0x20) >= 'a' && (s[q] | 0x20) <= 'z')
+        q++;
+    if (q == j || !(s[j] >= 'A' && s[j] <= 'Z'))
+        return 0;
+    if (q < n && !space_at(s + q, n - q) && !strchr(",;:.!?)'\"", s[q]))
+        return 0; /* not a whole word of ASCII letters */
+    return foreign_word(s + j, q - j);
+}
+
 /* Whether the token at s[j] cannot be the name or number an abbreviation or a middle initial
  * is waiting for: it opens with a bracket or quote, or it is a form of address that is never a
  * name (Ông, Bà, …). A dash may join titles (PGS. - TS. Lê Văn A), so it does not count. */
@@ -463,6 +520,8 @@ static int dot_ends(const struct seg *g, size_t i, size_t j, int upper)
         int caps = capitalized_before(g, ws);
         if (caps == 1)
             return breaks_name(g, j);
+        if (caps == 0 && upper && !memchr(w, '.', len) && foreign_name_at(s, g->n, j))
+            return 0; /* trọng tài F. Brych, tiền đạo C. Ronaldo, Ông A. Smith */
         return caps == 0 || upper;
     }
     return 1;

@@ -134,6 +134,22 @@ static const struct row rows[] = {
     {"Ô. is an initial", "Bà Trần Ô. Hoa cho biết.", "Bà Trần Ô. Hoa cho biết."},
     {"dotted initials end", "Đó là bí mật của M.U. Đội khách thua.",
      "Đó là bí mật của M.U. | Đội khách thua."},
+    /* issue 17: a lone initial after a lower case word or a form of address, then a foreign
+     * surname, is a name; before a Vietnamese word it still stands alone */
+    {"referee F. Brych", "Trận đấu do trọng tài F. Brych điều khiển.",
+     "Trận đấu do trọng tài F. Brych điều khiển."},
+    {"striker C. Ronaldo", "Tiền đạo C. Ronaldo ghi bàn.", "Tiền đạo C. Ronaldo ghi bàn."},
+    {"Ông A. Smith", "Ông A. Smith nói. Bà ấy cười.", "Ông A. Smith nói. | Bà ấy cười."},
+    {"ông A. Smith", "Theo ông A. Smith, giá sẽ tăng.", "Theo ông A. Smith, giá sẽ tăng."},
+    {"initial + Mikhailov", "Phát biểu của ngài V. Mikhailov, ngày 3.",
+     "Phát biểu của ngài V. Mikhailov, ngày 3."},
+    {"unit letter + Vietnamese word", "Nhiệt độ 30 độ C. Gió bắc cấp 3.",
+     "Nhiệt độ 30 độ C. | Gió bắc cấp 3."},
+    {"initial + Báo", "Đứng đầu bảng F. Báo cáo nêu rõ.", "Đứng đầu bảng F. | Báo cáo nêu rõ."},
+    {"initial + Khoảng", "Anh ở đường V. Khoảng 17 giờ anh về.",
+     "Anh ở đường V. | Khoảng 17 giờ anh về."},
+    {"dotted initials + foreign word", "Đó là sân của M.U. Rooney vắng mặt.",
+     "Đó là sân của M.U. | Rooney vắng mặt."},
     /* URLs, e-mail, domains */
     {"url", "Xem tại https://vnexpress.net/tin.html ngay.",
      "Xem tại https://vnexpress.net/tin.html ngay."},
