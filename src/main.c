@@ -533,10 +533,12 @@ static int cmd_text(const struct opts *o, int argc, char **argv)
     char *text = utf8_clean(buf_str(&in), in.len);
     buf_free(&in);
     struct strv sents = STRV_INIT;
-    if (o->sentences)
+    if (o->sentences) {
         segment_split_written(text, strlen(text), &sents); /* as written: no length cut */
-    else
-        segment_split(text, strlen(text), &sents);
+    } else {
+        size_t len = text_strip_credits(text); /* "TTO - " opening a paragraph is not said */
+        segment_split(text, len, &sents);
+    }
     free(text);
     struct normalizer *nz = NULL;
     if (!o->sentences)

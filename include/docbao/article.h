@@ -41,4 +41,10 @@ char *text_squash(const char *s, size_t n);
  * counts; a bare word counts when it is capitals or a site name ("COVID-19 - " is not). */
 size_t text_credit_len(const char *s);
 
+/* Removes in place, at the start of every line of the plain text s (a paragraph; white space
+ * before it is skipped), an agency credit as text_credit_len() finds it, when more text
+ * follows on that line: `docbao text` and `read` of a text file never speak "TTO - ". Returns
+ * the new length of s. */
+size_t text_strip_credits(char *s);
+
 #endif

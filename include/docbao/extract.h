@@ -50,7 +50,8 @@ int extract_html(const char *html, size_t len, const char *url, struct article *
 
 /* Extracts the article from plain UTF-8 text as scraped from a news page: one paragraph per
  * line; drops page chrome lines ("Tất cả chuyên mục", "A A", "Liên kết website",
- * "Ý kiến ()", datelines, a trailing byline) and takes the headline as title.
+ * "Ý kiến ()", datelines, a trailing byline) and an agency credit opening any line ("TTO - ",
+ * text_strip_credits) and takes the headline as title.
  * Same return values as extract_html(). */
 int extract_text(const char *text, size_t len, const char *name, struct article **out);
 

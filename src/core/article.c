@@ -224,3 +224,25 @@ size_t text_credit_len(const char *s)
         i++;
     return i;
 }
+
+size_t text_strip_credits(char *s)
+{
+    size_t r = 0, w = 0; /* read and write positions: w <= r, the text only shrinks */
+    while (s[r]) {
+        size_t lead = r;
+        while (s[lead] == ' ' || s[lead] == '\t')
+            lead++;
+        char *nl = strchr(s + lead, '\n');
+        size_t end = nl ? (size_t)(nl - s) : lead + strlen(s + lead);
+        char keep = s[end];
+        s[end] = '\0'; /* text_credit_len reads one line only */
+        size_t k = text_credit_len(s + lead);
+        s[end] = keep;
+        size_t from = k && lead + k < end ? lead + k : r, len = end - from + (keep != '\0');
+        memmove(s + w, s + from, len);
+        w += len;
+        r = end + (keep != '\0');
+    }
+    s[w] = '\0';
+    return w;
+}

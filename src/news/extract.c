@@ -589,6 +589,7 @@ int extract_text(const char *text, size_t len, const char *name, struct article 
     if (utf8_looks_binary(text, len))
         return DB_EFORMAT;
     clean = utf8_clean(text, len);
+    text_strip_credits(clean); /* "TTO - ", "(Dân trí) - " opening any line */
 
     /* Lines, squashed, without chrome; a stop line after body text ends the article. */
     int body_seen = 0;

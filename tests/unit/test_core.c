@@ -132,6 +132,26 @@ static void test_credits(void)
         else
             T_INT((long)k, 0, "not a credit: %s", cases[i].in);
     }
+    /* plain text (issue 17): a credit opening any line is dropped, one that is the whole line
+     * stays, and nothing else changes */
+    static const struct {
+        const char *in, *out;
+    } texts[] = {
+        {"TTO - Sáng nay.\n  (Dân trí) - Chiều nay.\nVOV.VN - Tối.",
+         "Sáng nay.\nChiều nay.\nTối."},
+        {"Tiêu đề\n\n(Chinhphu.vn) - Đêm.\n", "Tiêu đề\n\nĐêm.\n"},
+        {"TTO -\nCOVID-19 - bệnh\n  Giữa - dòng TTO - x",
+         "TTO -\nCOVID-19 - bệnh\n  Giữa - dòng TTO - x"},
+        {"(Dân trí\n) - x", "(Dân trí\n) - x"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        char *s = xstrdup(texts[i].in);
+        size_t n = text_strip_credits(s);
+        T_STR(s, texts[i].out, "text_strip_credits: %s", texts[i].in);
+        T_INT((long)n, (long)strlen(texts[i].out), "text_strip_credits: the length returned");
+        free(s);
+    }
 }
 
 int main(void)
