@@ -2257,7 +2257,8 @@ static size_t do_word(struct scan *sc, size_t i)
     int dotted = te < n && s[te] == '.' && up >= 1 && te - i <= 8;
     int glued = le < n && is_digit(s[le]); /* "QL18", "Km15" */
     int abbr = up >= 2 || (up >= 1 && (inner || dotted || glued)) || (inner && nl <= 4);
-    if (!abbr && up == 1 && !na && te == le && le - i <= 5 && s[i] >= 'A' && s[i] <= 'Z') {
+    if (!abbr && up == 1 && lo >= 1 && !na && te == le && le - i <= 5 && s[i] >= 'A' &&
+        s[i] <= 'Z') {
         /* a capitalised key that is no Vietnamese word ("Cty", "Tp"): not "Ca", "Bao" */
         char low[8];
         size_t ln = lexicon_lower(s + i, le - i, low, sizeof(low));
