@@ -101,6 +101,23 @@ try:
         total += scan(base, t.stdout.decode())
     check(total > 3500, f"{total} spoken lines checked in all")
 
+    # agency credits opening a paragraph are never spoken: text, and read of a text file
+    credits = ("TTO - Sáng nay mưa lớn.\n(Dân trí) - Chiều nay nắng.\nVOV.VN - Tối nay gió.\n"
+               "NDĐT - Đêm nay lạnh.\n(Chinhphu.vn) - Mai mưa.\nCOVID-19 - dịch bệnh.\n")
+    r = sb.run("text", "-", stdin=credits.encode())
+    check(r.stdout.decode().splitlines() == ["Sáng nay mưa lớn.", "Chiều nay nắng.",
+                                             "Tối nay gió.", "Đêm nay lạnh.", "Mai mưa.",
+                                             "cô vít mười chín - dịch bệnh."],
+          "text: no agency credit is spoken", r.stdout.decode())
+    src = sb.path("credit.txt")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write("Tiêu đề\n\nTTO - Sáng nay mưa lớn ở Hà Nội và nhiều tỉnh phía bắc.\n")
+    r = sb.run("read", "-v", "--export", sb.path("credit.wav"), src)
+    out = r.stdout.decode() + r.stderr.decode()
+    check(r.returncode == 0 and "Sáng nay mưa lớn" in out and "TTO" not in out and
+          "tê tê o" not in out, "read of a text file: the credit on its second paragraph is "
+          "not spoken", out)
+
     # planted through docbao itself: a user lexicon entry that leaves capitals must fail it
     os.makedirs(sb.path("config/docbao"), exist_ok=True)
     with open(sb.path("config/docbao/lexicon.tsv"), "w") as f:
