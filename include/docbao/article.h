@@ -38,7 +38,9 @@ char *text_squash(const char *s, size_t n);
  * "TTO - ", "VOV.VN – ", "NDĐT - ", "GD&TĐ - ", "(Chinhphu.vn) - ", "VTV.vn - " — which is not
  * the article and must not be spoken, with the white space after it (all of s when it is
  * nothing else); 0 when s starts with none. A parenthesised credit of at most 40 bytes followed by a dash
- * counts; a bare word counts when it is capitals or a site name ("COVID-19 - " is not). */
+ * counts, and without the dash when it is capitals or a site name followed by a capital
+ * ("(TNO) Khoảng…", not "(Nguồn: AP) Giá…"); a bare word counts when it is capitals or a site
+ * name ("COVID-19 - " is not). */
 size_t text_credit_len(const char *s);
 
 /* Removes in place, at the start of every line of the plain text s (a paragraph; white space

@@ -197,6 +197,7 @@ static int is_credit_word(const char *s, size_t n)
 size_t text_credit_len(const char *s)
 {
     size_t end = 0;
+    int bare = 0; /* a credit word in brackets: "(TNO) Khoảng…" needs no dash */
     if (s[0] == '(') {
         const char *close = memchr(s, ')', strnlen(s, 42));
         if (!close || memchr(s + 1, '(', (size_t)(close - s - 1)))
@@ -207,6 +208,7 @@ size_t text_credit_len(const char *s)
         if (!letter)
             return 0;
         end = (size_t)(close - s) + 1;
+        bare = is_credit_word(s + 1, (size_t)(close - s) - 1);
     } else {
         while (s[end] && s[end] != ' ')
             end++;
@@ -217,8 +219,11 @@ size_t text_credit_len(const char *s)
     while (s[i] == ' ')
         i++;
     size_t d = dash_at(s + i);
-    if (!d)
-        return 0;
+    if (!d) {
+        int cp = 0;
+        utf8_decode(s + i, strnlen(s + i, 4), &cp);
+        return bare && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU ? i : 0;
+    }
     i += d;
     while (s[i] == ' ')
         i++;

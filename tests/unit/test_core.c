@@ -123,6 +123,14 @@ static void test_credits(void)
         {"(1) - Giá vàng tăng.", NULL},
         {"Giá vàng tăng - giảm.", NULL},
         {"TTO - ", ""},
+        /* issue 17: capitals in brackets need no dash before a capital */
+        {"(TNO) Khoảng 22 giờ.", "Khoảng 22 giờ."},
+        {"(CAO) Công an huyện.", "Công an huyện."},
+        {"(SGGPO)Sáng nay.", "Sáng nay."},
+        {"(Nguồn: AP) Giá vàng tăng.", NULL},
+        {"(Dân trí) Giá vàng tăng.", NULL},
+        {"(TNO) giá vàng tăng.", NULL},
+        {"(1) Giá vàng tăng.", NULL},
         {"", NULL},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
