@@ -2331,6 +2331,12 @@ static size_t do_word(struct scan *sc, size_t i)
     /* a dot between letters inside an abbreviation ("A.C", "TP.V") is not a pause */
     if (abbr && up >= 1 && le + 1 < n && s[le] == '.' && letter_at(s, n, le + 1))
         r++;
+    /* nor is an initial's dot before the rest of the name ("HLV P. Troussier"): the splitter
+     * kept them in one sentence */
+    size_t k;
+    if (up == 1 && nl == 1 && le + 2 < n && s[le] == '.' && s[le + 1] == ' ' &&
+        cp_is_upper(cp_at(s, n, le + 2, &k)) && letter_at(s, n, le + 2))
+        r++;
     return r;
 }
 
