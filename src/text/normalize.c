@@ -2558,7 +2558,7 @@ static size_t do_symbol(struct scan *sc, size_t i)
         } else {
             put_c(o, ' ');
         }
-        if (!ku) { /* the word after "/" sees it: "15/CP" is no "10 CP" (prev=#) */
+        if (!ku && letter_at(s, n, i + 1)) { /* the word after sees it: "15/CP" (prev=/) */
             prev_shift(sc);
             strcpy(sc->prev[0], "/");
         }
