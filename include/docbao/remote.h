@@ -15,8 +15,8 @@
  * (cmd.h); the others ("pause", "stop") need no worker when none runs.
  *
  * At the end of the list (the state "stopped" past the last story, or an empty list),
- * resume, play and toggle (CMD_RESUMES) fetch the same selection again in a new worker; when nothing new
- * came the answer (player_answer) says so and the state stays "stopped".
+ * resume, play and toggle (CMD_RESUMES) fetch the same selection again in a new worker; when
+ * nothing new came the answer (player_answer) says so and the state stays "stopped".
  *
  * A command waits for the worker's answer (the worker answers at once once its news is
  * loaded). If the worker ends before answering (it was just leaving), a new one is started

@@ -149,6 +149,12 @@ try:
     r = sb.run("where")
     check(r.returncode == 0 and r.stdout.decode().startswith(f"Article {before} of 3, sentence "),
           "docbao where says the place", r.stdout.decode() + r.stderr.decode())
+    r = sb.run("sleep", "30")
+    check(r.returncode == 0 and r.stdout.decode().startswith("Sleep timer: 30 minutes\n"),
+          "docbao sleep 30 sets the sleep timer", r.stdout.decode() + r.stderr.decode())
+    r = sb.run("sleep", "0")
+    check(r.returncode == 0 and r.stdout.decode().startswith("Sleep timer off\n"),
+          "docbao sleep 0 turns it off", r.stdout.decode() + r.stderr.decode())
     r = sb.run("repeat", "2")
     check(r.returncode == 2 and b"takes no arguments" in r.stderr,
           "docbao repeat 2 is refused (exit 2)", r.stderr.decode())

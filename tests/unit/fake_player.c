@@ -1,9 +1,9 @@
 /*
  * fake_player.c — a stand-in for the player engine (player.h) for the control tests: a small
  * state machine with no threads, no speech and no audio, behind the real command table
- * (cmd.h): its run functions hand every row to the fake. Five stories of twenty sentences; every command is logged (fake_player_log) and every
- * change of state bumps the version and makes the event fd readable, as the real player's
- * do. All functions take one lock, so a test thread may inspect the player while the daemon
+ * (cmd.h): its run functions hand every row to the fake. Five stories of twenty sentences;
+ * every command is logged (fake_player_log) and every change of state bumps the version and
+ * makes the event fd readable, as the real player's do. All functions take one lock, so a test thread may inspect the player while the daemon
  * loop runs it in another.
  */
 #include <errno.h>
