@@ -136,7 +136,7 @@ $(BUILD)/tests/test_ctl: tests/unit/test_ctl.c tests/unit/fake_player.c $(BUILD)
 update-po:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=docbao \
 		--package-version=$(VERSION) --add-comments=TRANSLATORS -o po/docbao.pot $(SRCS) \
-		$(D_SRCS)
+		$(D_SRCS) include/docbao/cmd_rows.h
 	for po in $(PO_FILES); do msgmerge --quiet --update --backup=none $$po po/docbao.pot; done
 
 test: all $(UNIT_BINS)

@@ -114,6 +114,40 @@ static void err_line(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+/* The commands of the running daemon, from the command table: every row flagged CMD_CLIENT
+ * ("speed X" when it needs a value, "sleep [X]" when it may have one), then status. */
+static void client_usage(FILE *f)
+{
+    struct buf b = BUF_INIT;
+    size_t col = 2;
+    fputs("  ", f);
+    for (const struct cmd *c = cmd_table();; c++) {
+        buf_reset(&b);
+        if (!c->name)
+            buf_puts(&b, "status [--json]");
+        else if (!(c->flags & CMD_CLIENT))
+            continue;
+        else
+            buf_puts(&b, c->name);
+        if (c->name && c->nargs > 0)
+            buf_puts(&b, " X");
+        else if (c->name && (c->flags & CMD_OPTARG))
+            buf_puts(&b, " [X]");
+        if (c->name)
+            buf_putc(&b, '|');
+        if (col + b.len > 78) {
+            fputs("\n  ", f);
+            col = 2;
+        }
+        fputs(buf_str(&b), f);
+        col += b.len;
+        if (!c->name)
+            break;
+    }
+    buf_free(&b);
+    fprintf(f, "\n                            %s\n", _("control the running daemon"));
+}
+
 static void usage(FILE *f)
 {
     fputs(_("Usage: docbao [OPTIONS]                 read today's news aloud\n"
@@ -125,11 +159,10 @@ static void usage(FILE *f)
             "                            newest first, skipping those already heard\n"
             "  list                      print the stories, numbered, without speaking\n"
             "  categories                print the sites and categories known\n"
-            "  daemon                    the background player: control socket and media keys\n"
-            "  pause|resume|toggle|next|prev|next-article|prev-article|faster|slower|\n"
-            "  speed X|stop|quit|status [--json]\n"
-            "                            control the running daemon\n"
-            "  read URL|FILE...          read the given article(s) aloud (HTML page or text)\n"
+            "  daemon                    the background player: control socket and media keys\n"),
+          f);
+    client_usage(f);
+    fputs(_("  read URL|FILE...          read the given article(s) aloud (HTML page or text)\n"
             "  text [--sentences] [FILE|-]\n"
             "                            print the text as it will be spoken, one sentence a\n"
             "                            line (--sentences: split only, no normalization)\n"
@@ -1198,14 +1231,14 @@ static int run_player(const struct opts *o, struct player *pl)
                 stdin_open = 0;
             } else {
                 npending += (size_t)r;
-                const char *cmds[32];
+                const struct cmd *cmds[32];
                 size_t used = keys_decode(pending, npending, cmds, 32);
                 memmove(pending, pending + used, npending - used);
                 npending -= used;
                 if (npending == sizeof(pending))
                     npending = 0;
                 for (size_t i = 0; cmds[i]; i++)
-                    cmd_run_line(pl, cmds[i]);
+                    player_command(pl, cmds[i]->name, NULL);
             }
         }
         char *line;
@@ -1718,16 +1751,12 @@ static long whole_number(const char *s, long lo, long hi)
     return end == s || *end || v < lo || v > hi ? -1 : v;
 }
 
-/* The commands sent to a running daemon (SPEC §2). */
+/* The commands sent to a running daemon (SPEC §2): status and the command table's rows
+ * flagged CMD_CLIENT. */
 static int is_client_command(const char *cmd)
 {
-    static const char *const names[] = {"pause", "resume", "toggle", "next", "prev",
-                                        "next-article", "prev-article", "faster", "slower",
-                                        "speed", "stop", "status", "quit", NULL};
-    for (size_t i = 0; names[i]; i++)
-        if (strcmp(cmd, names[i]) == 0)
-            return 1;
-    return 0;
+    const struct cmd *row = cmd_find(cmd);
+    return strcmp(cmd, "status") == 0 || (row && (row->flags & CMD_CLIENT));
 }
 
 /* The commands of main() that take no arguments (the client commands check their own). */

@@ -20,7 +20,9 @@
  * last story, a speed at its limit) carries it as text: {"ok":true,"state":{…},"message":
  * "This is the last story"}.
  *
- * Every row of the command table (cmd.h) is a command, "quit" included. The state object is
+ * Every row of the command table (cmd.h) is a command, "quit" included: the server finds the
+ * row by name (an unknown name, or a row with nargs 1 and no "arg", is refused) and runs it
+ * through player_command(), passing "arg" along when given. The state object is
  * SPEC §2's `status --json`: {"state":"playing|paused|stopped","speed":1.0,
  * "article":{"index":1,"count":5,"title":…,"url":…,"site":…},"sentence":{"index":3,"count":20}}
  * with indexes from 1 (0 when there is no current story or its sentences are not known yet).
@@ -134,9 +136,11 @@ size_t ctl_run_bytes(struct player *p, const char *data, size_t n, struct buf *r
  * no-op. */
 void ctl_server_free(struct ctl_server *s);
 
-/* The thin client (SPEC §2): argv[0] is a command (pause, resume, toggle, next, prev,
- * next-article, prev-article, faster, slower, speed, stop, status, or any other row of the
- * command table), argv[1] its argument ("speed 1.5"); a "--json" among them counts as json.
+/* The thin client (SPEC §2): argv[0] is a command — "status", or any row of the command table
+ * flagged CMD_CLIENT (cmd.h: pause, resume, toggle, next, ..., repeat, title, where, sleep,
+ * quit; not "help" or "play") — and argv[1] its argument: needed by a row with nargs 1
+ * ("speed 1.5"), allowed by one with CMD_OPTARG ("sleep 30"), else refused; a "--json" among
+ * them counts as json.
  * Sends one request to the daemon and prints the state: one line in words, or with json the
  * state object as SPEC §2's `status --json`. Errors are one line on stderr. Returns the exit
  * status: 0 done, 1 no daemon or the daemon refused, 2 bad usage. */

@@ -7,8 +7,10 @@
  * Previous (articles), Seek (one sentence a call, by the offset's sign), SetPosition (best
  * effort), OpenUri (a request for the daemon, answered once it is carried out), PlaybackStatus, Rate (0.5 .. 4.0, writable),
  * Metadata (trackid /org/docbao/story/N, title, artist = [site], url, length), Position, and
- * the Can* properties as the state allows. Quit runs the "quit" command. Commands go down
- * to the player through the command table; the daemon's loop calls mpris_process() when the bus fd is ready and
+ * the Can* properties as the state allows. Quit runs the "quit" command. Every method runs a
+ * row of the command table (cmd.h) by name through player_command(): Play "resume", Pause
+ * "pause", Stop "stop", Next/Previous "next-article"/"prev-article", Seek "next"/"prev",
+ * Rate "speed"; the daemon's loop calls mpris_process() when the bus fd is ready and
  * mpris_changed() once a loop turn, which emits PropertiesChanged when the state's version
  * moved.
  *

@@ -7,7 +7,8 @@
  * to the output, so a pause silences it at once and a skip cuts the sentence). With the
  * output "speechd" a speech thread hands each normalized sentence to speech-dispatcher
  * instead (speechd.h), cancelling it for a pause or a jump, and eSpeak NG is not used.
- * Callers talk to it through commands (the command table, cmd.h) and read news back through
+ * Callers talk to it through commands (the rows of the command table, cmd.h, run by
+ * player_command) and read news back through
  * an event fd: status lines in plain words and a state-change counter — never through
  * callbacks.
  *
@@ -89,8 +90,11 @@ int player_new(const struct player_opts *o, const struct player_source *src,
 /* Starts the threads: playback begins. */
 int player_start(struct player *p);
 
-/* Runs a command of the command table by name (cmd.h lists them) with an optional argument
- * ("speed" takes "1.5"). Returns 0, DB_EINVAL for an unknown command or a bad argument. */
+/* The player's command entry point: finds the row name of the command table (cmd.h) and
+ * calls its run function (cmd_run_<id>, in player.c) with the player's lock held, with an
+ * optional argument ("speed" needs "1.5", "sleep" may have "30", the daemon's "quit" may have
+ * "now"). While the goodbye of "quit" is said, commands do nothing. Returns 0, DB_EINVAL for
+ * an unknown command, a missing argument or a bad one. */
 int player_command(struct player *p, const char *name, const char *arg);
 
 /* A consistent snapshot of the state; the strings stay valid until the next player call from

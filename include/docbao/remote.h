@@ -11,11 +11,12 @@
  * itself once it has had nothing to play for a while (worker.h), and the state it last sent
  * stays here: status, idle clients and MPRIS answer from it. The next command that needs the
  * player (resume, next, faster, ...) starts a new worker at the same story and sentence,
- * paused, and hands the command to it; "pause" and "stop" need no worker when none runs.
+ * paused, and hands the command to it: the rows of the command table flagged CMD_NEEDS_PLAYER
+ * (cmd.h); the others ("pause", "stop") need no worker when none runs.
  *
  * At the end of the list (the state "stopped" past the last story, or an empty list),
- * resume, play and toggle fetch the same selection again in a new worker; when nothing new
- * came the answer (player_answer) says so and the state stays "stopped".
+ * resume, play and toggle (CMD_RESUMES) fetch the same selection again in a new worker; when
+ * nothing new came the answer (player_answer) says so and the state stays "stopped".
  *
  * A command waits for the worker's answer (the worker answers at once once its news is
  * loaded). If the worker ends before answering (it was just leaving), a new one is started

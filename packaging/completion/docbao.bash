@@ -48,7 +48,8 @@ _docbao()
     fi
 
     local commands="list categories sources read text extract daemon config pause resume toggle next
-        prev next-article prev-article faster slower speed stop quit status"
+        prev next-article prev-article faster slower faster2 slower2 normal speed repeat title where
+        sleep enter stop quit status"
     local opts_arg="-c --category -s --source -n --limit --speed --voice -o --export --sources
         --sleep --dialect --output --intro --outro --rate --loudness --days --url"
     local opts_flag="--all --unheard --offline --headlines --json --sentences --no-intro --headlines-only

@@ -2,7 +2,8 @@
  * player.c — the listening engine (see player.h).
  *
  * Three parties share one mutex-protected state:
- *   - callers (the keyboard loop, the daemon) change it through player_command();
+ *   - callers (the keyboard loop, the daemon) change it through player_command(), which
+ *     runs the command table's row (cmd.h): the cmd_run_* functions below;
  *   - the synthesis thread fetches stories through the source, turns them into spoken
  *     sentences and synthesizes the current sentence and a few after it (and any spoken
  *     announcement) into PCM slots;
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "docbao/cache.h"
+#include "docbao/cmd.h"
 #include "docbao/err.h"
 #include "docbao/i18n.h"
 #include "docbao/out.h"
@@ -1161,162 +1163,258 @@ static int do_prev(struct player *p)
     return 0;
 }
 
+/* ---- the run functions of the command table (cmd.h): called with the lock held ---------- */
+
+int cmd_run_pause(struct player *p, const char *arg)
+{
+    (void)arg;
+    return do_pause(p);
+}
+
+int cmd_run_resume(struct player *p, const char *arg)
+{
+    (void)arg;
+    return do_resume(p);
+}
+
+int cmd_run_play(struct player *p, const char *arg)
+{
+    (void)arg;
+    return do_resume(p);
+}
+
+int cmd_run_toggle(struct player *p, const char *arg)
+{
+    (void)arg;
+    return p->run == PLAYER_PLAYING ? do_pause(p) : do_resume(p);
+}
+
+int cmd_run_stop(struct player *p, const char *arg)
+{
+    (void)arg;
+    if (p->run != PLAYER_STOPPED) {
+        p->run = PLAYER_STOPPED;
+        p->place_dirty = 1;
+        emit(p, "%s", _("Stopped"));
+        changed(p);
+    }
+    return 0;
+}
+
+int cmd_run_next(struct player *p, const char *arg)
+{
+    (void)arg;
+    return do_next(p);
+}
+
+int cmd_run_prev(struct player *p, const char *arg)
+{
+    (void)arg;
+    return do_prev(p);
+}
+
+int cmd_run_next_article(struct player *p, const char *arg)
+{
+    (void)arg;
+    if (p->story + 1 < p->count)
+        go_to(p, p->story + 1, 0);
+    else if (p->story < p->count)
+        answer(p, _("This is the last story"), "Đây là bài cuối.");
+    else
+        answer(p, _("No more stories."), "Hết tin.");
+    return 0;
+}
+
+int cmd_run_prev_article(struct player *p, const char *arg)
+{
+    (void)arg;
+    if (p->story > 0 && p->story <= p->count) {
+        go_to(p, p->story - 1, 0);
+    } else if (p->count) {
+        go_to(p, 0, 0);
+        answer(p, _("This is the first story"), "Đây là bài đầu tiên.");
+    } else {
+        answer(p, _("No more stories."), "Hết tin.");
+    }
+    return 0;
+}
+
+int cmd_run_faster(struct player *p, const char *arg)
+{
+    (void)arg;
+    return set_speed(p, p->speed * 1.1);
+}
+
+int cmd_run_slower(struct player *p, const char *arg)
+{
+    (void)arg;
+    return set_speed(p, p->speed / 1.1);
+}
+
+int cmd_run_faster2(struct player *p, const char *arg)
+{
+    (void)arg;
+    return set_speed(p, p->speed * 2);
+}
+
+int cmd_run_slower2(struct player *p, const char *arg)
+{
+    (void)arg;
+    return set_speed(p, p->speed / 2);
+}
+
+int cmd_run_normal(struct player *p, const char *arg)
+{
+    (void)arg;
+    return set_speed(p, 1.0);
+}
+
+int cmd_run_speed(struct player *p, const char *arg)
+{
+    char *end = NULL;
+    double v = arg ? strtod(arg, &end) : 0;
+    if (!arg || end == arg || *end || !(v >= MIN_SPEED && v <= MAX_SPEED))
+        return DB_EINVAL;
+    return set_speed(p, v);
+}
+
+int cmd_run_repeat(struct player *p, const char *arg)
+{
+    (void)arg;
+    if (p->story < p->count) {
+        go_to(p, p->story, p->sentence);
+        answer(p, _("Repeating the sentence"), "Đọc lại câu.");
+    } else {
+        answer(p, _("No more stories."), "Hết tin.");
+    }
+    return 0;
+}
+
+int cmd_run_title(struct player *p, const char *arg)
+{
+    (void)arg;
+    if (p->story < p->count) {
+        const char *t = p->src.title(p->src.ctx, p->story);
+        char printed[1024];
+        snprintf(printed, sizeof(printed), _("Title: %s"), t);
+        answer(p, printed, t);
+    } else {
+        answer(p, _("No more stories."), "Hết tin.");
+    }
+    return 0;
+}
+
+int cmd_run_where(struct player *p, const char *arg)
+{
+    (void)arg;
+    size_t n = nsentences(p, p->story);
+    char printed[256], spoken[160];
+    if (p->story < p->count) {
+        snprintf(printed, sizeof(printed), _("Article %zu of %zu, sentence %zu of %zu"),
+                 p->story + 1, p->count, p->sentence + 1, n);
+        snprintf(spoken, sizeof(spoken), "Bài %zu trên %zu, câu %zu trên %zu.", p->story + 1,
+                 p->count, p->sentence + 1, n);
+        answer(p, printed, spoken);
+    } else {
+        answer(p, _("No more stories."), "Hết tin.");
+    }
+    return 0;
+}
+
+int cmd_run_sleep(struct player *p, const char *arg)
+{
+    static const int steps[] = {0, 15, 30, 60};
+    int next = 15;
+    for (size_t i = 0; i < 4; i++)
+        if (steps[i] == p->sleep_minutes)
+            next = steps[(i + 1) % 4];
+    if (arg && *arg)
+        next = atoi(arg);
+    p->sleep_minutes = next < 0 ? 0 : next;
+    p->sleep_deadline = next > 0 ? time(NULL) + (time_t)next * 60 : 0;
+    char printed[96], spoken[80];
+    if (next > 0) {
+        snprintf(printed, sizeof(printed), _("Sleep timer: %d minutes"), next);
+        snprintf(spoken, sizeof(spoken), "Hẹn giờ tắt sau %d phút.", next);
+    } else {
+        snprintf(printed, sizeof(printed), "%s", _("Sleep timer off"));
+        snprintf(spoken, sizeof(spoken), "Tắt hẹn giờ.");
+    }
+    answer(p, printed, spoken);
+    changed(p);
+    return 0;
+}
+
+int cmd_run_enter(struct player *p, const char *arg)
+{
+    (void)arg;
+    if (!p->headlines) {
+        answer(p, _("Already reading whole stories (Enter is for --headlines)"),
+               "Đang đọc toàn bài.");
+    } else if (p->story >= p->count) {
+        answer(p, _("No more stories."), "Hết tin.");
+    } else if ((long)p->story == p->full_story && !p->ended) {
+        answer(p, _("Already reading this story in full"), "Đang đọc toàn bài.");
+    } else {
+        if (p->ended) {
+            p->ended = 0;
+            p->run = PLAYER_PLAYING;
+        }
+        p->full_story = (long)p->story;
+        emit(p, _("Reading in full: %s"), p->src.title(p->src.ctx, p->story));
+        p->gen++;
+        p->sentence = 0;
+        p->pos = 0;
+        /* the story's sentences change: reload it in full */
+        for (int i = 0; i < 2; i++)
+            if (p->texts[i].story == p->story)
+                p->texts[i].full = 0;
+        changed(p);
+    }
+    return 0;
+}
+
+int cmd_run_help(struct player *p, const char *arg)
+{
+    (void)arg;
+    /* the keys of the command table, printed in the interface language and spoken */
+    char *printed = cmd_keys_help(0);
+    char *spoken = cmd_keys_help(1);
+    emit(p, "%s", printed);
+    announce(p, spoken);
+    free(printed);
+    free(spoken);
+    return 0;
+}
+
+int cmd_run_quit(struct player *p, const char *arg)
+{
+    p->place_dirty = 0;
+    save_place(p);
+    p->run = PLAYER_STOPPED;
+    if (arg && strcmp(arg, "now") == 0) {
+        p->finished = 1; /* the daemon changing queues: no goodbye */
+    } else {
+        /* a short goodbye; player_finished() says yes by BYE_MS whatever happens */
+        answer(p, _("Goodbye"), "Tạm biệt.");
+        p->bye = 1;
+        p->bye_deadline = mono_ms() + BYE_MS;
+    }
+    changed(p);
+    return 0;
+}
+
 int player_command(struct player *p, const char *name, const char *arg)
 {
+    const struct cmd *c = cmd_find(name);
     int rc = 0;
     pthread_mutex_lock(&p->lock);
     free(p->answer);
     p->answer = NULL;
-    if (p->bye) {
-        /* saying goodbye: nothing else is done */
-    } else if (!strcmp(name, "pause")) {
-        rc = do_pause(p);
-    } else if (!strcmp(name, "resume") || !strcmp(name, "play")) {
-        rc = do_resume(p);
-    } else if (!strcmp(name, "toggle")) {
-        rc = p->run == PLAYER_PLAYING ? do_pause(p) : do_resume(p);
-    } else if (!strcmp(name, "stop")) {
-        if (p->run != PLAYER_STOPPED) {
-            p->run = PLAYER_STOPPED;
-            p->place_dirty = 1;
-            emit(p, "%s", _("Stopped"));
-            changed(p);
-        }
-    } else if (!strcmp(name, "next")) {
-        rc = do_next(p);
-    } else if (!strcmp(name, "prev")) {
-        rc = do_prev(p);
-    } else if (!strcmp(name, "next-article")) {
-        if (p->story + 1 < p->count)
-            go_to(p, p->story + 1, 0);
-        else if (p->story < p->count)
-            answer(p, _("This is the last story"), "Đây là bài cuối.");
-        else
-            answer(p, _("No more stories."), "Hết tin.");
-    } else if (!strcmp(name, "prev-article")) {
-        if (p->story > 0 && p->story <= p->count) {
-            go_to(p, p->story - 1, 0);
-        } else if (p->count) {
-            go_to(p, 0, 0);
-            answer(p, _("This is the first story"), "Đây là bài đầu tiên.");
-        } else {
-            answer(p, _("No more stories."), "Hết tin.");
-        }
-    } else if (!strcmp(name, "faster")) {
-        rc = set_speed(p, p->speed * 1.1);
-    } else if (!strcmp(name, "slower")) {
-        rc = set_speed(p, p->speed / 1.1);
-    } else if (!strcmp(name, "faster2")) {
-        rc = set_speed(p, p->speed * 2);
-    } else if (!strcmp(name, "slower2")) {
-        rc = set_speed(p, p->speed / 2);
-    } else if (!strcmp(name, "normal")) {
-        rc = set_speed(p, 1.0);
-    } else if (!strcmp(name, "speed")) {
-        char *end = NULL;
-        double v = arg ? strtod(arg, &end) : 0;
-        if (!arg || end == arg || *end || !(v >= MIN_SPEED && v <= MAX_SPEED))
-            rc = DB_EINVAL;
-        else
-            rc = set_speed(p, v);
-    } else if (!strcmp(name, "repeat")) {
-        if (p->story < p->count) {
-            go_to(p, p->story, p->sentence);
-            answer(p, _("Repeating the sentence"), "Đọc lại câu.");
-        } else {
-            answer(p, _("No more stories."), "Hết tin.");
-        }
-    } else if (!strcmp(name, "title")) {
-        if (p->story < p->count) {
-            const char *t = p->src.title(p->src.ctx, p->story);
-            emit(p, _("Title: %s"), t);
-            announce(p, t);
-        } else {
-            answer(p, _("No more stories."), "Hết tin.");
-        }
-    } else if (!strcmp(name, "where")) {
-        size_t n = nsentences(p, p->story);
-        char spoken[160];
-        if (p->story < p->count) {
-            emit(p, _("Article %zu of %zu, sentence %zu of %zu"), p->story + 1, p->count,
-                 p->sentence + 1, n);
-            snprintf(spoken, sizeof(spoken), "Bài %zu trên %zu, câu %zu trên %zu.",
-                     p->story + 1, p->count, p->sentence + 1, n);
-        } else {
-            emit(p, "%s", _("No more stories."));
-            snprintf(spoken, sizeof(spoken), "Hết tin.");
-        }
-        announce(p, spoken);
-    } else if (!strcmp(name, "sleep")) {
-        static const int steps[] = {0, 15, 30, 60};
-        int next = 15;
-        for (size_t i = 0; i < 4; i++)
-            if (steps[i] == p->sleep_minutes)
-                next = steps[(i + 1) % 4];
-        if (arg && *arg)
-            next = atoi(arg);
-        p->sleep_minutes = next < 0 ? 0 : next;
-        p->sleep_deadline = next > 0 ? time(NULL) + (time_t)next * 60 : 0;
-        char spoken[80];
-        if (next > 0) {
-            emit(p, _("Sleep timer: %d minutes"), next);
-            snprintf(spoken, sizeof(spoken), "Hẹn giờ tắt sau %d phút.", next);
-        } else {
-            emit(p, "%s", _("Sleep timer off"));
-            snprintf(spoken, sizeof(spoken), "Tắt hẹn giờ.");
-        }
-        announce(p, spoken);
-        changed(p);
-    } else if (!strcmp(name, "enter")) {
-        if (!p->headlines) {
-            answer(p, _("Already reading whole stories (Enter is for --headlines)"),
-                   "Đang đọc toàn bài.");
-        } else if (p->story >= p->count) {
-            answer(p, _("No more stories."), "Hết tin.");
-        } else if ((long)p->story == p->full_story && !p->ended) {
-            answer(p, _("Already reading this story in full"), "Đang đọc toàn bài.");
-        } else {
-            if (p->ended) {
-                p->ended = 0;
-                p->run = PLAYER_PLAYING;
-            }
-            p->full_story = (long)p->story;
-            emit(p, _("Reading in full: %s"), p->src.title(p->src.ctx, p->story));
-            p->gen++;
-            p->sentence = 0;
-            p->pos = 0;
-            /* the story's sentences change: reload it in full */
-            for (int i = 0; i < 2; i++)
-                if (p->texts[i].story == p->story)
-                    p->texts[i].full = 0;
-            changed(p);
-        }
-    } else if (!strcmp(name, "help")) {
-        emit(p, "%s", _("Keys: Space or p pause/resume; Right/l next sentence; Left/h previous "
-                        "sentence; Down/n next article; Up/b previous article; ] and [ speed "
-                        "up/down; } and { double/halve speed; Backspace normal speed; r repeat; "
-                        "t title; i where am I; s sleep timer; Enter read in full (headlines); "
-                        "q quit."));
-        announce(p, "Phím cách: tạm dừng hoặc đọc tiếp. Mũi tên phải, mũi tên trái: câu sau, "
-                    "câu trước. Mũi tên xuống, mũi tên lên: bài sau, bài trước. Ngoặc vuông: "
-                    "nhanh hơn, chậm hơn. Phím xóa: tốc độ thường. Phím r: đọc lại câu. Phím t: "
-                    "tiêu đề. Phím i: vị trí. Phím s: hẹn giờ tắt. Phím q: thoát.");
-    } else if (!strcmp(name, "quit")) {
-        p->place_dirty = 0;
-        save_place(p);
-        p->run = PLAYER_STOPPED;
-        if (arg && strcmp(arg, "now") == 0) {
-            p->finished = 1; /* the daemon changing queues: no goodbye */
-        } else {
-            /* a short goodbye; player_finished() says yes by BYE_MS whatever happens */
-            answer(p, _("Goodbye"), "Tạm biệt.");
-            p->bye = 1;
-            p->bye_deadline = mono_ms() + BYE_MS;
-        }
-        changed(p);
-    } else {
+    if (!c || (c->nargs > 0 && !arg))
         rc = DB_EINVAL;
-    }
+    else if (!p->bye) /* saying goodbye: nothing else is done */
+        rc = c->run(p, arg);
     pthread_mutex_unlock(&p->lock);
     return rc;
 }

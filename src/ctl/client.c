@@ -190,19 +190,21 @@ int ctl_client_run(int argc, char **argv, int json)
     }
     int is_status = strcmp(name, "status") == 0;
     const struct cmd *row = is_status ? NULL : cmd_find(name);
+    if (row && !(row->flags & CMD_CLIENT))
+        row = NULL;
     if (!is_status && !row) {
         fprintf(stderr, "docbao: ");
         fprintf(stderr, _("unknown command '%s'; try 'docbao --help'"), name);
         fputc('\n', stderr);
         return EXIT_USAGE;
     }
-    if (row && row->takes_arg && !arg) {
+    if (row && row->nargs > 0 && !arg) {
         fprintf(stderr, "docbao: ");
         fprintf(stderr, _("'%s' needs a value, as in 'docbao speed 1.5'"), name);
         fputc('\n', stderr);
         return EXIT_USAGE;
     }
-    if (arg && (is_status || !row->takes_arg)) {
+    if (arg && (is_status || (row->nargs == 0 && !(row->flags & CMD_OPTARG)))) {
         /* `docbao next 5` would skip one sentence, not five: refuse it rather than ignore 5 */
         fprintf(stderr, "docbao: ");
         fprintf(stderr, _("%s takes no arguments, but '%s' was given. Try 'docbao --help'."),

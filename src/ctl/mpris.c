@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "docbao/cmd.h"
 #include "docbao/ctl.h"
 #include "docbao/err.h"
 #include "docbao/mpris.h"
@@ -81,12 +82,15 @@ static int have_story(const struct player_state *st)
     return st->story < st->count;
 }
 
-/* Runs a command on the player; an error becomes a D-Bus error. */
+/* Runs the command table's row name on the player; an error becomes a D-Bus error. */
 static int run(struct mpris *m, const char *name, const char *arg, sd_bus_error *err)
 {
+    const struct cmd *c = cmd_find(name);
+    if (!c)
+        return sd_bus_error_setf(err, SD_BUS_ERROR_FAILED, "%s: not a command", name);
     if (!m->p)
         return sd_bus_error_set(err, SD_BUS_ERROR_FAILED, "no player is running");
-    int rc = player_command(m->p, name, arg);
+    int rc = player_command(m->p, c->name, arg);
     if (rc < 0) {
         char *ans = player_answer(m->p);
         int r = sd_bus_error_setf(err, SD_BUS_ERROR_FAILED, "%s: %s", name,

@@ -556,11 +556,11 @@ static void run_line(struct ctl_server *s, struct client *c, const char *line, s
             send_error(c, "\"arg\" must be a string or a number");
             goto out;
         }
-        if (row->takes_arg && !arg) {
+        if (row->nargs > 0 && !arg) {
             send_error(c, "%s needs an argument", name);
             goto out;
         }
-        /* Like cmd_run_line, an argument goes along when given ("sleep 30"); the
+        /* An argument goes along when given ("sleep 30", the daemon's "quit now"); the
          * player refuses what it cannot use. */
         int rc = player_command(s->p, name, arg);
         free(arg);

@@ -361,11 +361,12 @@ static int refetch(struct player *p)
     return 0;
 }
 
-int player_command(struct player *p, const char *name, const char *arg)
+/* Carries out the row c of the command table: "quit" ends the worker; a row that needs a
+ * player process (CMD_NEEDS_PLAYER) is sent to the worker, started first when none runs; the
+ * others ("pause", "stop") change the state kept when no worker runs. */
+static int remote_run(struct player *p, const struct cmd *c, const char *arg)
 {
-    set_str(&p->answer, NULL);
-    if (!cmd_find(name))
-        return DB_EINVAL;
+    const char *name = c->name;
     if (strcmp(name, "quit") == 0) {
         end_worker(p, arg && strcmp(arg, "now") == 0);
         p->finished = 1;
@@ -377,11 +378,9 @@ int player_command(struct player *p, const char *name, const char *arg)
         int rc = 0;
         pump(p, 0, &rc); /* the latest state, to know whether the list is over */
     }
-    int play = strcmp(name, "resume") == 0 || strcmp(name, "play") == 0 ||
-               (strcmp(name, "toggle") == 0 && p->st.run != PLAYER_PLAYING);
-    if (play && at_end(p))
+    if ((c->flags & CMD_RESUMES) && at_end(p))
         return refetch(p);
-    if (p->fd < 0 && (strcmp(name, "pause") == 0 || strcmp(name, "stop") == 0)) {
+    if (p->fd < 0 && !(c->flags & CMD_NEEDS_PLAYER)) {
         if (strcmp(name, "stop") == 0 && p->st.run != PLAYER_STOPPED) {
             p->st.run = PLAYER_STOPPED;
             p->version++;
@@ -399,6 +398,24 @@ int player_command(struct player *p, const char *name, const char *arg)
             break;
     }
     return p->start_err ? p->start_err : DB_EIO;
+}
+
+/* The run functions of the command table (cmd.h): every row goes to remote_run(). */
+#define CMD_ROW(name, id, keys, nargs, flags, help, spoken) \
+    int cmd_run_##id(struct player *p, const char *arg) \
+    { \
+        return remote_run(p, cmd_find(name), arg); \
+    }
+#include "docbao/cmd_rows.h"
+#undef CMD_ROW
+
+int player_command(struct player *p, const char *name, const char *arg)
+{
+    set_str(&p->answer, NULL);
+    const struct cmd *c = cmd_find(name);
+    if (!c)
+        return DB_EINVAL;
+    return c->run(p, arg);
 }
 
 void player_get_state(struct player *p, struct player_state *st)

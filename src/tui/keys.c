@@ -4,6 +4,9 @@
  * The terminal is restored on normal exit (atexit), on the signals that end docbao and on
  * crashes (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL), where the handler restores the mode
  * with tcsetattr (async-signal-safe) and re-raises the signal.
+ *
+ * Keys are bound in the command table's keys column (cmd.h): a key's byte, or the final byte
+ * of an arrow's escape sequence, is looked up there; there is no list of keys here.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "docbao/cmd.h"
 #include "docbao/err.h"
 #include "docbao/keys.h"
 
@@ -57,94 +61,37 @@ int keys_raw(int fd)
     return 0;
 }
 
-static const char *plain_key(unsigned char c)
-{
-    switch (c) {
-    case ' ':
-    case 'p':
-        return "toggle";
-    case 'l':
-        return "next";
-    case 'h':
-        return "prev";
-    case 'n':
-        return "next-article";
-    case 'b':
-        return "prev-article";
-    case ']':
-        return "faster";
-    case '[':
-        return "slower";
-    case '}':
-        return "faster2";
-    case '{':
-        return "slower2";
-    case 0x7f:
-    case 0x08:
-        return "normal";
-    case 'r':
-        return "repeat";
-    case 't':
-        return "title";
-    case 'i':
-        return "where";
-    case 's':
-        return "sleep";
-    case '\r':
-    case '\n':
-        return "enter";
-    case '?':
-        return "help";
-    case 'q':
-        return "quit";
-    }
-    return NULL;
-}
-
-size_t keys_decode(const char *buf, size_t n, const char **out, size_t max)
+size_t keys_decode(const char *buf, size_t n, const struct cmd **out, size_t max)
 {
     size_t i = 0, k = 0;
     while (i < n && k + 1 < max) {
         unsigned char c = (unsigned char)buf[i];
+        int key = c;
         if (c == 0x1b) {
             if (i + 1 >= n)
                 break; /* maybe the start of a sequence: wait for more */
-            if (buf[i + 1] == '[' || buf[i + 1] == 'O') {
-                if (i + 2 >= n)
-                    break;
-                const char *cmd = NULL;
-                switch (buf[i + 2]) {
-                case 'C':
-                    cmd = "next";
-                    break;
-                case 'D':
-                    cmd = "prev";
-                    break;
-                case 'B':
-                    cmd = "next-article";
-                    break;
-                case 'A':
-                    cmd = "prev-article";
-                    break;
-                }
-                /* skip the whole sequence: parameters end with a byte in 0x40..0x7e */
-                size_t j = i + 2;
-                while (j < n && !((unsigned char)buf[j] >= 0x40 && (unsigned char)buf[j] <= 0x7e))
-                    j++;
-                if (j >= n)
-                    break;
-                if (cmd)
-                    out[k++] = cmd;
-                i = j + 1;
+            if (buf[i + 1] != '[' && buf[i + 1] != 'O') {
+                i++; /* a lone Escape */
                 continue;
             }
-            i++; /* a lone Escape */
-            continue;
+            if (i + 2 >= n)
+                break;
+            /* skip the whole sequence: parameters end with a byte in 0x40..0x7e */
+            size_t j = i + 2;
+            while (j < n && !((unsigned char)buf[j] >= 0x40 && (unsigned char)buf[j] <= 0x7e))
+                j++;
+            if (j >= n)
+                break;
+            static const char arrows[] = "ABCD"; /* in the order of CMD_KEY_UP.. */
+            const char *a = j == i + 2 ? strchr(arrows, buf[j]) : NULL;
+            key = a && *a ? CMD_KEY_UP + (int)(a - arrows) : -1;
+            i = j + 1;
+        } else {
+            i++;
         }
-        const char *cmd = plain_key(c);
-        if (cmd)
-            out[k++] = cmd;
-        i++;
+        const struct cmd *row = key >= 0 ? cmd_for_key(key) : NULL;
+        if (row)
+            out[k++] = row;
     }
     out[k] = NULL;
     return i;

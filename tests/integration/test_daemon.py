@@ -137,6 +137,30 @@ try:
     for c in ("toggle", "toggle", "next", "prev", "faster", "slower", "stop", "resume"):
         r = sb.run(c)
         check(r.returncode == 0, f"docbao {c}", r.stderr.decode())
+    # every client row of the command table, not only the daemon's first list (issue 18)
+    r = sb.run("title")
+    check(r.returncode == 0 and r.stdout.decode().startswith(f"Title: {status()['article']['title']}\n"),
+          "docbao title prints the story's title", r.stdout.decode() + r.stderr.decode())
+    before = status()["article"]["index"]
+    r = sb.run("repeat")
+    check(r.returncode == 0 and r.stdout.decode().startswith("Repeating the sentence\n")
+          and status()["article"]["index"] == before, "docbao repeat repeats the sentence",
+          r.stdout.decode() + r.stderr.decode())
+    r = sb.run("where")
+    check(r.returncode == 0 and r.stdout.decode().startswith(f"Article {before} of 3, sentence "),
+          "docbao where says the place", r.stdout.decode() + r.stderr.decode())
+    r = sb.run("sleep", "30")
+    check(r.returncode == 0 and r.stdout.decode().startswith("Sleep timer: 30 minutes\n"),
+          "docbao sleep 30 sets the sleep timer", r.stdout.decode() + r.stderr.decode())
+    r = sb.run("sleep", "0")
+    check(r.returncode == 0 and r.stdout.decode().startswith("Sleep timer off\n"),
+          "docbao sleep 0 turns it off", r.stdout.decode() + r.stderr.decode())
+    r = sb.run("repeat", "2")
+    check(r.returncode == 2 and b"takes no arguments" in r.stderr,
+          "docbao repeat 2 is refused (exit 2)", r.stderr.decode())
+    r = sb.run("help")
+    check(r.returncode == 2 and b"unknown command 'help'" in r.stderr,
+          "docbao help is no daemon command (the '?' key is)", r.stderr.decode())
 
     # --- bad clients ---------------------------------------------------------------------------
     for line, want in (("{\"cmd\":", "invalid JSON"), ("{\"cmd\":\"dance\"}", "unknown command")):

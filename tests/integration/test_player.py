@@ -140,6 +140,9 @@ try:
     check(tm.wait_for("Continuing: " + TITLES[1], 15), "a new start continues the story",
           tm.screen())
     time.sleep(0.5)
+    tm.keys("?")
+    check(tm.wait_for("Keys: Space, p: pause / resume; Right, l: next sentence;", 3),
+          "? prints the keys of the command table", tm.screen()[-500:])
     tm.keys("i")
     check(tm.wait_for("Article 2 of 3, sentence", 3), "i prints the place after the restart")
     m = re.findall(r"Article (\d+) of 3, sentence (\d+) of", tm.screen())

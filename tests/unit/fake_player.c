@@ -1,10 +1,9 @@
 /*
- * fake_player.c — a stand-in for the player engine and the command table (player.h, cmd.h)
- * for the control tests: a small state machine with no threads, no speech and no audio.
- *
- * The rows are those of src/core/cmd.c. Five stories of twenty sentences; every command is logged (fake_player_log) and every
- * change of state bumps the version and makes the event fd readable, as the real player's
- * do. All functions take one lock, so a test thread may inspect the player while the daemon
+ * fake_player.c — a stand-in for the player engine (player.h) for the control tests: a small
+ * state machine with no threads, no speech and no audio, behind the real command table
+ * (cmd.h): its run functions hand every row to the fake. Five stories of twenty sentences;
+ * every command is logged (fake_player_log) and every change of state bumps the version and
+ * makes the event fd readable, as the real player's do. All functions take one lock, so a test thread may inspect the player while the daemon
  * loop runs it in another.
  */
 #include <errno.h>
@@ -115,12 +114,11 @@ static double clamp(double v)
     return v < 0.5 ? 0.5 : v > 4.0 ? 4.0 : v;
 }
 
-int player_command(struct player *p, const char *name, const char *arg)
+/* Carries out the command name (a row of the table). */
+static int fake_run(struct player *p, const char *name, const char *arg)
 {
     int rc = 0;
     char line[96];
-    if (!cmd_find(name))
-        return DB_EINVAL;
     pthread_mutex_lock(&p->mu);
     buf_puts(&p->log, name);
     if (arg) {
@@ -189,6 +187,12 @@ int player_command(struct player *p, const char *name, const char *arg)
     return rc;
 }
 
+int player_command(struct player *p, const char *name, const char *arg)
+{
+    const struct cmd *c = cmd_find(name);
+    return c ? c->run(p, arg) : DB_EINVAL;
+}
+
 void player_get_state(struct player *p, struct player_state *st)
 {
     pthread_mutex_lock(&p->mu);
@@ -248,89 +252,11 @@ int player_finished(struct player *p)
 
 /* ---- the command table ---------------------------------------------------------------- */
 
-static int run_named(struct player *p, const char *name, const char *arg)
-{
-    return player_command(p, name, arg);
-}
-
-#define ROW(n, k, h, a) \
-    static int run_##a(struct player *p, const char *arg) { return run_named(p, n, arg); }
-ROW("pause", "", "", pause)
-ROW("resume", "", "", resume)
-ROW("play", "", "", play)
-ROW("normal", "", "", normal)
-ROW("toggle", "", "", toggle)
-ROW("next", "", "", next)
-ROW("prev", "", "", prev)
-ROW("next-article", "", "", next_article)
-ROW("prev-article", "", "", prev_article)
-ROW("faster", "", "", faster)
-ROW("slower", "", "", slower)
-ROW("faster2", "", "", faster2)
-ROW("slower2", "", "", slower2)
-ROW("speed", "", "", speed)
-ROW("repeat", "", "", repeat)
-ROW("title", "", "", title)
-ROW("where", "", "", where)
-ROW("sleep", "", "", sleep)
-ROW("enter", "", "", enter)
-ROW("help", "", "", help)
-ROW("stop", "", "", stop)
-ROW("quit", "", "", quit)
-#undef ROW
-
-static const struct cmd table[] = {
-    {"pause", "p", "pause", 0, run_pause},
-    {"resume", "", "resume", 0, run_resume},
-    {"play", "", "resume", 0, run_play},
-    {"toggle", "Space", "pause / resume", 0, run_toggle},
-    {"next", "Right", "next sentence", 0, run_next},
-    {"prev", "Left", "previous sentence", 0, run_prev},
-    {"next-article", "Down", "next article", 0, run_next_article},
-    {"prev-article", "Up", "previous article", 0, run_prev_article},
-    {"faster", "]", "faster", 0, run_faster},
-    {"slower", "[", "slower", 0, run_slower},
-    {"faster2", "}", "much faster", 0, run_faster2},
-    {"slower2", "{", "much slower", 0, run_slower2},
-    {"normal", "Backspace", "normal speed", 0, run_normal},
-    {"speed", "", "set the speed", 1, run_speed},
-    {"repeat", "r", "repeat the sentence", 0, run_repeat},
-    {"title", "t", "say the title", 0, run_title},
-    {"where", "i", "where am I", 0, run_where},
-    {"sleep", "s", "sleep timer", 0, run_sleep},
-    {"enter", "Enter", "read this story", 0, run_enter},
-    {"help", "?", "list the keys", 0, run_help},
-    {"stop", "", "stop", 0, run_stop},
-    {"quit", "q", "quit", 0, run_quit},
-    {NULL, NULL, NULL, 0, NULL},
-};
-
-const struct cmd *cmd_table(void)
-{
-    return table;
-}
-
-const struct cmd *cmd_find(const char *name)
-{
-    for (const struct cmd *c = table; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c;
-    return NULL;
-}
-
-int cmd_run_line(struct player *p, const char *line)
-{
-    char name[32];
-    size_t n = strcspn(line, " ");
-    if (n == 0 || n >= sizeof(name))
-        return DB_EINVAL;
-    memcpy(name, line, n);
-    name[n] = '\0';
-    const struct cmd *c = cmd_find(name);
-    if (!c)
-        return DB_EINVAL;
-    const char *arg = line[n] ? line + n + 1 : NULL;
-    if (c->takes_arg && !arg)
-        return DB_EINVAL;
-    return c->run(p, arg);
-}
+/* The run functions of the real table (cmd.h): every row goes to fake_run(). */
+#define CMD_ROW(name, id, keys, nargs, flags, help, spoken) \
+    int cmd_run_##id(struct player *p, const char *arg) \
+    { \
+        return fake_run(p, name, arg); \
+    }
+#include "docbao/cmd_rows.h"
+#undef CMD_ROW

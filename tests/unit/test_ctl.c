@@ -341,7 +341,7 @@ static void test_commands(void)
             continue;
         char req[128];
         snprintf(req, sizeof(req), "{\"cmd\":\"%s\"%s}", c->name,
-                 c->takes_arg ? ",\"arg\":\"1.0\"" : "");
+                 c->nargs ? ",\"arg\":\"1.0\"" : "");
         json_t *o = rpcj(req);
         if (!json_is_true(json_object_get(o, "ok"))) {
             all = 0;

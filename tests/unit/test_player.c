@@ -2,7 +2,8 @@
  * test_player.c — the player's state machine with a null output (no sound card): commands,
  * story and sentence moves, speed, headlines mode, announcements, heard marks, the end; and
  * the speech-dispatcher engine's rate mapping and its failure to open without a server
- * (tests/integration/test_speechd.py drives it against a real speech-dispatcher).
+ * (tests/integration/test_speechd.py drives it against a real speech-dispatcher); and the
+ * command table: every row runs, every key reaches its row, the help comes from the rows.
  */
 #include <poll.h>
 #include <stdio.h>
@@ -13,7 +14,9 @@
 #include <unistd.h>
 
 #include "docbao/article.h"
+#include "docbao/cmd.h"
 #include "docbao/err.h"
+#include "docbao/keys.h"
 #include "docbao/player.h"
 #include "docbao/speechd.h"
 #include "docbao/util.h"
@@ -192,6 +195,123 @@ static const struct {
     {"Down on the last story", NULL, NULL, "next-article", "This is the last story"},
 };
 
+/* The bytes a terminal sends for the key code key (cmd.h). */
+static size_t key_bytes(int key, char *out)
+{
+    if (key >= CMD_KEY_UP && key <= CMD_KEY_LEFT) {
+        out[0] = 0x1b;
+        out[1] = '[';
+        out[2] = (char)("ABCD"[key - CMD_KEY_UP]);
+        return 3;
+    }
+    out[0] = (char)key;
+    return 1;
+}
+
+/* The command table walked row by row: every row has a run function, is reached from a key
+ * or the command line (the socket reaches every row: test_ctl), and runs on the player. */
+static void test_table(const struct player_opts *base)
+{
+    size_t rows = 0, keyed = 0;
+    int all_run = 1, all_keys = 1, all_reached = 1, names_unique = 1;
+    char *printed = cmd_keys_help(0), *spoken = cmd_keys_help(1);
+    for (const struct cmd *c = cmd_table(); c->name; c++, rows++) {
+        if (!c->run) {
+            all_run = 0;
+            printf("# row %s has no run function\n", c->name);
+        }
+        if (cmd_find(c->name) != c)
+            names_unique = 0;
+        int codes[8];
+        int n = cmd_key_codes(c, codes, 8);
+        if (n < 0 || (n == 0 && *c->keys)) {
+            all_keys = 0;
+            printf("# row %s: a key of \"%s\" is not known\n", c->name, c->keys);
+        }
+        for (int i = 0; i < n; i++) {
+            char b[4];
+            const struct cmd *got[4];
+            size_t len = key_bytes(codes[i], b);
+            size_t used = keys_decode(b, len, got, 4);
+            if (used != len || got[0] != c || got[1] != NULL) {
+                all_keys = 0;
+                printf("# row %s: key code %d does not decode to it\n", c->name, codes[i]);
+            }
+        }
+        if (n > 0) {
+            keyed++;
+            T_OK(strstr(printed, c->keys) && strstr(printed, c->help) && strstr(spoken, c->spoken),
+                 "the help of '?' names %s's keys and says what it does", c->name);
+        }
+        /* "play" is the socket's and MPRIS's word for resume */
+        if (n <= 0 && !(c->flags & CMD_CLIENT) && strcmp(c->name, "play") != 0) {
+            all_reached = 0;
+            printf("# row %s has no key and is no client command\n", c->name);
+        }
+    }
+    T_OK(rows >= 22, "the table has its rows (%zu)", rows);
+    T_OK(all_run, "every row of the command table has a run function");
+    T_OK(names_unique, "every row's name finds that row");
+    T_OK(all_keys, "every key of the keys column decodes to its row");
+    T_OK(all_reached, "every row is reached from a key or the command line");
+    T_OK(keyed >= 17, "the keys of %zu rows", keyed);
+    T_OK(strncmp(printed, "Keys: Space, p: pause / resume; Right, l: next sentence;", 56) == 0,
+         "the printed help starts with the first rows (%.60s)", printed);
+    T_OK(strncmp(spoken, "phím cách hoặc phím p: tạm dừng hoặc đọc tiếp. mũi tên phải hoặc",
+                 strlen("phím cách hoặc phím p: tạm dừng hoặc đọc tiếp. mũi tên phải hoặc")) == 0,
+         "the spoken help says the keys in Vietnamese (%.60s)", spoken);
+    free(printed);
+    free(spoken);
+
+    /* keys no row has are skipped; an unfinished arrow waits for its last byte */
+    const struct cmd *got[8];
+    T_INT((long)keys_decode("xp\x1b[1;5C\x1b[", 10, got, 8), 8, "an unfinished sequence waits");
+    T_OK(got[0] == cmd_find("toggle") && got[1] == NULL, "x and Ctrl+Right do nothing, p toggles");
+
+    /* every row runs on the player (paused at the start: it stays where it is) */
+    struct player_opts o = *base;
+    o.start_paused = 1;
+    o.quit_at_end = 0;
+    o.out_target = NULL;
+    struct player *p = NULL;
+    T_INT(player_new(&o, &src, &p), 0, "player_new for the table walk");
+    if (!p)
+        return;
+    player_start(p);
+    wait_event(p, "Khai trương", 2000);
+    int all_ok = 1, all_said = 1;
+    for (const struct cmd *c = cmd_table(); c->name; c++) {
+        if (strcmp(c->name, "quit") == 0)
+            continue;
+        int rc = player_command(p, c->name, c->nargs ? "1.0" : NULL);
+        if (rc != 0) {
+            all_ok = 0;
+            printf("# row %s: %d\n", c->name, rc);
+        }
+        char *a = player_answer(p);
+        /* what always answers says it, also as the answer the daemon sends its client */
+        if ((c->flags & CMD_ANNOUNCES) && strcmp(c->name, "help") != 0 && !a) {
+            all_said = 0;
+            printf("# row %s gave no answer\n", c->name);
+        }
+        free(a);
+        player_command(p, "pause", NULL);
+    }
+    T_OK(all_ok, "every row runs on the player");
+    T_OK(all_said, "every row that announces has a printed answer");
+    T_INT(player_command(p, "title", NULL), 0, "title");
+    char *a = player_answer(p);
+    T_STR(a ? a : "(none)", "Title: Khai trương tuyến xe buýt điện", "title answers the title");
+    free(a);
+    T_INT(player_command(p, "speed", NULL), DB_EINVAL, "speed without its argument is refused");
+    T_INT(player_command(p, "quit", NULL), 0, "quit");
+    a = player_answer(p);
+    T_STR(a ? a : "(none)", "Goodbye", "quit says goodbye");
+    free(a);
+    T_INT(player_command(p, "next", NULL), 0, "while saying goodbye a command does nothing");
+    player_free(p);
+}
+
 int main(void)
 {
     struct player *p = NULL;
@@ -351,6 +471,7 @@ int main(void)
     free(na);
     player_free(p);
 
+    test_table(&o);
     test_speechd(&o);
     return t_done();
 }
