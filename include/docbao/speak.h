@@ -1,9 +1,8 @@
 /*
- * speak.h — the spoken path for a list of articles: each article's title, then its body,
- * sentence by sentence (split, normalized, synthesized) into an audio output.
- *
- * Playback and export use the same function with different outputs, so what the listener
- * hears and what a file holds are the same samples.
+ * speak.h — the spoken path for a list of articles when no player runs (`docbao read` into a
+ * pipe or a file): each article's script (script.h) — title, pauses, body sentence by
+ * sentence — synthesized into an audio output. The player and the bulletin writer speak
+ * the same script, so a story sounds the same in all three.
  */
 #ifndef DOCBAO_SPEAK_H
 #define DOCBAO_SPEAK_H
@@ -15,10 +14,6 @@
 #include "docbao/out.h"
 #include "docbao/tts.h"
 
-/* Pauses between parts, in milliseconds. */
-#define SPEAK_PAUSE_TITLE_MS 700
-#define SPEAK_PAUSE_PARA_MS 250
-#define SPEAK_PAUSE_ARTICLE_MS 1500
 
 struct speak_ctx {
     struct tts *tts;
@@ -32,8 +27,8 @@ struct speak_ctx {
  * synthesizer (DB_ETTS) or the output (DB_EAUDIO, DB_EIO). */
 int speak_article(struct speak_ctx *ctx, const struct article *a, size_t index, size_t count);
 
-/* Splits and normalizes the article's title and paragraphs into the sentences handed to the
- * voice, appended to out in speaking order (title first). */
+/* The SAY cues of the article's script (script.h), appended to out in speaking order (the
+ * title first, as one sentence). */
 void speak_sentences(struct normalizer *nz, const struct article *a, struct strv *out);
 
 #endif

@@ -49,17 +49,19 @@
 #include "docbao/err.h"
 #include "docbao/export.h"
 #include "docbao/i18n.h"
+#include "docbao/script.h"
 #include "docbao/speak.h"
 #include "docbao/tts.h"
 #include "docbao/util.h"
 
 #define POLL_MS 100
-#define TAIL_MS 500         /* silence after the outro */
-#define PCM_RESERVE_S 10    /* seconds of speech a worker's sentence buffer starts with */
-#define GROUP_BYTES 750     /* bytes of text per worker process, roughly: ~35 s of speech,
-                             * ~40 ms of CPU, a fifth of it the process's own cost. Longer
-                             * groups would cost less but leave cores idle: 10 short stories
-                             * make 4 groups, which keep 2 or 4 cores evenly busy */
+#define TAIL_MS 500      /* silence after the outro */
+#define PCM_RESERVE_S 10 /* seconds of speech a worker's sentence buffer starts with */
+#define GROUP_BYTES                                                                                \
+    750 /* bytes of text per worker process, roughly: ~35 s of speech,                             \
+         * ~40 ms of CPU, a fifth of it the process's own cost. Longer                             \
+         * groups would cost less but leave cores idle: 10 short stories                           \
+         * make 4 groups, which keep 2 or 4 cores evenly busy */
 
 /* Worker exit codes. */
 enum {
@@ -67,7 +69,7 @@ enum {
     WK_ENOVOICE = 10,
     WK_ETTS = 11,
     WK_EIO = 12,
-    WK_ENOSPC = 13,             /* a part file: no space left in the temporary folder */
+    WK_ENOSPC = 13, /* a part file: no space left in the temporary folder */
 };
 
 /* The worker exit code for a bulletin writer's error rc. */
@@ -80,31 +82,31 @@ enum part_kind { PART_TEXT, PART_STORY };
 
 struct part {
     enum part_kind kind;
-    const char *text;           /* PART_TEXT */
-    const struct article *a;    /* PART_STORY */
-    size_t story;               /* 1-based story number */
-    size_t len;                 /* bytes of text spoken */
-    size_t group;               /* the group that speaks it */
-    int pcm;                    /* the part file (bulletin_resampler_finish); -1 = closed */
+    const char *text;        /* PART_TEXT */
+    const struct article *a; /* PART_STORY */
+    size_t story;            /* 1-based story number */
+    size_t len;              /* bytes of text spoken */
+    size_t group;            /* the group that speaks it */
+    int pcm;                 /* the part file (bulletin_resampler_finish); -1 = closed */
 };
 
 enum group_state {
-    G_NEW,                      /* not forked yet */
-    G_WAITING,                  /* forked, waiting for its start */
-    G_RUNNING,                  /* started */
-    G_DONE,                     /* finished (result says how) */
+    G_NEW,     /* not forked yet */
+    G_WAITING, /* forked, waiting for its start */
+    G_RUNNING, /* started */
+    G_DONE,    /* finished (result says how) */
 };
 
 /* Consecutive parts spoken by one worker process. */
 struct group {
-    size_t first, n;            /* parts first .. first + n - 1 */
-    size_t len;                 /* bytes of text */
+    size_t first, n; /* parts first .. first + n - 1 */
+    size_t len;      /* bytes of text */
     enum group_state state;
-    pid_t pid;                  /* 0 = not forked; -1 = reaped */
-    int watch;                  /* read end of the report pipe, -1 when closed */
-    int go;                     /* write end of the start pipe (closing it starts the
-                                 * worker), -1 when closed */
-    int result;                 /* once G_DONE: 0 or a DB_* error */
+    pid_t pid;  /* 0 = not forked; -1 = reaped */
+    int watch;  /* read end of the report pipe, -1 when closed */
+    int go;     /* write end of the start pipe (closing it starts the
+                 * worker), -1 when closed */
+    int result; /* once G_DONE: 0 or a DB_* error */
 };
 
 static const char *const weekdays[] = {
@@ -160,67 +162,55 @@ static int w_pause(struct worker *w, int ms)
     return w_flush(w);
 }
 
-/* Speaks the sentences of a (title first, then paragraphs). */
-static int w_say(struct worker *w, const struct article *a)
+/* Speaks the cues of a script (story: its number, for script_trace; 0 for none). */
+static int w_cues(struct worker *w, const struct script *sc, size_t story)
 {
-    struct strv sv = STRV_INIT;
     int rc = WK_OK;
-    speak_sentences(w->nz, a, &sv);
-    for (size_t i = 0; i < sv.n && rc == WK_OK; i++) {
-        if (tts_synth(w->tts, sv.v[i], &w->pcm) < 0)
-            rc = WK_ETTS;
-        else
-            rc = w_flush(w);
+    for (size_t i = 0; i < sc->n && rc == WK_OK; i++) {
+        const struct cue *c = &sc->v[i];
+        if (story)
+            script_trace(story, c);
+        if (c->kind == CUE_PAUSE)
+            rc = w_pause(w, c->ms);
+        else if (c->kind == CUE_SAY)
+            rc = tts_synth(w->tts, c->text, &w->pcm) < 0 ? WK_ETTS : w_flush(w);
     }
-    strv_free(&sv);
     return rc;
 }
 
+/* Speaks a plain text (the intro, the outro): its sentences, no pause. */
 static int w_text(struct worker *w, const char *text)
 {
-    struct article a;
-    memset(&a, 0, sizeof(a));
-    a.title = (char *)text;
-    return w_say(w, &a);
+    struct script sc = SCRIPT_INIT;
+    script_text(w->nz, text, 0, &sc);
+    int rc = w_cues(w, &sc, 0);
+    script_free(&sc);
+    return rc;
 }
 
-static int w_story(struct worker *w, const struct article *a, int headlines_only)
+/* Speaks story number story: its script (script.h), the story gap at its end included. */
+static int w_story(struct worker *w, const struct article *a, size_t story, int headlines_only)
 {
-    int rc = WK_OK;
-    if (a->title && (rc = w_text(w, a->title)) != WK_OK)
-        return rc;
-    if (!headlines_only && a->npara) {
-        if (a->title && (rc = w_pause(w, SPEAK_PAUSE_TITLE_MS)) != WK_OK)
-            return rc;
-        for (size_t i = 0; i < a->npara; i++) {
-            struct article p;
-            memset(&p, 0, sizeof(p));
-            p.paras = &a->paras[i];
-            p.npara = 1;
-            if (i > 0 && (rc = w_pause(w, SPEAK_PAUSE_PARA_MS)) != WK_OK)
-                return rc;
-            if ((rc = w_say(w, &p)) != WK_OK)
-                return rc;
-        }
-    }
-    return w_pause(w, SPEAK_PAUSE_ARTICLE_MS);
+    struct script sc = SCRIPT_INIT;
+    script_story(w->nz, a, NULL, headlines_only ? SCRIPT_HEADLINE : 0, &sc);
+    int rc = w_cues(w, &sc, story);
+    script_free(&sc);
+    return rc;
 }
 
 /* Synthesizes part p into its part file, through a fresh resampler. */
-static int w_part(struct worker *w, const struct export_job *job, const struct part *p,
-                  int last)
+static int w_part(struct worker *w, const struct export_job *job, const struct part *p, int last)
 {
     int rc;
     w->fd = p->pcm;
-    if (bulletin_resampler_new(w->rate, job->rate ? job->rate : BULLETIN_RATE_DEFAULT,
-                               &w->rs) < 0)
+    if (bulletin_resampler_new(w->rate, job->rate ? job->rate : BULLETIN_RATE_DEFAULT, &w->rs) < 0)
         return WK_EIO;
     if (p->kind == PART_STORY) {
-        rc = w_story(w, p->a, job->headlines_only);
+        rc = w_story(w, p->a, p->story, job->headlines_only);
     } else {
         rc = w_text(w, p->text);
         if (rc == WK_OK)
-            rc = w_pause(w, last ? TAIL_MS : SPEAK_PAUSE_ARTICLE_MS);
+            rc = w_pause(w, last ? TAIL_MS : SCRIPT_PAUSE_STORY_MS);
     }
     int frc;
     if (rc == WK_OK && (frc = bulletin_resampler_finish(w->rs, w->fd)) < 0)
@@ -257,8 +247,7 @@ static void worker_main(const struct export_job *job, struct normalizer *nz, str
     /* eSpeak NG hands over a whole sentence before it is resampled: room for a long one
      * (PCM_RESERVE_S of speech at the speed asked), so the buffer neither grows by copies
      * nor faults its pages in one by one; a longer sentence still grows it. */
-    size_t reserve = (size_t)((double)w.rate * PCM_RESERVE_S /
-                              (job->speed > 0 ? job->speed : 1.0));
+    size_t reserve = (size_t)((double)w.rate * PCM_RESERVE_S / (job->speed > 0 ? job->speed : 1.0));
     w.pcm.s = xmalloc(reserve * sizeof(*w.pcm.s));
     w.pcm.cap = reserve;
 #ifdef MADV_POPULATE_WRITE
@@ -344,11 +333,16 @@ static void reap(struct group *g, int *status)
 static int worker_error(int code)
 {
     switch (code) {
-    case WK_OK: return 0;
-    case WK_ENOVOICE: return DB_ENOVOICE;
-    case WK_EIO: return DB_EIO;
-    case WK_ENOSPC: return DB_ENOSPC;
-    default: return DB_ETTS;
+    case WK_OK:
+        return 0;
+    case WK_ENOVOICE:
+        return DB_ENOVOICE;
+    case WK_EIO:
+        return DB_EIO;
+    case WK_ENOSPC:
+        return DB_ENOSPC;
+    default:
+        return DB_ETTS;
     }
 }
 
@@ -463,8 +457,7 @@ static size_t make_groups(struct part *parts, size_t nparts, struct group *group
          * enough for one group each. */
         size_t end = (g + 1) * total / ng, after = sum + parts[i].len;
         if (g + 1 < ng && groups[g].n > 0 &&
-            (sum >= end || (after > end && end - sum < after - end) ||
-             nparts - i == ng - g - 1))
+            (sum >= end || (after > end && end - sum < after - end) || nparts - i == ng - g - 1))
             groups[++g] = (struct group){.first = i, .watch = -1, .go = -1};
         parts[i].group = g;
         groups[g].n++;
@@ -515,8 +508,7 @@ int export_bulletin(const struct export_job *job)
     if (*intro_text)
         parts[nparts++] = (struct part){.kind = PART_TEXT, .text = intro_text};
     for (size_t i = 0; i < job->narticles; i++)
-        parts[nparts++] = (struct part){.kind = PART_STORY, .a = job->articles[i],
-                                        .story = i + 1};
+        parts[nparts++] = (struct part){.kind = PART_STORY, .a = job->articles[i], .story = i + 1};
     if (*outro_text)
         parts[nparts++] = (struct part){.kind = PART_TEXT, .text = outro_text};
     for (size_t i = 0; i < nparts; i++) {
@@ -548,8 +540,11 @@ int export_bulletin(const struct export_job *job)
         goto out;
     /* The workers resample and measure their parts (true peak, loudness segments); the
      * parent combines the measurements and writes. */
-    struct bulletin_opts bo = {.in_rate = 0, .out_rate = job->rate,
-                               .loudness = job->loudness, .title = title, .date = date};
+    struct bulletin_opts bo = {.in_rate = 0,
+                               .out_rate = job->rate,
+                               .loudness = job->loudness,
+                               .title = title,
+                               .date = date};
     if ((rc = bulletin_new(job->path, &bo, &b)) < 0)
         goto out;
 
@@ -573,8 +568,8 @@ int export_bulletin(const struct export_job *job)
                 start_group(&groups[order[started++]]);
                 running++;
             } else if (forked < ngroups && forked - started < nworkers) {
-                if ((rc = fork_group(job, nz, tts, parts, nparts, groups, ngroups,
-                                     order[forked])) < 0)
+                if ((rc = fork_group(job, nz, tts, parts, nparts, groups, ngroups, order[forked])) <
+                    0)
                     goto out;
                 forked++;
             } else {

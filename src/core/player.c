@@ -37,23 +37,23 @@
 #include "docbao/i18n.h"
 #include "docbao/out.h"
 #include "docbao/player.h"
+#include "docbao/script.h"
 #include "docbao/segment.h"
 #include "docbao/speak.h"
 #include "docbao/speechd.h"
 #include "docbao/tts.h"
 #include "docbao/util.h"
 
-#define AHEAD 3             /* sentences synthesized ahead of the one playing */
+#define AHEAD 3 /* sentences synthesized ahead of the one playing */
 #define NSLOTS (AHEAD + 2)
 #define CHUNK_MS 20
-#define RELEASE_S 5         /* paused this long, a sound card is released (like mpd) */
-#define FADE_MS 1500        /* the sleep timer fades the last sentence out over this long */
-#define TITLE_PAUSE_MS 500 /* after a story's title, before its body */
+#define RELEASE_S 5  /* paused this long, a sound card is released (like mpd) */
+#define FADE_MS 1500 /* the sleep timer fades the last sentence out over this long */
 #define MIN_SPEED 0.5
 #define MAX_SPEED 4.0
-#define SD_CHECK_S 2        /* speech-dispatcher engine: how often a silent server is asked */
-#define SD_RESAY_MS 300     /* ... and the pause before saying again what another cancelled */
-#define BYE_MS 1000         /* "quit" says goodbye, but the program ends within this long */
+#define SD_CHECK_S 2    /* speech-dispatcher engine: how often a silent server is asked */
+#define SD_RESAY_MS 300 /* ... and the pause before saying again what another cancelled */
+#define BYE_MS 1000     /* "quit" says goodbye, but the program ends within this long */
 
 struct player;
 
@@ -78,9 +78,11 @@ struct engine {
 /* A story's text as spoken: sentence 0 is the title. */
 struct story_text {
     size_t story;
-    int full;               /* body included (not only the title) */
-    int failed;             /* the article could not be had: skip the story */
-    struct strv sents;      /* normalized sentences */
+    int full;          /* body included (not only the title) */
+    int failed;        /* the article could not be had: skip the story */
+    struct strv sents; /* normalized sentences: the story's script's SAY cues */
+    int *pause_ms;     /* per sentence: the script's pause after it (0: none) */
+    int *para;         /* per sentence: its paragraph (0: the title) */
 };
 
 struct slot {
@@ -94,13 +96,13 @@ struct player {
     /* fixed after player_new */
     const struct engine *eng;
     struct player_source src;
-    struct tts *tts;         /* PCM engine */
+    struct tts *tts; /* PCM engine */
     struct normalizer *nz;
-    struct out *out;         /* PCM engine; NULL while released (see RELEASE_S) */
-    char *out_name;          /* PCM engine: the driver and target, to open it again */
+    struct out *out; /* PCM engine; NULL while released (see RELEASE_S) */
+    char *out_name;  /* PCM engine: the driver and target, to open it again */
     char *out_target;
-    struct speechd *sd;      /* speech-dispatcher engine */
-    struct cache *cache;     /* our own connection, for places; may be NULL */
+    struct speechd *sd;  /* speech-dispatcher engine */
+    struct cache *cache; /* our own connection, for places; may be NULL */
     char *place_key;
     int quit_at_end;
     int refetched;
@@ -118,14 +120,14 @@ struct player {
     int finished;
     int quitting;
     double speed;
-    double synth_speed;      /* the speed the voice is set to (synthesis thread) */
+    double synth_speed; /* the speed the voice is set to (synthesis thread) */
     unsigned long gen;
-    size_t count;            /* stories known */
+    size_t count; /* stories known */
     size_t story, sentence;
-    size_t pos;              /* samples of the current sentence already played */
-    double resume_frac;      /* after a speed change: where to pick up, as a fraction */
-    int headlines;           /* headlines mode */
-    long full_story;         /* in headlines mode: the story read in full (-1 none) */
+    size_t pos;                 /* samples of the current sentence already played */
+    double resume_frac;         /* after a speed change: where to pick up, as a fraction */
+    int headlines;              /* headlines mode */
+    long full_story;            /* in headlines mode: the story read in full (-1 none) */
     struct story_text texts[2]; /* the current story and the next */
     struct slot slots[NSLOTS];
     struct strv announce;    /* texts to say before going on */
@@ -134,7 +136,7 @@ struct player {
     size_t heard_pending[16];
     size_t nheard;
     int sleep_minutes;
-    time_t sleep_deadline;   /* 0 = off */
+    time_t sleep_deadline; /* 0 = off */
     int fading;
     unsigned long version;
     struct strv events;
@@ -144,11 +146,11 @@ struct player {
     /* strings handed out by player_get_state */
     char *st_title, *st_url, *st_site;
     int place_dirty;
-    int ended;               /* headlines mode: the list is over (the place stays on the last
-                                story, nothing plays until a key) */
-    int bye;                 /* quitting: the goodbye is said, then finished */
-    long long bye_deadline;  /* ... finished by this time (mono_ms) whatever happens */
-    char *answer;            /* the printed answer of the last command, or NULL */
+    int ended;              /* headlines mode: the list is over (the place stays on the last
+                               story, nothing plays until a key) */
+    int bye;                /* quitting: the goodbye is said, then finished */
+    long long bye_deadline; /* ... finished by this time (mono_ms) whatever happens */
+    char *answer;           /* the printed answer of the last command, or NULL */
 };
 
 /* ---- events -------------------------------------------------------------------------------- */
@@ -219,65 +221,64 @@ static int want_full(struct player *p, size_t story)
     return !p->headlines || (long)story == p->full_story;
 }
 
-/* Normalized sentences of the text (split first). */
+/* Normalized sentences of the text (split first): an announcement's. */
 static void spoken_sentences(struct player *p, const char *text, struct strv *out)
 {
-    struct strv raw = STRV_INIT;
-    struct buf b = BUF_INIT;
-    segment_split(text, strlen(text), &raw);
-    for (size_t i = 0; i < raw.n; i++) {
-        buf_reset(&b);
-        normalize_sentence(p->nz, raw.v[i], strlen(raw.v[i]), &b);
-        if (b.len)
-            strv_push(out, xstrdup(buf_str(&b)));
+    struct script sc = SCRIPT_INIT;
+    script_text(p->nz, text, 0, &sc);
+    for (size_t i = 0; i < sc.n; i++) {
+        strv_push(out, sc.v[i].text);
+        sc.v[i].text = NULL;
     }
-    buf_free(&b);
-    strv_free(&raw);
+    script_free(&sc);
 }
 
-/* The spoken form of a title: one sentence, whatever its punctuation. */
-static char *spoken_title(struct player *p, const char *title)
-{
-    struct strv t = STRV_INIT;
-    struct buf joined = BUF_INIT;
-    spoken_sentences(p, title ? title : "", &t);
-    for (size_t i = 0; i < t.n; i++) {
-        if (i)
-            buf_putc(&joined, ' ');
-        buf_puts(&joined, t.v[i]);
-    }
-    strv_free(&t);
-    return buf_steal(&joined);
-}
-
-/* Loads story's text into a free text slot (synthesis thread; called unlocked). */
+/* Loads story's text into a free text slot (synthesis thread; called unlocked): the story's
+ * script (script.h), its SAY cues as the sentences, each with the pause that follows it. */
 static void load_text(struct player *p, size_t story, int full, struct story_text *dst)
 {
-    struct strv sents = STRV_INIT;
+    struct script sc = SCRIPT_INIT;
     int failed = 0;
     const char *title = p->src.title(p->src.ctx, story);
     if (full) {
         struct article *a = NULL;
         if (p->src.article(p->src.ctx, story, &a) == 0) {
-            strv_push(&sents, spoken_title(p, a->title ? a->title : title));
-            for (size_t i = 0; i < a->npara; i++)
-                spoken_sentences(p, a->paras[i], &sents);
+            script_story(p->nz, a, title, 0, &sc);
             article_free(a);
         } else {
             failed = 1;
         }
     } else {
-        strv_push(&sents, spoken_title(p, title));
+        script_story(p->nz, NULL, title, SCRIPT_HEADLINE, &sc);
     }
+    struct strv sents = STRV_INIT;
+    size_t n = script_says(&sc);
+    int *pause = xcalloc(n ? n : 1, sizeof(*pause)), *para = xcalloc(n ? n : 1, sizeof(*para));
+    for (size_t i = 0; i < sc.n; i++) {
+        if (sc.v[i].kind == CUE_SAY) {
+            para[sents.n] = sc.v[i].para;
+            strv_push(&sents, sc.v[i].text);
+            sc.v[i].text = NULL;
+        } else if (sc.v[i].kind == CUE_PAUSE && sents.n) {
+            pause[sents.n - 1] += sc.v[i].ms;
+        }
+    }
+    script_free(&sc);
     pthread_mutex_lock(&p->lock);
     strv_free(&dst->sents);
+    free(dst->pause_ms);
+    free(dst->para);
     dst->story = story;
     dst->full = full;
     dst->failed = failed || sents.n == 0;
     dst->sents = sents;
+    dst->pause_ms = pause;
+    dst->para = para;
     if (dst->failed) {
         strv_free(&dst->sents);
-        strv_free(&sents);
+        free(dst->pause_ms);
+        free(dst->para);
+        dst->pause_ms = dst->para = NULL;
     }
     pthread_cond_broadcast(&p->cond);
     pthread_mutex_unlock(&p->lock);
@@ -478,6 +479,7 @@ static void *synth_main(void *arg)
         /* JOB_SYNTH */
         struct story_text *t = text_for(p, story);
         char *text = xstrdup(t->sents.v[sentence]);
+        int pause_after = t->pause_ms[sentence];
         unsigned long gen = p->gen;
         double speed = p->speed;
         pthread_mutex_unlock(&p->lock);
@@ -499,8 +501,8 @@ static void *synth_main(void *arg)
         sl->story = story;
         sl->sentence = sentence;
         pcm_append(&sl->pcm, pcm.s, pcm.n);
-        if (sentence == 0 && text_for(p, story) && text_for(p, story)->full)
-            pcm_append_silence(&sl->pcm, (size_t)p->rate * TITLE_PAUSE_MS / 1000);
+        if (pause_after)
+            pcm_append_silence(&sl->pcm, (size_t)p->rate * (size_t)pause_after / 1000);
         if (sl->pcm.n == 0)
             pcm_append_silence(&sl->pcm, 1);
         pthread_cond_broadcast(&p->cond);
@@ -508,6 +510,23 @@ static void *synth_main(void *arg)
     pthread_mutex_unlock(&p->lock);
     pcm_free(&pcm);
     return NULL;
+}
+
+/* DOCBAO_CUES (script.h): the cues of the sentence that starts playing (lock held). */
+static void trace_cues(struct player *p)
+{
+    struct story_text *t = text_for(p, p->story);
+    size_t k = p->sentence;
+    if (!getenv("DOCBAO_CUES") || !t || t->failed || k >= t->sents.n)
+        return;
+    struct cue mark = {CUE_MARK, NULL, 0, t->para[k]};
+    struct cue say = {CUE_SAY, t->sents.v[k], 0, t->para[k]};
+    struct cue gap = {CUE_PAUSE, NULL, t->pause_ms[k], t->para[k]};
+    if (k == 0 || t->para[k] != t->para[k - 1])
+        script_trace(p->story + 1, &mark);
+    script_trace(p->story + 1, &say);
+    if (gap.ms)
+        script_trace(p->story + 1, &gap);
 }
 
 /* ---- the audio thread ---------------------------------------------------------------------- */
@@ -757,6 +776,8 @@ static void *audio_main(void *arg)
             if (t && !t->failed && p->sentence < t->sents.n)
                 emit(p, "» %s", t->sents.v[p->sentence]);
         }
+        if (p->pos == 0)
+            trace_cues(p);
         if (p->sleep_deadline && time(NULL) >= p->sleep_deadline) {
             /* fade the last sentence out */
             size_t fade = (size_t)p->rate * FADE_MS / 1000;
@@ -1421,8 +1442,7 @@ int player_command(struct player *p, const char *name, const char *arg)
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
 
-int player_new(const struct player_opts *o, const struct player_source *src,
-               struct player **out)
+int player_new(const struct player_opts *o, const struct player_source *src, struct player **out)
 {
     struct player *p = xcalloc(1, sizeof(*p));
     p->src = *src;
@@ -1604,8 +1624,11 @@ int player_free(struct player *p)
         rc = p->out_error;
     for (int i = 0; i < NSLOTS; i++)
         pcm_free(&p->slots[i].pcm);
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         strv_free(&p->texts[i].sents);
+        free(p->texts[i].pause_ms);
+        free(p->texts[i].para);
+    }
     strv_free(&p->announce);
     strv_free(&p->events);
     pcm_free(&p->announce_pcm);

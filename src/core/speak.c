@@ -1,5 +1,6 @@
 /*
- * speak.c — article → sentences → normalized text → PCM → output.
+ * speak.c — an article's script (script.h) → PCM → output: `docbao read` and listening
+ * when no player runs (a pipe).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +8,7 @@
 
 #include "docbao/err.h"
 #include "docbao/i18n.h"
-#include "docbao/segment.h"
+#include "docbao/script.h"
 #include "docbao/speak.h"
 #include "docbao/util.h"
 
@@ -20,74 +21,48 @@ static int pause_ms(struct speak_ctx *ctx, int ms)
     return rc;
 }
 
-/* Normalizes each sentence of text and appends the spoken forms to out. */
-static void add_spoken(struct normalizer *nz, const char *text, struct strv *out)
-{
-    struct strv sents = STRV_INIT;
-    struct buf b = BUF_INIT;
-    segment_split(text, strlen(text), &sents);
-    for (size_t i = 0; i < sents.n; i++) {
-        buf_reset(&b);
-        normalize_sentence(nz, sents.v[i], strlen(sents.v[i]), &b);
-        if (b.len)
-            strv_push(out, xstrdup(buf_str(&b)));
-    }
-    buf_free(&b);
-    strv_free(&sents);
-}
-
 void speak_sentences(struct normalizer *nz, const struct article *a, struct strv *out)
 {
-    if (a->title)
-        add_spoken(nz, a->title, out);
-    for (size_t i = 0; i < a->npara; i++)
-        add_spoken(nz, a->paras[i], out);
-}
-
-static int say(struct speak_ctx *ctx, const char *text)
-{
-    struct strv sents = STRV_INIT;
-    struct pcm p = PCM_INIT;
-    int rc = 0;
-    add_spoken(ctx->nz, text, &sents);
-    for (size_t i = 0; i < sents.n; i++) {
-        if (ctx->verbose && ctx->log)
-            fprintf(ctx->log, "%s\n", sents.v[i]);
-        p.n = 0;
-        rc = tts_synth(ctx->tts, sents.v[i], &p);
-        if (rc < 0)
-            goto out;
-        rc = out_write(ctx->out, p.s, p.n);
-        if (rc < 0)
-            goto out;
-    }
-out:
-    pcm_free(&p);
-    strv_free(&sents);
-    return rc;
+    struct script sc = SCRIPT_INIT;
+    script_story(nz, a, NULL, 0, &sc);
+    for (size_t i = 0; i < sc.n; i++)
+        if (sc.v[i].kind == CUE_SAY) {
+            strv_push(out, sc.v[i].text);
+            sc.v[i].text = NULL;
+        }
+    script_free(&sc);
 }
 
 int speak_article(struct speak_ctx *ctx, const struct article *a, size_t index, size_t count)
 {
-    int rc = 0;
     if (ctx->log) {
         fprintf(ctx->log, _("Article %zu/%zu — %s\n"), index, count,
                 a->title ? a->title : _("(untitled)"));
         fflush(ctx->log);
     }
-    if (index > 1 && (rc = pause_ms(ctx, SPEAK_PAUSE_ARTICLE_MS)) < 0)
-        return rc;
-    if (a->title) {
-        if ((rc = say(ctx, a->title)) < 0)
-            return rc;
-        if ((rc = pause_ms(ctx, SPEAK_PAUSE_TITLE_MS)) < 0)
-            return rc;
+    struct script sc = SCRIPT_INIT;
+    struct pcm p = PCM_INIT;
+    int rc = 0;
+    script_story(ctx->nz, a, NULL, 0, &sc);
+    /* the story gap separates two stories: none after the last */
+    size_t n = sc.n;
+    if (index >= count && n && sc.v[n - 1].kind == CUE_PAUSE)
+        n--;
+    for (size_t i = 0; i < n && rc >= 0; i++) {
+        const struct cue *c = &sc.v[i];
+        script_trace(index, c);
+        if (c->kind == CUE_PAUSE) {
+            rc = pause_ms(ctx, c->ms);
+        } else if (c->kind == CUE_SAY) {
+            if (ctx->verbose && ctx->log)
+                fprintf(ctx->log, "%s\n", c->text);
+            p.n = 0;
+            rc = tts_synth(ctx->tts, c->text, &p);
+            if (rc >= 0)
+                rc = out_write(ctx->out, p.s, p.n);
+        }
     }
-    for (size_t i = 0; i < a->npara; i++) {
-        if (i > 0 && (rc = pause_ms(ctx, SPEAK_PAUSE_PARA_MS)) < 0)
-            return rc;
-        if ((rc = say(ctx, a->paras[i])) < 0)
-            return rc;
-    }
-    return 0;
+    pcm_free(&p);
+    script_free(&sc);
+    return rc < 0 ? rc : 0;
 }

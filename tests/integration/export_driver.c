@@ -23,6 +23,7 @@
 #include "docbao/err.h"
 #include "docbao/export.h"
 #include "docbao/normalize.h"
+#include "docbao/script.h"
 #include "docbao/speak.h"
 #include "docbao/util.h"
 
@@ -47,18 +48,15 @@ static int print_text(const struct export_job *job, const char *out)
     }
     char intro[512];
     export_default_intro(job->category, job->date, intro, sizeof(intro));
-    struct strv sv = STRV_INIT;
-    struct article a;
-    memset(&a, 0, sizeof(a));
-    a.title = intro;
-    speak_sentences(nz, &a, &sv);
+    struct script sc = SCRIPT_INIT;
+    script_text(nz, intro, 0, &sc);
     for (size_t i = 0; i < job->narticles; i++)
-        speak_sentences(nz, job->articles[i], &sv);
-    a.title = "Kết thúc bản tin.";
-    speak_sentences(nz, &a, &sv);
-    for (size_t i = 0; i < sv.n; i++)
-        fprintf(f, "%s\n", sv.v[i]);
-    strv_free(&sv);
+        script_story(nz, job->articles[i], NULL, job->headlines_only ? SCRIPT_HEADLINE : 0, &sc);
+    script_text(nz, "Kết thúc bản tin.", 0, &sc);
+    for (size_t i = 0; i < sc.n; i++)
+        if (sc.v[i].kind == CUE_SAY)
+            fprintf(f, "%s\n", sc.v[i].text);
+    script_free(&sc);
     normalizer_free(nz);
     return fclose(f) == 0 ? 0 : DB_EIO;
 }
@@ -167,8 +165,7 @@ int main(int argc, char **argv)
     job.interrupted = &interrupted;
     int rc = text ? print_text(&job, job.path) : export_bulletin(&job);
     if (rc < 0)
-        fprintf(stderr, "export_driver: %s\n",
-                interrupted ? "interrupted" : db_strerror(rc));
+        fprintf(stderr, "export_driver: %s\n", interrupted ? "interrupted" : db_strerror(rc));
     for (size_t k = 0; k < n; k++)
         article_free(all[k]);
     free(all);

@@ -20,7 +20,7 @@ from lib import DATA, ROOT, check, done  # noqa: E402
 STORIES = os.path.join(DATA, "export", "stories.txt")
 DATE = "1795867200"  # 2026-11-28 12:00 UTC
 PKGS = ["sndfile", "soxr", "libebur128", "espeak-ng", "libutf8proc", "portaudio-2.0", "alsa"]
-SOURCES = ["src/core/export.c", "src/core/speak.c", "src/core/util.c", "src/core/utf8.c",
+SOURCES = ["src/core/export.c", "src/core/speak.c", "src/core/script.c", "src/core/util.c", "src/core/utf8.c",
            "src/core/article.c", "src/core/err.c", "src/core/paths.c", "src/core/i18n.c",
            "src/out/bulletin.c"]
 GLOBS = ["src/text", "src/tts", "src/out"]
