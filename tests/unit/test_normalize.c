@@ -2,7 +2,8 @@
  * test_normalize.c — written → spoken, table-driven.
  *
  * Three tables: the rows below (both dialects), tests/data/normalize/cases.tsv (north, one
- * "written<TAB>spoken" case a line) and whole texts from ../shared (the sample article and
+ * "written<TAB>spoken" case a line; names.tsv beside it holds foreign names in sentences)
+ * and whole texts from ../shared (the sample article and
  * the sentence corpus) that must come out with no ASCII digit and, for the sample, no
  * all-caps abbreviation. Also: user lexicon overrides, a missing voices folder, arbitrary
  * bytes (no crash, no read past n) and the output buffer's handling (appending, caps, NUL
@@ -359,6 +360,8 @@ int main(void)
     }
     int ncases = check_file(north, "tests/data/normalize/cases.tsv");
     T_OK(ncases >= 250, "cases.tsv holds %d cases", ncases);
+    int nnames = check_file(north, "tests/data/normalize/names.tsv");
+    T_OK(nnames >= 25, "names.tsv holds %d cases", nnames);
 
     /* no digit may reach the voice */
     const char *mixed = "Ngày 15, 1.234 người và 56,78% số 9";
