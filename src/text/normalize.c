@@ -1633,14 +1633,15 @@ static int name_caps(const char *form, const char *s, size_t n)
     return 1;
 }
 
-/* A foreign name of names.tsv written capitalised at i: the most parts first ("Real Madrid"
- * before "Real"), parts joined by one space or '-'. Says it and returns the bytes used, or 0. */
+/* A foreign name of names.tsv at i, capitalised as name_caps asks: the most parts first
+ * ("Real Madrid" before "Real"), parts joined by one space or '-'. Says it and returns the
+ * bytes used, or 0. */
 static size_t try_name(struct scan *sc, size_t i)
 {
     const struct normalizer *nz = sc->nz;
     const char *s = sc->s;
-    size_t n = sc->n, k;
-    if (!nz->name_parts || !cp_is_upper(cp_at(s, n, i, &k)))
+    size_t n = sc->n;
+    if (!nz->name_parts)
         return 0;
     size_t ends[NAME_PARTS], np = 0, e = i;
     while (np < nz->name_parts) {
