@@ -7,7 +7,7 @@
  *   "sáng 15.9") → times (11:03, 11:03:56, 7h30, 14g20) → ranges and scores (2021-2025,
  *   2-3 kg; "thắng 2-1" → "hai một") → money and units (units.tsv, only after a number) →
  *   numbers (thousands ".", decimal ","; ordinals thứ nhất/thứ tư; Roman numerals) →
- *   foreign names written capitalised (names.tsv, the longest first: "Real Madrid") →
+ *   foreign names, with the capitals names.tsv gives them (the longest first: "Real Madrid") →
  *   abbreviations (abbreviations.tsv, with contexts) → unknown all-caps words spelled with
  *   letter names (letters.tsv) → foreign Latin words respelled in Vietnamese syllables
  *   (foreign.tsv, else by rule) so eSpeak NG keeps its Vietnamese voice → symbols.
