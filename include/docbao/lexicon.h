@@ -42,6 +42,10 @@ const struct lex_entry *lexicon_find(const struct lexicon *lx, const char *key, 
 /* The number of distinct keys. */
 size_t lexicon_size(const struct lexicon *lx);
 
+/* The first entry of the i-th distinct key, keys in the order they were first added
+ * (i < lexicon_size), or NULL. For walking a lexicon (checks, derived tables). */
+const struct lex_entry *lexicon_key(const struct lexicon *lx, size_t i);
+
 /* Lowercases the n bytes of NFC UTF-8 at s into out (capacity cap bytes, NUL-terminated).
  * Returns the length written, or (size_t)-1 when it would not fit. Never reads past n. */
 size_t lexicon_lower(const char *s, size_t n, char *out, size_t cap);

@@ -1,8 +1,8 @@
 /*
  * normalize.h — turns a written Vietnamese sentence into the words a voice should say:
  * URLs, phone numbers, dates, times, ranges, money and units, numbers, Roman numerals,
- * abbreviations, unknown all-caps words, foreign words and symbols become Vietnamese words
- * (SPEC §4). The lexicons are the TSV files under voices/vi/ (see voices/vi/README.md) plus
+ * foreign names, abbreviations, unknown all-caps words, foreign words and symbols become
+ * Vietnamese words (SPEC §4). The lexicons are the TSV files under voices/vi/ (see voices/vi/README.md) plus
  * the user's $XDG_CONFIG_HOME/docbao/lexicon.tsv (else ~/.config/docbao/lexicon.tsv), whose
  * entries take precedence. After normalization no ASCII digit remains.
  */
@@ -21,8 +21,8 @@ enum norm_dialect {
 };
 
 /* Creates a normalizer. voices_dir is the folder holding vi/ (abbreviations.tsv, units.tsv,
- * letters.tsv, foreign.tsv); NULL means paths_data_dir() + "/voices", and then missing files
- * are tolerated (built-in letter names are used). Returns 0 and stores it in *out, or
+ * letters.tsv, foreign.tsv, names.tsv); NULL means paths_data_dir() + "/voices", and then
+ * missing files are tolerated (built-in letter names are used). Returns 0 and stores it in *out, or
  * DB_ENOENT when an explicit voices_dir has no vi/abbreviations.tsv. The normalizer is
  * read-only after creation: one may serve several threads. */
 int normalizer_new(const char *voices_dir, enum norm_dialect dialect, struct normalizer **out);
@@ -37,6 +37,11 @@ int normalizer_add_entry(struct normalizer *nz, const char *key, const char *exp
  * (any pointer may be NULL). Returns 0 or DB_EINVAL. */
 int normalizer_stats(const struct normalizer *nz, size_t *abbreviations, size_t *units,
                      size_t *foreign);
+
+/* Whether the n bytes at w are one valid Vietnamese syllable (any case; onset, vowel
+ * cluster, final, a sắc or nặng tone on a stop final) — the check that decides which words
+ * are foreign. Returns 1 or 0 (0 for NULL or empty input). */
+int normalizer_is_syllable(const struct normalizer *nz, const char *w, size_t n);
 
 /* Normalizes one sentence (n bytes at s; valid NFC UTF-8 expected, any bytes tolerated, never
  * read past n) and appends the spoken form to out. Returns 0 or DB_ETOOBIG (if out has a

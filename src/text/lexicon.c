@@ -2,7 +2,9 @@
  * lexicon.c — TSV pronunciation lexicons in an open-hashing table (see lexicon.h).
  *
  * Keys are stored lowercased in NFC; lookups hash the caller's already-lowercased bytes
- * (FNV-1a) and compare, so the hot path allocates nothing.
+ * (FNV-1a) and compare, so the hot path allocates nothing. Each entry is one allocation (the
+ * node and its strings), and a file's text is cleaned once, not string by string: loading
+ * the 1,500 names of names.tsv at every start must stay cheap.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@ struct node {
     struct lex_entry e;
     size_t keylen;
     uint32_t hash;
+    size_t idx;         /* a head's place in struct lexicon's order */
     struct node *hnext; /* next head in the same bucket */
 };
 
@@ -27,6 +30,8 @@ struct lexicon {
     struct node **buckets;
     size_t nbuckets;
     size_t nkeys;
+    struct node **order; /* the heads in the order their keys were first added */
+    size_t ordercap;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -51,11 +56,7 @@ static void free_chain(struct node *nd)
 {
     while (nd) {
         struct node *nx = (struct node *)nd->e.next;
-        free((char *)nd->e.key);
-        free((char *)nd->e.form);
-        free((char *)nd->e.exp);
-        free((char *)nd->e.ctx);
-        free(nd);
+        free(nd); /* the strings live in the same block */
         nd = nx;
     }
 }
@@ -73,6 +74,7 @@ void lexicon_free(struct lexicon *lx)
         }
     }
     free(lx->buckets);
+    free(lx->order);
     free(lx);
 }
 
@@ -118,23 +120,43 @@ static size_t trim(const char **s, size_t n)
     return n;
 }
 
-void lexicon_add(struct lexicon *lx, const char *key, const char *exp, const char *ctx,
-                 int override)
+/* Adds an entry from strings already valid NFC UTF-8 (kn, en, cn bytes; no NUL inside). */
+static void add_clean(struct lexicon *lx, const char *key, size_t kn, const char *exp, size_t en,
+                      const char *ctx, size_t cn, int override)
 {
-    char *low = utf8_lower(key, strlen(key));
-    size_t n = strlen(low);
+    /* lowercased as lookups lowercase the text (lexicon_lower), so that every key can match */
+    char small[512];
+    char *low = small;
+    size_t n = lexicon_lower(key, kn, small, sizeof(small));
+    if (n == (size_t)-1) {
+        low = xmalloc(4 * kn + 1);
+        n = lexicon_lower(key, kn, low, 4 * kn + 1);
+    }
     uint32_t h = hash_bytes(low, n);
     struct node **pp = find_head(lx, low, n, h);
-    struct node *nd = xcalloc(1, sizeof(*nd));
-    nd->e.key = low;
-    nd->e.form = utf8_clean(key, strlen(key));
-    nd->e.exp = utf8_clean(exp, strlen(exp));
-    nd->e.ctx = xstrdup(ctx ? ctx : "");
+    struct node *nd = xmalloc(sizeof(*nd) + n + kn + en + cn + 4);
+    memset(nd, 0, sizeof(*nd));
+    char *p = (char *)(nd + 1);
+    nd->e.key = memcpy(p, low, n);
+    p[n] = '\0';
+    p += n + 1;
+    nd->e.form = memcpy(p, key, kn);
+    p[kn] = '\0';
+    p += kn + 1;
+    nd->e.exp = memcpy(p, exp, en);
+    p[en] = '\0';
+    p += en + 1;
+    nd->e.ctx = memcpy(p, ctx, cn);
+    p[cn] = '\0';
+    if (low != small)
+        free(low);
     nd->keylen = n;
     nd->hash = h;
     if (*pp && override) {
         struct node *old = *pp;
         nd->hnext = old->hnext;
+        nd->idx = old->idx;
+        lx->order[nd->idx] = nd;
         *pp = nd;
         old->hnext = NULL;
         free_chain(old);
@@ -148,9 +170,25 @@ void lexicon_add(struct lexicon *lx, const char *key, const char *exp, const cha
         return;
     }
     *pp = nd;
-    lx->nkeys++;
+    if (lx->nkeys == lx->ordercap) {
+        lx->ordercap = lx->ordercap ? 2 * lx->ordercap : 64;
+        lx->order = xrealloc(lx->order, lx->ordercap * sizeof(*lx->order));
+    }
+    nd->idx = lx->nkeys;
+    lx->order[lx->nkeys++] = nd;
     if (lx->nkeys > lx->nbuckets)
         grow(lx);
+}
+
+void lexicon_add(struct lexicon *lx, const char *key, const char *exp, const char *ctx,
+                 int override)
+{
+    char *k = utf8_clean(key, strlen(key)), *e = utf8_clean(exp, strlen(exp));
+    char *c = utf8_clean(ctx ? ctx : "", ctx ? strlen(ctx) : 0);
+    add_clean(lx, k, strlen(k), e, strlen(e), c, strlen(c), override);
+    free(k);
+    free(e);
+    free(c);
 }
 
 int lexicon_load(struct lexicon *lx, const char *path, int override)
@@ -179,19 +217,16 @@ int lexicon_load(struct lexicon *lx, const char *path, int override)
             size_t en = trim(&e, (size_t)((tab2 ? tab2 : tab + 1 + strlen(tab + 1)) - e));
             size_t cn = trim(&c, strlen(c));
             if (kn && en && kn < 256 && en < 1024) {
-                char *kk = xstrndup(k, kn), *ee = xstrndup(e, en), *cc = xstrndup(c, cn);
                 int ov = 0;
                 if (seen) {
-                    char *low = utf8_lower(kk, kn);
-                    ov = lexicon_find(seen, low, strlen(low)) == NULL;
+                    char low[1024];
+                    size_t ln = lexicon_lower(k, kn, low, sizeof(low));
+                    ov = ln != (size_t)-1 && lexicon_find(seen, low, ln) == NULL;
                     if (ov)
-                        lexicon_add(seen, kk, "", "", 0);
-                    free(low);
+                        add_clean(seen, k, kn, "", 0, "", 0, 0);
                 }
-                lexicon_add(lx, kk, ee, cc, ov);
-                free(kk);
-                free(ee);
-                free(cc);
+                /* the text was cleaned as a whole: its pieces are valid NFC already */
+                add_clean(lx, k, kn, e, en, c, cn, ov);
             }
         }
         line = nl ? nl + 1 : NULL;
@@ -212,6 +247,11 @@ const struct lex_entry *lexicon_find(const struct lexicon *lx, const char *key, 
 size_t lexicon_size(const struct lexicon *lx)
 {
     return lx ? lx->nkeys : 0;
+}
+
+const struct lex_entry *lexicon_key(const struct lexicon *lx, size_t i)
+{
+    return lx && i < lx->nkeys ? &lx->order[i]->e : NULL;
 }
 
 size_t lexicon_lower(const char *s, size_t n, char *out, size_t cap)

@@ -19,6 +19,7 @@
  *   before a quantity such as "ngày", "người", "%") → money and units (units.tsv, only
  *   after a number) → numbers (thousands "." or a space "12 345", decimal ","; from 10^10
  *   on a number of tỷ, "một nghìn hai trăm tỷ"; ordinals thứ nhất/thứ tư; Roman numerals) →
+ *   foreign names, with the capitals names.tsv gives them (the longest first: "Real Madrid") →
  *   abbreviations (abbreviations.tsv, with contexts) → unknown all-caps words spelled with
  *   letter names (letters.tsv) → foreign Latin words respelled in Vietnamese syllables
  *   (foreign.tsv, else by rule) so eSpeak NG keeps its Vietnamese voice → symbols.
@@ -47,10 +48,17 @@
 
 #define VTAB_SIZE 0x1F00 /* Vietnamese letters all lie below U+1F00 */
 #define WORD_MAX 64      /* bytes of a word kept for context */
+#define NAME_PARTS 8     /* the most words and hyphenated parts a name may have */
 
 struct normalizer {
     enum norm_dialect dialect;
     struct lexicon *abbr, *units, *letters, *foreign, *user;
+    /* names.tsv; name_heads: a bit per hash (head_hash) of the first part of each name of
+     * several parts (parts are joined by ' ' or '-'), so that most capitalised words try one
+     * name, not NAME_PARTS; name_parts: the most parts a name has (at most NAME_PARTS) */
+    struct lexicon *names;
+    uint64_t name_heads[256];
+    size_t name_parts;
     /* Vietnamese vowels: for a lowercase code point, (base index + 1) << 3 | tone. */
     unsigned char vtab[VTAB_SIZE];
     /* the syl_* tables packed (see pack) and sorted: vn_syllable runs for most ASCII words,
@@ -148,6 +156,34 @@ static int load_into(struct lexicon *lx, const char *dir, const char *name)
     return lexicon_load(lx, path, 0);
 }
 
+/* The bit of name_heads for the n lowercase bytes at s (FNV-1a, 14 bits). */
+static uint32_t head_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return (h ^ h >> 14) & 0x3FFF;
+}
+
+/* Fills name_heads and name_parts from the names loaded. */
+static void index_names(struct normalizer *nz)
+{
+    for (size_t i = 0; i < lexicon_size(nz->names); i++) {
+        const char *k = lexicon_key(nz->names, i)->key;
+        size_t parts = 1, head = strcspn(k, " -");
+        for (const char *p = k; *p; p++)
+            parts += *p == ' ' || *p == '-';
+        if (parts > NAME_PARTS)
+            continue; /* never matched: try_name looks at most NAME_PARTS parts ahead */
+        if (parts > nz->name_parts)
+            nz->name_parts = parts;
+        if (parts > 1) {
+            uint32_t b = head_hash(k, head);
+            nz->name_heads[b >> 6] |= (uint64_t)1 << (b & 63);
+        }
+    }
+}
+
 int normalizer_new(const char *voices_dir, enum norm_dialect dialect, struct normalizer **out)
 {
     struct normalizer *nz = xcalloc(1, sizeof(*nz));
@@ -163,6 +199,7 @@ int normalizer_new(const char *voices_dir, enum norm_dialect dialect, struct nor
     nz->letters = lexicon_new();
     nz->foreign = lexicon_new();
     nz->user = lexicon_new();
+    nz->names = lexicon_new();
     char dir[4096];
     if (voices_dir)
         snprintf(dir, sizeof(dir), "%s", voices_dir);
@@ -175,6 +212,8 @@ int normalizer_new(const char *voices_dir, enum norm_dialect dialect, struct nor
     }
     load_into(nz->units, dir, "units.tsv");
     load_into(nz->foreign, dir, "foreign.tsv");
+    load_into(nz->names, dir, "names.tsv");
+    index_names(nz);
     if (load_into(nz->letters, dir, "letters.tsv") < 0 || lexicon_size(nz->letters) == 0) {
         for (size_t i = 0; i < sizeof(builtin_letters) / sizeof(*builtin_letters); i++)
             lexicon_add(nz->letters, builtin_letters[i][0], builtin_letters[i][1], "", 0);
@@ -204,6 +243,7 @@ void normalizer_free(struct normalizer *nz)
     lexicon_free(nz->letters);
     lexicon_free(nz->foreign);
     lexicon_free(nz->user);
+    lexicon_free(nz->names);
     free(nz);
 }
 
@@ -2231,6 +2271,73 @@ static size_t plain_word(struct scan *sc, size_t i)
     return e - i;
 }
 
+/* Whether the text's capitals cover the name's: a part the file writes with a capital
+ * ("Manchester United", "Bosnia and Herzegovina") must be written with one ("MANCHESTER
+ * UNITED" too); "Apple" is a name, "apple" is not. form and the n bytes at s are the same
+ * letters up to case. */
+static int name_caps(const char *form, const char *s, size_t n)
+{
+    size_t fn = strlen(form), fi = 0, si = 0;
+    int start = 1;
+    while (fi < fn && si < n) {
+        size_t fk, sk;
+        int fc = cp_at(form, fn, fi, &fk), tc = cp_at(s, n, si, &sk);
+        if (start && cp_is_upper(fc) && !cp_is_upper(tc))
+            return 0;
+        start = fc == ' ' || fc == '-';
+        fi += fk;
+        si += sk;
+    }
+    return 1;
+}
+
+/* A foreign name of names.tsv at i, capitalised as name_caps asks: the most parts first
+ * ("Real Madrid" before "Real"), parts joined by one space or '-'. Says it and returns the
+ * bytes used, or 0. */
+static size_t try_name(struct scan *sc, size_t i)
+{
+    const struct normalizer *nz = sc->nz;
+    const char *s = sc->s;
+    size_t n = sc->n;
+    if (!nz->name_parts)
+        return 0;
+    size_t ends[NAME_PARTS], np = 0, e = i;
+    while (np < nz->name_parts) {
+        size_t we = letters_end(s, n, e);
+        if (we == e)
+            break;
+        ends[np++] = we;
+        if (we + 1 < n && (s[we] == ' ' || s[we] == '-') && letter_at(s, n, we + 1))
+            e = we + 1;
+        else
+            break;
+    }
+    char low[256];
+    if (np == 0 || ends[0] - i >= sizeof(low))
+        return 0;
+    size_t ln = lexicon_lower(s + i, ends[0] - i, low, sizeof(low));
+    uint32_t hb = ln == (size_t)-1 ? 0 : head_hash(low, ln);
+    if (np > 1 && (ln == (size_t)-1 || !(nz->name_heads[hb >> 6] >> (hb & 63) & 1)))
+        np = 1;
+    for (size_t p = np; p-- > 0;) {
+        size_t end = ends[p], len = end - i;
+        /* not the start of a longer token: "Apple.com" is a host, "Galaxy3" a code */
+        if (end < n && (is_digit(s[end]) || s[end] == '&' || s[end] == '@' || s[end] == '_' ||
+                        (s[end] == '.' && end + 1 < n && letter_at(s, n, end + 1))))
+            continue;
+        if (len >= sizeof(low) || (ln = lexicon_lower(s + i, len, low, sizeof(low))) == (size_t)-1)
+            continue;
+        const struct lex_entry *en = lexicon_find(nz->names, low, ln);
+        if (en && name_caps(en->form, s + i, len)) {
+            word(sc->o, en->exp);
+            push_prev(sc, s + i, ends[0] - i);
+            sc->since_num++;
+            return len;
+        }
+    }
+    return 0;
+}
+
 /* A word starting at i (a letter). Returns bytes used. */
 static size_t do_word(struct scan *sc, size_t i)
 {
@@ -2247,6 +2354,9 @@ static size_t do_word(struct scan *sc, size_t i)
             return le - i;
         }
     }
+    size_t nm = try_name(sc, i);
+    if (nm)
+        return nm;
     size_t up, lo, nl;
     int na;
     case_stats(s, i, te, &up, &lo, &na, &nl);
@@ -2609,6 +2719,15 @@ int normalizer_stats(const struct normalizer *nz, size_t *abbreviations, size_t 
     if (foreign)
         *foreign = lexicon_size(nz->foreign);
     return 0;
+}
+
+int normalizer_is_syllable(const struct normalizer *nz, const char *w, size_t n)
+{
+    char low[WORD_MAX];
+    if (!nz || !w || n == 0 || n >= WORD_MAX)
+        return 0;
+    size_t ln = lexicon_lower(w, n, low, sizeof(low));
+    return ln != (size_t)-1 && vn_syllable(nz, low, ln);
 }
 
 /* The bytes that end a run in normalize_sentence's final pass: a space, a digit, and the NUL

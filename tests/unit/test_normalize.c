@@ -1,14 +1,14 @@
 /*
  * test_normalize.c — written → spoken, table-driven.
  *
- * Tables: the rows below (both dialects), tests/data/normalize/cases.tsv, numbers.tsv and
- * words.tsv (north, one "written<TAB>spoken" case a line; numbers.tsv holds issue 17's number
- * patterns: scores, plates, hotlines, markers, versions, quarters, fractions; words.tsv its
- * units, ratios and abbreviations) and whole texts from ../shared (the sample article and the
- * sentence corpus) that must come out with no ASCII digit and, for the sample, no all-caps
- * abbreviation. Also: user lexicon overrides, a missing voices folder, arbitrary bytes (no
- * crash, no read past n) and the output buffer's handling (appending, caps, NUL bytes, long
- * sentences). Run from the repository root.
+ * Tables: the rows below (both dialects) and, north, one "written<TAB>spoken" case a line,
+ * tests/data/normalize/cases.tsv, numbers.tsv (issue 17's number patterns: scores, plates,
+ * hotlines, markers, versions, quarters, fractions), words.tsv (its units, ratios and
+ * abbreviations) and names.tsv (foreign names in sentences); and whole texts from ../shared
+ * (the sample article and the sentence corpus) that must come out with no ASCII digit and,
+ * for the sample, no all-caps abbreviation. Also: user lexicon overrides, a missing voices
+ * folder, arbitrary bytes (no crash, no read past n) and the output buffer's handling
+ * (appending, caps, NUL bytes, long sentences). Run from the repository root.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,6 +365,8 @@ int main(void)
     T_OK(nnumbers >= 120, "numbers.tsv holds %d cases", nnumbers);
     int nwords = check_file(north, "tests/data/normalize/words.tsv");
     T_OK(nwords >= 55, "words.tsv holds %d cases", nwords);
+    int nnames = check_file(north, "tests/data/normalize/names.tsv");
+    T_OK(nnames >= 25, "names.tsv holds %d cases", nnames);
 
     /* no digit may reach the voice */
     const char *mixed = "Ngày 15, 1.234 người và 56,78% số 9";
