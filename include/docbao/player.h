@@ -24,7 +24,9 @@
 #include "docbao/normalize.h"
 
 /* Where the stories come from. Every member is called from the player's synthesis thread
- * only, so the source needs no locking of its own. */
+ * only (and from player_new and player_free, when no other thread of the player runs), so
+ * the source needs no locking of its own: the player copies each story's title, URL and
+ * site name there, and its other threads read the copies. */
 struct player_source {
     void *ctx;
     /* The number of stories now (it may grow). */

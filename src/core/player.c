@@ -92,12 +92,22 @@ struct slot {
     struct pcm pcm;
 };
 
+/* A story's title, URL and site name, copied from the source by the synthesis thread (or
+ * player_new): the other threads read these, under the lock, never the source itself, which
+ * may be appending stories meanwhile (news.c reallocates its list). */
+struct story_meta {
+    char *title, *url, *site;
+};
+
 struct player {
     /* fixed after player_new */
     const struct engine *eng;
     struct player_source src;
     struct tts *tts; /* PCM engine */
     struct normalizer *nz;
+    /* under the lock: the copies of stories 0 .. nmeta - 1 (meta_grow) */
+    struct story_meta *meta;
+    size_t nmeta;
     struct out *out; /* PCM engine; NULL while released (see RELEASE_S) */
     char *out_name;  /* PCM engine: the driver and target, to open it again */
     char *out_target;
@@ -221,6 +231,47 @@ static int want_full(struct player *p, size_t story)
     return !p->headlines || (long)story == p->full_story;
 }
 
+/* Copies stories nmeta .. c - 1 from the source (the synthesis thread, or player_new before
+ * the threads start: the only callers of the source), then installs them under the lock.
+ * Called unlocked. */
+static void meta_grow(struct player *p, size_t c)
+{
+    pthread_mutex_lock(&p->lock);
+    size_t from = p->nmeta;
+    pthread_mutex_unlock(&p->lock);
+    if (c <= from)
+        return;
+    struct story_meta *add = xcalloc(c - from, sizeof(*add));
+    for (size_t i = from; i < c; i++) {
+        const char *t = p->src.title(p->src.ctx, i), *u = p->src.url(p->src.ctx, i);
+        const char *st = p->src.site ? p->src.site(p->src.ctx, i) : NULL;
+        add[i - from] = (struct story_meta){t ? xstrdup(t) : NULL, u ? xstrdup(u) : NULL,
+                                            st ? xstrdup(st) : NULL};
+    }
+    pthread_mutex_lock(&p->lock);
+    p->meta = xrealloc(p->meta, c * sizeof(*p->meta));
+    memcpy(p->meta + from, add, (c - from) * sizeof(*add));
+    p->nmeta = c;
+    pthread_mutex_unlock(&p->lock);
+    free(add);
+}
+
+/* Story i's title, URL, site name (lock held); NULL when unknown. */
+static const char *story_title(const struct player *p, size_t i)
+{
+    return i < p->nmeta ? p->meta[i].title : NULL;
+}
+
+static const char *story_url(const struct player *p, size_t i)
+{
+    return i < p->nmeta ? p->meta[i].url : NULL;
+}
+
+static const char *story_site(const struct player *p, size_t i)
+{
+    return i < p->nmeta ? p->meta[i].site : NULL;
+}
+
 /* Normalized sentences of the text (split first): an announcement's. */
 static void spoken_sentences(struct player *p, const char *text, struct strv *out)
 {
@@ -296,7 +347,7 @@ static void save_place(struct player *p)
 {
     if (!p->cache || !p->place_key)
         return;
-    const char *url = p->story < p->count ? p->src.url(p->src.ctx, p->story) : NULL;
+    const char *url = p->story < p->count ? story_url(p, p->story) : NULL;
     cache_place_save(p->cache, p->place_key, url, (int)p->sentence);
 }
 
@@ -317,7 +368,7 @@ static void go_to(struct player *p, size_t s, size_t k)
     if (new_story && s < p->count) {
         if (p->headlines && (long)s != p->full_story)
             p->full_story = -1;
-        emit(p, _("Article %zu/%zu — %s"), s + 1, p->count, p->src.title(p->src.ctx, s));
+        emit(p, _("Article %zu/%zu — %s"), s + 1, p->count, story_title(p, s));
     }
     changed(p);
 }
@@ -411,6 +462,9 @@ static void *synth_main(void *arg)
         int full = 0;
         size_t c = p->src.count(p->src.ctx); /* the source may have grown */
         if (c > p->count) {
+            pthread_mutex_unlock(&p->lock);
+            meta_grow(p, c);
+            pthread_mutex_lock(&p->lock);
             p->count = c;
             changed(p);
         }
@@ -1315,7 +1369,7 @@ int cmd_run_title(struct player *p, const char *arg)
 {
     (void)arg;
     if (p->story < p->count) {
-        const char *t = p->src.title(p->src.ctx, p->story);
+        const char *t = story_title(p, p->story);
         char printed[1024];
         snprintf(printed, sizeof(printed), _("Title: %s"), t);
         answer(p, printed, t);
@@ -1382,7 +1436,7 @@ int cmd_run_enter(struct player *p, const char *arg)
             p->run = PLAYER_PLAYING;
         }
         p->full_story = (long)p->story;
-        emit(p, _("Reading in full: %s"), p->src.title(p->src.ctx, p->story));
+        emit(p, _("Reading in full: %s"), story_title(p, p->story));
         p->gen++;
         p->sentence = 0;
         p->pos = 0;
@@ -1475,6 +1529,7 @@ int player_new(const struct player_opts *o, const struct player_source *src, str
             p->cache = NULL;
     }
     p->count = src->count(src->ctx);
+    meta_grow(p, p->count);
     /* start_story == count: past the end of the list (the daemon's worker started again
      * there: stopped, as the one before was) */
     p->story = o->start_story <= p->count ? o->start_story : 0;
@@ -1498,8 +1553,7 @@ int player_start(struct player *p)
 {
     pthread_mutex_lock(&p->lock);
     if (p->story < p->count)
-        emit(p, _("Article %zu/%zu — %s"), p->story + 1, p->count,
-             p->src.title(p->src.ctx, p->story));
+        emit(p, _("Article %zu/%zu — %s"), p->story + 1, p->count, story_title(p, p->story));
     else if (p->refetched) {
         emit(p, "%s", _("No new stories."));
         announce(p, "Không có tin mới.");
@@ -1542,9 +1596,9 @@ void player_get_state(struct player *p, struct player_state *st)
     free(p->st_site);
     p->st_title = p->st_url = p->st_site = NULL;
     if (p->story < p->count) {
-        const char *t = p->src.title(p->src.ctx, p->story);
-        const char *u = p->src.url(p->src.ctx, p->story);
-        const char *s = p->src.site(p->src.ctx, p->story);
+        const char *t = story_title(p, p->story);
+        const char *u = story_url(p, p->story);
+        const char *s = story_site(p, p->story);
         p->st_title = t ? xstrdup(t) : NULL;
         p->st_url = u ? xstrdup(u) : NULL;
         p->st_site = s ? xstrdup(s) : NULL;
@@ -1637,6 +1691,12 @@ int player_free(struct player *p)
     close(p->event_pipe[0]);
     close(p->event_pipe[1]);
     free(p->place_key);
+    for (size_t i = 0; i < p->nmeta; i++) {
+        free(p->meta[i].title);
+        free(p->meta[i].url);
+        free(p->meta[i].site);
+    }
+    free(p->meta);
     free(p->answer);
     free(p->st_title);
     free(p->st_url);
