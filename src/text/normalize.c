@@ -79,10 +79,10 @@ static const char vowel_base[12] = {'a', 'A', 'B', 'e', 'E', 'i', 'o', 'O', 'P',
 
 /* Built-in letter names, used when letters.tsv cannot be read. */
 static const char *const builtin_letters[][2] = {
-    {"a", "a"},   {"b", "bê"}, {"c", "xê"},      {"d", "dê"},  {"đ", "đê"},    {"e", "e"},
-    {"f", "ép"},  {"g", "giê"}, {"h", "hát"},    {"i", "i"},   {"j", "di"},    {"k", "ca"},
-    {"l", "e-lờ"}, {"m", "em-mờ"}, {"n", "en-nờ"}, {"o", "o"}, {"p", "pê"},    {"q", "quy"},
-    {"r", "e-rờ"}, {"s", "ét-xì"}, {"t", "tê"},   {"u", "u"},   {"v", "vê"},    {"w", "vê kép"},
+    {"a", "a"},      {"b", "bê"},    {"c", "xê"},    {"d", "dê"}, {"đ", "đê"}, {"e", "e"},
+    {"f", "ép"},     {"g", "giê"},   {"h", "hát"},   {"i", "i"},  {"j", "di"}, {"k", "ca"},
+    {"l", "e-lờ"},   {"m", "em-mờ"}, {"n", "en-nờ"}, {"o", "o"},  {"p", "pê"}, {"q", "quy"},
+    {"r", "e-rờ"},   {"s", "ét-xì"}, {"t", "tê"},    {"u", "u"},  {"v", "vê"}, {"w", "vê kép"},
     {"x", "ích-xì"}, {"y", "i dài"}, {"z", "dét"}};
 
 /* ------------------------------------------------------------------ setup */
@@ -92,15 +92,14 @@ static const char *const syl_onsets[] = {"ngh", "ng", "nh", "ch", "gh", "gi", "k
                                          "tr",  "qu", "b",  "c",  "d",  "g",  "h",  "k",  "l",
                                          "m",   "n",  "p",  "r",  "s",  "t",  "v",  "x",  NULL};
 static const char *const syl_nuclei[] = {
-    "a",   "A",   "B",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",
-    "ai",  "ao",  "au",  "ay",  "Bu",  "By",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",
-    "oA",  "oe",  "oi",  "Oi",  "Pi",  "ua",  "uB",  "uE",  "ui",  "uO",  "uP",  "uy",
-    "Ua",  "Ui",  "UP",  "Uu",  "yE",  "iEu", "yEu", "oai", "oay", "oeo", "uBy", "uOi",
-    "UPi", "UPu", "uyE", "uya", "uyu", NULL};
-static const char *const syl_open_only[] = {"ai", "ao", "au", "ay", "Bu", "By", "eo", "Eu",
-                                            "iu", "oi", "Oi", "Pi", "ui", "Ui", "Uu", "iEu",
-                                            "yEu", "oai", "oay", "oeo", "uBy", "uOi", "UPi",
-                                            "UPu", "uyu", "ia", "ua", "Ua", "uya", NULL};
+    "a",   "A",   "B",   "e",   "E",   "i",   "o",   "O",   "P",   "u",   "U",   "y",  "ai", "ao",
+    "au",  "ay",  "Bu",  "By",  "eo",  "Eu",  "ia",  "iE",  "iu",  "oa",  "oA",  "oe", "oi", "Oi",
+    "Pi",  "ua",  "uB",  "uE",  "ui",  "uO",  "uP",  "uy",  "Ua",  "Ui",  "UP",  "Uu", "yE", "iEu",
+    "yEu", "oai", "oay", "oeo", "uBy", "uOi", "UPi", "UPu", "uyE", "uya", "uyu", NULL};
+static const char *const syl_open_only[] = {"ai",  "ao",  "au",  "ay",  "Bu",  "By",  "eo",  "Eu",
+                                            "iu",  "oi",  "Oi",  "Pi",  "ui",  "Ui",  "Uu",  "iEu",
+                                            "yEu", "oai", "oay", "oeo", "uBy", "uOi", "UPi", "UPu",
+                                            "uyu", "ia",  "ua",  "Ua",  "uya", NULL};
 static const char *const syl_codas[] = {"c", "ch", "m", "n", "ng", "nh", "p", "t", NULL};
 
 /* Up to 4 bytes of a short string as one number, for comparing syllable parts; PACK2 and
@@ -587,8 +586,8 @@ static size_t scan_number(const char *s, size_t n, size_t i0, struct num *nm)
     return i - i0;
 }
 
-static void read_num(const struct normalizer *nz, const struct num *nm, const char *s0,
-                     size_t len, struct buf *b)
+static void read_num(const struct normalizer *nz, const struct num *nm, const char *s0, size_t len,
+                     struct buf *b)
 {
     if (nm->longint) { /* a very long digit string: every digit, as written */
         for (size_t i = 0; i < len; i++)
@@ -624,9 +623,9 @@ static size_t digits_at(const char *s, size_t n, size_t i, size_t maxd, unsigned
 
 /* ------------------------------------------------------------------ dates, times */
 
-static const char *const date_words[] = {"ngày", "sáng", "chiều", "tối",  "đêm",  "hôm",
-                                         "trưa", "khuya", "rạng", "mùng", "mồng", "từ",
-                                         "đến",  "qua",  "nay",  "mai",  "lúc",  NULL};
+static const char *const date_words[] = {"ngày", "sáng",  "chiều", "tối",  "đêm",  "hôm",
+                                         "trưa", "khuya", "rạng",  "mùng", "mồng", "từ",
+                                         "đến",  "qua",   "nay",   "mai",  "lúc",  NULL};
 static const char *const score_words[] = {"thắng", "thua", "hòa", "hoà", "bại", "dẫn", NULL};
 static const char *const tyso_words[] = {"tỷ", "tỉ", NULL};
 
@@ -692,11 +691,11 @@ static int word_in(const char *w, const char *const *set)
 static int measure_follows(const struct scan *sc, size_t e)
 {
     static const char *const counted[] = {
-        "ngày",  "tuần",  "tháng", "năm",  "giờ",  "tiếng", "phút", "giây", "người",
-        "lần",   "tuổi",  "triệu", "tỷ",   "tỉ",   "nghìn", "ngàn", "trăm", "chục",
-        "điểm",  "bàn",   "độ",    "cây",  "km",   "chiếc", "con",  "căn",  "hộ",
-        "xã",    "tỉnh",  "ca",    "cm",   "mét",  "loại",  "vụ",   "suất", "học",
-        "lớp",   "bước",  "ly",    "cốc",  "đêm",  "buổi",  "trận", NULL};
+        "ngày", "tuần", "tháng", "năm", "giờ", "tiếng", "phút", "giây", "người",
+        "lần",  "tuổi", "triệu", "tỷ",  "tỉ",  "nghìn", "ngàn", "trăm", "chục",
+        "điểm", "bàn",  "độ",    "cây", "km",  "chiếc", "con",  "căn",  "hộ",
+        "xã",   "tỉnh", "ca",    "cm",  "mét", "loại",  "vụ",   "suất", "học",
+        "lớp",  "bước", "ly",    "cốc", "đêm", "buổi",  "trận", NULL};
     const char *s = sc->s;
     size_t n = sc->n;
     while (e < n && s[e] == ' ')
@@ -715,10 +714,11 @@ static int measure_follows(const struct scan *sc, size_t e)
 static int sports_sentence(struct scan *sc)
 {
     static const char *const keys[] = {
-        "hiệp", "set",   "ván",    "trận",    "tỷ số",    "tỉ số",    "bàn thắng",
-        "ghi bàn", "chung cuộc", "thắng", "thua", "đánh bại", "gỡ hòa", "gỡ hoà",
-        "dẫn trước", "cầu thủ", "đội bóng", "đội khách", "đội chủ nhà", "clb", "hlv",
-        "vòng bảng", "tứ kết", "bán kết", "chung kết", "tiền đạo", "thủ môn", "fc", NULL};
+        "hiệp",        "set",      "ván",        "trận",      "tỷ số",    "tỉ số",
+        "bàn thắng",   "ghi bàn",  "chung cuộc", "thắng",     "thua",     "đánh bại",
+        "gỡ hòa",      "gỡ hoà",   "dẫn trước",  "cầu thủ",   "đội bóng", "đội khách",
+        "đội chủ nhà", "clb",      "hlv",        "vòng bảng", "tứ kết",   "bán kết",
+        "chung kết",   "tiền đạo", "thủ môn",    "fc",        NULL};
     if (sc->sports)
         return sc->sports == 2;
     sc->sports = 1;
@@ -747,11 +747,11 @@ static int sports_sentence(struct scan *sc)
 static int teams_around(const struct scan *sc, size_t i, size_t e)
 {
     static const char *const not_team[] = {
-        "điều", "khoản", "chương", "mục", "phần", "tập", "số", "quý", "thứ", "ngày", "tháng",
-        "năm", "lớp", "phòng", "tầng", "trang", "hình", "bảng", "câu", "bài", "tuyến",
-        "đường", "phố", "quận", "phường", "khu", "lô", "nhà", "xe", "kỳ", "kì", "khóa",
-        "khoá", "đợt", "giai", "từ", "đến", "khoảng", "nghị", "định", "luật", "thông", "tư",
-        NULL};
+        "điều", "khoản",  "chương", "mục",   "phần",  "tập",   "số",     "quý",  "thứ",
+        "ngày", "tháng",  "năm",    "lớp",   "phòng", "tầng",  "trang",  "hình", "bảng",
+        "câu",  "bài",    "tuyến",  "đường", "phố",   "quận",  "phường", "khu",  "lô",
+        "nhà",  "xe",     "kỳ",     "kì",    "khóa",  "khoá",  "đợt",    "giai", "từ",
+        "đến",  "khoảng", "nghị",   "định",  "luật",  "thông", "tư",     NULL};
     const char *s = sc->s;
     size_t n = sc->n, b = i;
     while (b > 0 && s[b - 1] == ' ')
@@ -776,8 +776,8 @@ static int teams_around(const struct scan *sc, size_t i, size_t e)
  * always is; otherwise only small whole numbers (two digits at most) not followed by a
  * quantity, after gỡ, dẫn trước, set, ván, "tỷ số lên", in a run of scores ("21-17, 15-15"),
  * between two team names, or in a sentence about a game. */
-static int is_score(struct scan *sc, size_t i, const struct num *a, size_t ka,
-                    const struct num *b, size_t kb, size_t e)
+static int is_score(struct scan *sc, size_t i, const struct num *a, size_t ka, const struct num *b,
+                    size_t kb, size_t e)
 {
     static const char *const before[] = {"gỡ", "set", "ván", NULL};
     static const char *const so_verbs[] = {"lên", "là", "nâng", "rút", "thành", "về", NULL};
@@ -847,8 +847,8 @@ static int hyphen_code_at(const char *s, size_t n, size_t i)
  * ("Quyết định số 12/2023"). Then "12/2023" is "mười hai năm hai nghìn…", not a month. */
 static int doc_number(const struct scan *sc, size_t e)
 {
-    static const char *const doc[] = {"số", "định", "tư", "quyết", "án", "lệnh", "thị",
-                                      "văn", "hiệu", NULL};
+    static const char *const doc[] = {"số",   "định", "tư",  "quyết", "án",
+                                      "lệnh", "thị",  "văn", "hiệu",  NULL};
     return (e + 1 < sc->n && sc->s[e] == '/' && caps_code_at(sc->s, sc->n, e + 1)) ||
            prev_is(sc, 0, doc);
 }
@@ -878,12 +878,12 @@ static int date_context(const struct scan *sc, int *strong)
  * the fraction ends. A bare "1/3" stays a date (as "2/9" is one). */
 static int fraction_context(const struct scan *sc, size_t e)
 {
-    static const char *const before[] = {"bằng", "chiếm", "khoảng", "gần", "hơn", "chỉ",
-                                         "còn", "giảm", "tăng", "mất", "gấp", "vòng", "đạt",
-                                         "cỡ", "dưới", "trên", "quá", NULL};
-    static const char *const after[] = {"số", "dân", "diện", "tổng", "lượng", "quãng",
-                                        "thời", "giá", "trong", "của", "so", "dung", "khối",
-                                        "ngân", "lực", "chặng", "cổ", "vốn", "đoạn", NULL};
+    static const char *const before[] = {"bằng", "chiếm", "khoảng", "gần",  "hơn", "chỉ",
+                                         "còn",  "giảm",  "tăng",   "mất",  "gấp", "vòng",
+                                         "đạt",  "cỡ",    "dưới",   "trên", "quá", NULL};
+    static const char *const after[] = {"số",  "dân",   "diện", "tổng", "lượng", "quãng", "thời",
+                                        "giá", "trong", "của",  "so",   "dung",  "khối",  "ngân",
+                                        "lực", "chặng", "cổ",   "vốn",  "đoạn",  NULL};
     if (prev_is(sc, 0, before))
         return 1;
     char w[WORD_MAX];
@@ -907,8 +907,8 @@ static size_t try_date(struct scan *sc, size_t i)
         size_t jr = j + 1 + kr;
         unsigned long mm;
         size_t km;
-        if (kr && jr + 1 < n && s[jr] == '/' && (km = digits_at(s, n, jr + 1, 2, &mm)) &&
-            d >= 1 && d < d2 && d2 <= 31 && mm >= 1 && mm <= 12 &&
+        if (kr && jr + 1 < n && s[jr] == '/' && (km = digits_at(s, n, jr + 1, 2, &mm)) && d >= 1 &&
+            d < d2 && d2 <= 31 && mm >= 1 && mm <= 12 &&
             !(jr + 1 + km < n && is_digit(s[jr + 1 + km]))) {
             size_t end = jr + 1 + km;
             read_uint(sc->nz, d, sc->o);
@@ -949,8 +949,7 @@ static size_t try_date(struct scan *sc, size_t i)
     static const char *const thang[] = {"tháng", NULL};
     static const char *const quy[] = {"quý", NULL};
     /* month/year "9/2021", "tháng 5-2013"; quarter/year "quý 3/2013" */
-    if (k2 == 4 && !spaced &&
-        (sep == '/' || prev_is(sc, 0, thang) || prev_is(sc, 0, quy))) {
+    if (k2 == 4 && !spaced && (sep == '/' || prev_is(sc, 0, thang) || prev_is(sc, 0, quy))) {
         int quarter = prev_is(sc, 0, quy);
         if (d < 1 || d > (quarter ? 4u : 12u) || m < 1000 || m > 2999 ||
             (e2 < n && is_digit(s[e2])) || (sep == '/' && doc_number(sc, e2)))
@@ -985,13 +984,13 @@ static size_t try_date(struct scan *sc, size_t i)
         }
         return 0;
     }
-    if (e2 < n && (is_digit(s[e2]) || s[e2] == '/' || (s[e2] == '-' && e2 + 1 < n &&
-                                                        is_digit(s[e2 + 1]))))
+    if (e2 < n &&
+        (is_digit(s[e2]) || s[e2] == '/' || (s[e2] == '-' && e2 + 1 < n && is_digit(s[e2 + 1]))))
         return 0;
     if (e2 + 1 < n && (s[e2] == ',' || s[e2] == '.') && is_digit(s[e2 + 1]))
         return 0;
     if (sep == '/' && d < m && !(datectx && strong) && fraction_context(sc, e2))
-        return 0; /* "chiếm 1/3 dân số": do_number says the fraction */
+        return 0;     /* "chiếm 1/3 dân số": do_number says the fraction */
     if (sep != '/') { /* "15-9", "15.9": a date only after ngày, sáng, hôm, a weekday… */
         if (!datectx || score_context(sc) || (!strong && measure_follows(sc, e2)))
             return 0;
@@ -1044,8 +1043,8 @@ static size_t try_time(struct scan *sc, size_t i)
         size_t e = j + 1;
         size_t km = digits_at(s, n, e, 2, &m);
         if (s[j] == 'g' && !km) { /* "5g" is grams; "23g đêm", "lúc 19g" a time */
-            static const char *const day_part[] = {"sáng", "trưa", "chiều", "tối", "đêm",
-                                                   "khuya", "hôm", "ngày", "rạng", NULL};
+            static const char *const day_part[] = {"sáng",  "trưa", "chiều", "tối",  "đêm",
+                                                   "khuya", "hôm",  "ngày",  "rạng", NULL};
             static const char *const luc[] = {"lúc", NULL};
             char w[WORD_MAX];
             next_word_low(s, n, e, w);
@@ -1060,10 +1059,10 @@ static size_t try_time(struct scan *sc, size_t i)
             if (kb)
                 next_word_low(s, n, b + kb + 1, w2);
             int range = kb && b + kb < n && (s[b + kb] == 'g' || s[b + kb] == 'h') &&
-                        (prev_is(sc, 0, tu) || (b + kb + 1 < n && s[b + kb + 1] == ' ' &&
-                                                word_in(w2, day_part)));
-            if (!(e < n && s[e] == ' ' && word_in(w, day_part)) && !prev_is(sc, 0, luc) &&
-                !range && !sc->in_time)
+                        (prev_is(sc, 0, tu) ||
+                         (b + kb + 1 < n && s[b + kb + 1] == ' ' && word_in(w2, day_part)));
+            if (!(e < n && s[e] == ' ' && word_in(w, day_part)) && !prev_is(sc, 0, luc) && !range &&
+                !sc->in_time)
                 return 0;
         }
         if (km && m > 59)
@@ -1126,8 +1125,8 @@ static size_t try_unit(struct scan *sc, size_t i)
 {
     const char *s = sc->s;
     size_t n = sc->n, j = i;
-    while (j < n && j - i < 24 && !unit_stop(s[j]) && !(s[j] == '.' && (j + 1 >= n ||
-                                                                      !letter_at(s, n, j + 1))))
+    while (j < n && j - i < 24 && !unit_stop(s[j]) &&
+           !(s[j] == '.' && (j + 1 >= n || !letter_at(s, n, j + 1))))
         j++;
     /* "độ C": a two-word unit */
     if (j < n && s[j] == ' ' && j + 1 < n) {
@@ -1180,8 +1179,8 @@ static size_t try_unit(struct scan *sc, size_t i)
  * (ngày 12 345…). Returns the bytes of the groups (0: not one) and adds their digits. */
 static size_t space_groups(const struct scan *sc, size_t i, size_t j, struct num *nm)
 {
-    static const char *const own[] = {"ngày", "tháng", "năm", "quý", "thứ", "số", "lúc",
-                                      "phòng", "lớp", "trang", "điều", "khoản", "hạng", NULL};
+    static const char *const own[] = {"ngày",  "tháng", "năm",   "quý",  "thứ",   "số",   "lúc",
+                                      "phòng", "lớp",   "trang", "điều", "khoản", "hạng", NULL};
     const char *s = sc->s;
     size_t n = sc->n, e = j;
     if (nm->nfrac || nm->longint || nm->nint > 3 || j - i != nm->nint || s[i] == '0' ||
@@ -1191,8 +1190,8 @@ static size_t space_groups(const struct scan *sc, size_t i, size_t j, struct num
            is_digit(s[e + 3]) && nm->nint + 3 < sizeof(nm->intd)) {
         size_t f = e + 4;
         if (f < n && (is_digit(s[f]) || letter_at(s, n, f) ||
-                      ((s[f] == '.' || s[f] == ',' || s[f] == '/' || s[f] == ':' ||
-                        s[f] == '-') && f + 1 < n && is_digit(s[f + 1]))))
+                      ((s[f] == '.' || s[f] == ',' || s[f] == '/' || s[f] == ':' || s[f] == '-') &&
+                       f + 1 < n && is_digit(s[f + 1]))))
             break;
         memcpy(nm->intd + nm->nint, s + e + 1, 3);
         nm->nint += 3;
@@ -1219,10 +1218,11 @@ static void say_digits(struct scan *sc, size_t a, size_t b)
 static size_t version_at(struct scan *sc, size_t i)
 {
     static const char *const vwords[] = {
-        "nghiệp", "mạng", "cmcn", "đại", "web", "bản", "version", "android", "ios", "ipados",
-        "macos", "watchos", "windows", "bluetooth", "usb", "wifi", "html", "linux", "ubuntu",
-        "chrome", "python", "php", "java", "miui", "ui", "coloros", "emui", "hyperos",
-        "harmonyos", "gpt", "industry", "hdmi", "lte", "oneui", NULL};
+        "nghiệp",    "mạng", "cmcn",     "đại",   "web",     "bản",     "version",
+        "android",   "ios",  "ipados",   "macos", "watchos", "windows", "bluetooth",
+        "usb",       "wifi", "html",     "linux", "ubuntu",  "chrome",  "python",
+        "php",       "java", "miui",     "ui",    "coloros", "emui",    "hyperos",
+        "harmonyos", "gpt",  "industry", "hdmi",  "lte",     "oneui",   NULL};
     const char *s = sc->s;
     size_t n = sc->n, j = i, groups = 0, thousands = 1;
     size_t start[8], len[8];
@@ -1294,9 +1294,8 @@ static size_t do_number(struct scan *sc, size_t i)
         struct num r;
         size_t kr = scan_number(s, n, j + 1, &r);
         /* a fraction ("chiếm 1/3", "vòng 1/16"): a whole part of a larger whole */
-        int frac = !a.nfrac && !r.nfrac && !a.longint && !r.longint && a.nint <= 3 &&
-                   r.nint <= 3 && kr == r.nint &&
-                   strtoul(a.intd, NULL, 10) < strtoul(r.intd, NULL, 10) &&
+        int frac = !a.nfrac && !r.nfrac && !a.longint && !r.longint && a.nint <= 3 && r.nint <= 3 &&
+                   kr == r.nint && strtoul(a.intd, NULL, 10) < strtoul(r.intd, NULL, 10) &&
                    fraction_context(sc, j + 1 + kr);
         /* a document number "15/2022/NĐ-CP", "số 1234/2023": the year of it */
         unsigned long yr = strtoul(r.intd, NULL, 10);
@@ -1461,8 +1460,8 @@ static size_t try_plate(struct scan *sc, size_t i)
  * hoặc/và right after such a number. Read digit by digit. Returns bytes used or 0. */
 static size_t try_hotline(struct scan *sc, size_t i)
 {
-    static const char *const call[] = {"gọi", "đài", "hotline", "nóng", "cứu", "sát", "hỏa",
-                                       "hoả", "thoại", "khẩn", "đầu", "bấm", "quay", NULL};
+    static const char *const call[] = {"gọi", "đài",   "hotline", "nóng", "cứu", "sát",  "hỏa",
+                                       "hoả", "thoại", "khẩn",    "đầu",  "bấm", "quay", NULL};
     static const char *const so[] = {"số", NULL};
     static const char *const also[] = {"hoặc", "và", NULL};
     const char *s = sc->s;
@@ -1524,9 +1523,9 @@ static size_t try_hotline(struct scan *sc, size_t i)
  * used or 0. */
 static size_t try_code(struct scan *sc, size_t i)
 {
-    static const char *const code_words[] = {"mã", "khoản", "cccd", "cmnd", "mst", "hiệu",
-                                             "code", "pin", "otp", "seri", "serial", "imei",
-                                             "hotline", NULL};
+    static const char *const code_words[] = {"mã",     "khoản", "cccd",    "cmnd", "mst",
+                                             "hiệu",   "code",  "pin",     "otp",  "seri",
+                                             "serial", "imei",  "hotline", NULL};
     const char *s = sc->s;
     size_t n = sc->n, j = i;
     while (j < n && is_digit(s[j]))
@@ -1703,15 +1702,24 @@ static int vn_syllable(const struct normalizer *nz, const char *w, size_t n)
 static const char *vowel_out(char v, int sac)
 {
     switch (v) {
-    case 'a': return sac ? "á" : "a";
-    case 'e': return sac ? "é" : "e";
-    case 'E': return sac ? "ế" : "ê";
-    case 'i': return sac ? "í" : "i";
-    case 'o': return sac ? "ó" : "o";
-    case 'O': return sac ? "ố" : "ô";
-    case 'P': return sac ? "ớ" : "ơ";
-    case 'u': return sac ? "ú" : "u";
-    default: return sac ? "ý" : "y";
+    case 'a':
+        return sac ? "á" : "a";
+    case 'e':
+        return sac ? "é" : "e";
+    case 'E':
+        return sac ? "ế" : "ê";
+    case 'i':
+        return sac ? "í" : "i";
+    case 'o':
+        return sac ? "ó" : "o";
+    case 'O':
+        return sac ? "ố" : "ô";
+    case 'P':
+        return sac ? "ớ" : "ơ";
+    case 'u':
+        return sac ? "ú" : "u";
+    default:
+        return sac ? "ý" : "y";
     }
 }
 
@@ -1764,28 +1772,72 @@ static void translit(struct buf *o, const char *w, size_t n)
         }
         if (!p) {
             switch (c) {
-            case 'c': p = (d == 'e' || d == 'i' || d == 'y') ? "x" : "c"; break;
-            case 'd': p = "đ"; break;
-            case 'f': p = "ph"; break;
-            case 'j': p = "gi"; break;
-            case 'q': p = "c"; break;
-            case 's': p = "x"; break;
-            case 'w': p = "u", vow = 1; break;
-            case 'y': p = "d"; break;
-            case 'z': p = "d"; break;
-            case 'b': p = "b"; break;
-            case 'g': p = "g"; break;
-            case 'h': p = "h"; break;
-            case 'k': p = "k"; break;
-            case 'l': p = "l"; break;
-            case 'm': p = "m"; break;
-            case 'n': p = "n"; break;
-            case 'p': p = "p"; break;
-            case 'r': p = "r"; break;
-            case 't': p = "t"; break;
-            case 'v': p = "v"; break;
-            case 'x': p = "x"; break;
-            default: p = NULL; break;
+            case 'c':
+                p = (d == 'e' || d == 'i' || d == 'y') ? "x" : "c";
+                break;
+            case 'd':
+                p = "đ";
+                break;
+            case 'f':
+                p = "ph";
+                break;
+            case 'j':
+                p = "gi";
+                break;
+            case 'q':
+                p = "c";
+                break;
+            case 's':
+                p = "x";
+                break;
+            case 'w':
+                p = "u", vow = 1;
+                break;
+            case 'y':
+                p = "d";
+                break;
+            case 'z':
+                p = "d";
+                break;
+            case 'b':
+                p = "b";
+                break;
+            case 'g':
+                p = "g";
+                break;
+            case 'h':
+                p = "h";
+                break;
+            case 'k':
+                p = "k";
+                break;
+            case 'l':
+                p = "l";
+                break;
+            case 'm':
+                p = "m";
+                break;
+            case 'n':
+                p = "n";
+                break;
+            case 'p':
+                p = "p";
+                break;
+            case 'r':
+                p = "r";
+                break;
+            case 't':
+                p = "t";
+                break;
+            case 'v':
+                p = "v";
+                break;
+            case 'x':
+                p = "x";
+                break;
+            default:
+                p = NULL;
+                break;
             }
         }
         if (p) {
@@ -1841,8 +1893,8 @@ static void translit(struct buf *o, const char *w, size_t n)
             if (!strcmp(c, "c") || !strcmp(c, "k") || !strcmp(c, "g") || !strcmp(c, "ch") ||
                 !strcmp(c, "kh"))
                 coda = "c";
-            else if (!strcmp(c, "t") || !strcmp(c, "đ") || !strcmp(c, "th") ||
-                     !strcmp(c, "x") || !strcmp(c, "s") || !strcmp(c, "d") || !strcmp(c, "gi"))
+            else if (!strcmp(c, "t") || !strcmp(c, "đ") || !strcmp(c, "th") || !strcmp(c, "x") ||
+                     !strcmp(c, "s") || !strcmp(c, "d") || !strcmp(c, "gi"))
                 coda = "t";
             else if (!strcmp(c, "p") || !strcmp(c, "b") || !strcmp(c, "ph") || !strcmp(c, "v"))
                 coda = "p";
@@ -1940,8 +1992,8 @@ static unsigned roman_value(const char *w, size_t n)
         total = nx > v ? total - v : total + v;
     }
     /* canonical form only: re-encode and compare */
-    static const char *const r[] = {"M", "CM", "D", "CD", "C", "XC", "L", "XL",
-                                    "X", "IX", "V", "IV", "I"};
+    static const char *const r[] = {"M",  "CM", "D",  "CD", "C",  "XC", "L",
+                                    "XL", "X",  "IX", "V",  "IV", "I"};
     static const unsigned rv[] = {1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1};
     char enc[32];
     size_t e = 0;
@@ -1958,10 +2010,9 @@ static unsigned roman_value(const char *w, size_t n)
     return e == n && memcmp(enc, w, n) == 0 ? total : 0;
 }
 
-static const char *const roman_words[] = {"kỷ",   "kỉ",  "khóa", "khoá", "quý", "lần",
-                                          "hạng", "kỳ",  "kì",   "hội",  "phần", "chương",
-                                          "thứ",  "đợt", "vòng", "cấp",  "loại", "mục",
-                                          "chiến", "giải", "bậc", "tập",  "số",   NULL};
+static const char *const roman_words[] = {
+    "kỷ",  "kỉ",  "khóa", "khoá", "quý",  "lần", "hạng",  "kỳ",   "kì",  "hội", "phần", "chương",
+    "thứ", "đợt", "vòng", "cấp",  "loại", "mục", "chiến", "giải", "bậc", "tập", "số",   NULL};
 
 /* Whether the next token after e is a number ("QL 18", "QL18", "Q.1"). */
 static int number_follows(const char *s, size_t n, size_t e, int *year)
@@ -1996,8 +2047,7 @@ static int place_follows(const struct scan *sc, size_t e)
             return 0;
         size_t le = letters_end(s, n, e);
         char low[WORD_MAX];
-        size_t ln = le - e < WORD_MAX ? lexicon_lower(s + e, le - e, low, sizeof(low))
-                                      : (size_t)-1;
+        size_t ln = le - e < WORD_MAX ? lexicon_lower(s + e, le - e, low, sizeof(low)) : (size_t)-1;
         if (ln == (size_t)-1 || !vn_syllable(sc->nz, low, ln))
             return 0;
         e = le;
@@ -2037,16 +2087,8 @@ static int ctx_match(const struct scan *sc, const struct lex_entry *en, size_t e
     if (isprev) {
         snprintf(target, sizeof(target), "%s", sc->prev[0]);
     } else {
-        size_t j = end;
-        while (j < n && s[j] == ' ')
-            j++;
-        size_t k = j;
-        while (k < n && k - j < WORD_MAX - 1 && letter_at(s, n, k)) {
-            size_t l;
-            cp_at(s, n, k, &l);
-            k += l;
-        }
-        if (lexicon_lower(s + j, k - j, target, sizeof(target)) == (size_t)-1)
+        next_word_low(s, n, end, target);
+        if (!target[0])
             return 0;
     }
     const char *p = c + 5;
@@ -2062,8 +2104,7 @@ static int ctx_match(const struct scan *sc, const struct lex_entry *en, size_t e
 }
 
 /* Looks key (n bytes of source at s) up in lx; says the first entry whose context matches. */
-static int say_lex(struct scan *sc, const struct lexicon *lx, const char *src, size_t n,
-                   size_t end)
+static int say_lex(struct scan *sc, const struct lexicon *lx, const char *src, size_t n, size_t end)
 {
     char low[256];
     if (n == 0 || n >= sizeof(low))
@@ -2421,8 +2462,7 @@ static size_t do_word(struct scan *sc, size_t i)
         }
         /* the first part: "PGS.TS.Nguyễn", "Q.1", "QL18" */
         size_t pe = le;
-        if (pe < n && s[pe] == '.' &&
-            say_lex(sc, sc->nz->abbr, s + i, pe + 1 - i, pe + 1)) {
+        if (pe < n && s[pe] == '.' && say_lex(sc, sc->nz->abbr, s + i, pe + 1 - i, pe + 1)) {
             push_prev(sc, s + i, le - i);
             sc->since_num++;
             return pe + 1 - i;
@@ -2452,9 +2492,9 @@ static size_t do_word(struct scan *sc, size_t i)
 
 /* ------------------------------------------------------------------ URLs, e-mails */
 
-static const char *const tlds[] = {"vn", "com", "net", "org", "gov", "edu", "info", "io",
-                                   "asia", "biz", "tv", "uk", "fr", "jp", "cn", "kr", "us",
-                                   "de", "ru", "int", NULL};
+static const char *const tlds[] = {"vn", "com",  "net", "org", "gov", "edu", "info",
+                                   "io", "asia", "biz", "tv",  "uk",  "fr",  "jp",
+                                   "cn", "kr",   "us",  "de",  "ru",  "int", NULL};
 
 /* Says a host label or user name: numbers, known words, else syllables by rule. */
 static void say_label(struct scan *sc, const char *w, size_t n)
@@ -2536,8 +2576,8 @@ static size_t try_url(struct scan *sc, size_t i)
         return 0;
     if (!scheme) {
         char low[8];
-        size_t ln = h - last0 < 6 ? lexicon_lower(s + last0, h - last0, low, sizeof(low))
-                                  : (size_t)-1;
+        size_t ln =
+            h - last0 < 6 ? lexicon_lower(s + last0, h - last0, low, sizeof(low)) : (size_t)-1;
         int ok = 0;
         for (size_t t = 0; ln != (size_t)-1 && tlds[t]; t++)
             ok |= strcmp(low, tlds[t]) == 0;
@@ -2572,8 +2612,7 @@ static size_t try_url(struct scan *sc, size_t i)
     /* the path, query and fragment are not read */
     size_t e = h;
     if (e < n && (s[e] == '/' || s[e] == ':' || s[e] == '?' || s[e] == '#')) {
-        while (e < n && s[e] != ' ' && s[e] != '\n' && s[e] != '\t' && s[e] != ')' &&
-               s[e] != '"')
+        while (e < n && s[e] != ' ' && s[e] != '\n' && s[e] != '\t' && s[e] != ')' && s[e] != '"')
             e++;
         while (e > h && (s[e - 1] == '.' || s[e - 1] == ',' || s[e - 1] == ';'))
             e--;
@@ -2675,7 +2714,7 @@ static size_t do_symbol(struct scan *sc, size_t i)
         return 1 + ku;
     }
     case '-':
-    case 0x2013: /* – */
+    case 0x2013:   /* – */
     case 0x2014: { /* — (braces: a declaration may not follow a label in C11) */
         size_t b = i;
         while (b > 0 && s[b - 1] == ' ')

@@ -21,6 +21,17 @@
 
 #define SHARED "../shared/"
 
+/* The text in b through utf8proc_NFC whole (b is emptied). */
+static char *nfc_of(struct buf *b)
+{
+    char *r = buf_steal(b);
+    char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)r);
+    if (!nfc)
+        return r;
+    free(r);
+    return nfc;
+}
+
 /* The reference: the contract of utf8_clean done the plain way — every code point decoded
  * (invalid sequences U+FFFD), controls but tab and newline to spaces, CR LF and CR to LF —
  * then the whole text through utf8proc_NFC. */
@@ -44,12 +55,7 @@ static char *ref_clean(const char *s, size_t n)
         }
         i += k;
     }
-    char *r = buf_steal(&b);
-    char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)r);
-    if (!nfc)
-        return r;
-    free(r);
-    return nfc;
+    return nfc_of(&b);
 }
 
 /* utf8_lower the plain way: each code point lowercased, then the whole through NFC. */
@@ -64,12 +70,7 @@ static char *ref_lower(const char *s, size_t n)
         buf_append(&b, enc, utf8_encode(utf8proc_tolower(cp), enc));
         i += k;
     }
-    char *r = buf_steal(&b);
-    char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)r);
-    if (!nfc)
-        return r;
-    free(r);
-    return nfc;
+    return nfc_of(&b);
 }
 
 /* Whether utf8_clean and utf8_lower agree with the references on the n bytes at s; prints
